@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto'
+import Fastify, { type FastifyServerOptions, LogController } from 'fastify'
+import { type ZodTypeProvider, validatorCompiler } from 'fastify-type-provider-zod'
+import type { Config } from './config.js'
+import type { Database, Db } from './db/client.js'
+import auth from './plugins/auth.js'
+import errors from './plugins/errors.js'
+import openapi from './plugins/openapi.js'
+import { operationRoutes } from './plugins/operations.js'
+import { articleRoutes } from './resources/articles/articles.routes.js'
+import { categoryRoutes } from './resources/categories/categories.routes.js'
+import { personRoutes } from './resources/people/people.routes.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Db
+  }
+}
+
+export interface AppOptions {
+  config: Config
+  database: Database
+  logger?: FastifyServerOptions['loggerInstance'] | false
+}
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/
+
+/** Builds a ready app on an open database. It never listens: server.ts does, tests inject. */
+export async function buildApp({ config, database, logger = false }: AppOptions) {
+  const app = Fastify({
+    ...(logger ? { loggerInstance: logger } : { logger: false }),
+    bodyLimit: config.bodyLimitBytes,
+    // One line per request, written by the onResponse hook below.
+    logController: new LogController({ disableRequestLogging: true }),
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id']
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
+    },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>()
+
+  app.setValidatorCompiler(validatorCompiler)
+  // Responses are built by our own mappers from our own rows: plain JSON.stringify, no second validation.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data))
+  app.decorate('db', database.db)
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id)
+  })
+  // One log line per request.
+  app.addHook('onResponse', async (req, reply) => {
+    req.log.info(
+      { method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, token: req.auth?.name },
+      'request',
+    )
+  })
+
+  await app.register(errors)
+  await app.register(openapi)
+  await app.register(auth)
+
+  await app.register(operationRoutes, { database })
+  await app.register(categoryRoutes, { prefix: '/v1/categories' })
+  await app.register(personRoutes, { prefix: '/v1/people' })
+  await app.register(articleRoutes, { prefix: '/v1/articles' })
+
+  await app.ready()
+  return app
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>

@@ -1,0 +1,115 @@
+import { mkdir } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import { PGlite } from '@electric-sql/pglite'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent'
+import { type SQL, sql } from 'drizzle-orm'
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator'
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
+import pg from 'pg'
+import * as schema from './schema.js'
+
+/** One type for PGlite, pg and a transaction of either: services take it as their first argument. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
+
+export interface Database {
+  db: Db
+  kind: 'pglite' | 'postgres'
+  /** True when the database had no tables before this start's migrations. */
+  created: boolean
+  /** Resolves when the database answers within `timeoutMs`. */
+  ping(timeoutMs?: number): Promise<void>
+  close(): Promise<void>
+}
+
+export type DatabaseOptions =
+  | { url: string; poolMax?: number }
+  | { dataDir: string }
+  | { memory: true }
+
+const migrationsFolder = fileURLToPath(new URL('../../migrations', import.meta.url))
+/** Any fixed number: instances that start together take turns at migrating. */
+const MIGRATION_LOCK = 7_245_113
+
+/** Rows of a raw query, the same way on both drivers. */
+export async function rawRows<T>(db: Db, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as { rows: T[] }
+  return result.rows
+}
+
+async function hasTables(db: Db): Promise<boolean> {
+  const rows = await rawRows<{ n: number }>(
+    db,
+    sql`select count(*)::int as n from information_schema.tables where table_schema = current_schema() and table_name = 'articles'`,
+  )
+  return (rows[0]?.n ?? 0) > 0
+}
+
+/** Opens the database and brings its schema up to date. */
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  return 'url' in options ? openServer(options.url, options.poolMax ?? 10) : openEmbedded(options)
+}
+
+async function openServer(url: string, poolMax: number): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolMax,
+    connectionTimeoutMillis: 3_000,
+    idleTimeoutMillis: 30_000,
+    application_name: 'bantin',
+  })
+  // An idle client that loses its connection must not take the process down; the next query reports it.
+  pool.on('error', () => {})
+  const db = drizzlePg(pool, { schema }) as unknown as Db
+
+  const lock = await pool.connect()
+  let created: boolean
+  try {
+    await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK])
+    created = !(await hasTables(db))
+    await migratePg(db as never, { migrationsFolder })
+  } finally {
+    await lock.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {})
+    lock.release()
+  }
+
+  return {
+    db,
+    kind: 'postgres',
+    created,
+    ping: (timeoutMs = 2_000) => withTimeout(pool.query('select 1').then(() => {}), timeoutMs),
+    close: () => pool.end(),
+  }
+}
+
+async function openEmbedded(options: { dataDir: string } | { memory: true }): Promise<Database> {
+  const extensions = { pg_trgm, unaccent }
+  let client: PGlite
+  if ('dataDir' in options) {
+    await mkdir(options.dataDir, { recursive: true })
+    client = await PGlite.create(options.dataDir, { extensions })
+  } else {
+    client = await PGlite.create({ extensions })
+  }
+  const db = drizzlePglite(client, { schema }) as unknown as Db
+  const created = !(await hasTables(db))
+  await migratePglite(db as never, { migrationsFolder })
+  return {
+    db,
+    kind: 'pglite',
+    created,
+    ping: (timeoutMs = 2_000) => withTimeout(client.query('select 1').then(() => {}), timeoutMs),
+    close: () => client.close(),
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`database did not answer within ${ms} ms`)), ms)
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}

@@ -1,0 +1,169 @@
+import { relations, sql } from 'drizzle-orm'
+import {
+  type AnyPgColumn,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core'
+import type { Block } from '../resources/articles/blocks.js'
+
+const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
+// Millisecond precision, as in JSON: keyset cursors carry these values and must compare exactly.
+const nowMs = sql`date_trunc('milliseconds', now())`
+const createdAt = () => timestamptz('created_at').notNull().default(nowMs)
+const updatedAt = () => timestamptz('updated_at').notNull().default(nowMs)
+
+export const articleStatuses = ['draft', 'published', 'archived'] as const
+export type ArticleStatus = (typeof articleStatuses)[number]
+export const personRoles = ['author', 'photographer', 'mentioned'] as const
+export type PersonRole = (typeof personRoles)[number]
+export const tokenRoles = ['reader', 'editor', 'admin'] as const
+export type TokenRole = (typeof tokenRoles)[number]
+
+export const categories = pgTable(
+  'categories',
+  {
+    id: uuid('id').primaryKey(),
+    slug: text('slug').notNull(),
+    name: text('name').notNull(),
+    description: text('description'),
+    parentId: uuid('parent_id').references((): AnyPgColumn => categories.id, { onDelete: 'restrict' }),
+    position: integer('position').notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('categories_slug_key').on(t.slug),
+    index('categories_parent_position_idx').on(t.parentId, t.position, t.name),
+    index('categories_position_idx').on(t.position, t.name),
+  ],
+)
+
+export const people = pgTable(
+  'people',
+  {
+    id: uuid('id').primaryKey(),
+    slug: text('slug').notNull(),
+    name: text('name').notNull(),
+    /** The name folded to lowercase ASCII, for diacritics-insensitive search. */
+    nameFolded: text('name_folded').notNull(),
+    honorific: text('honorific'),
+    title: text('title'),
+    organization: text('organization'),
+    bio: text('bio'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('people_slug_key').on(t.slug),
+    index('people_name_idx').on(t.name, t.id),
+    index('people_name_folded_trgm_idx').using('gin', t.nameFolded.op('gin_trgm_ops')),
+  ],
+)
+
+export const articles = pgTable(
+  'articles',
+  {
+    id: uuid('id').primaryKey(),
+    slug: text('slug').notNull(),
+    title: text('title').notNull(),
+    summary: text('summary'),
+    body: jsonb('body').$type<Block[]>().notNull().default([]),
+    status: text('status').$type<ArticleStatus>().notNull().default('draft'),
+    publishedAt: timestamptz('published_at'),
+    categoryId: uuid('category_id').references(() => categories.id, { onDelete: 'restrict' }),
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    version: integer('version').notNull().default(1),
+    /** Derived from summary and body at write time, so reads never walk the body. */
+    excerpt: text('excerpt').notNull().default(''),
+    wordCount: integer('word_count').notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    /** Set when the article is in the trash. */
+    deletedAt: timestamptz('deleted_at'),
+  },
+  (t) => [
+    uniqueIndex('articles_slug_key').on(t.slug),
+    check('articles_status_check', sql`${t.status} in ('draft', 'published', 'archived')`),
+    check('articles_published_has_date', sql`${t.status} <> 'published' or ${t.publishedAt} is not null`),
+    // Anonymous reads: published, not in the trash, newest first; overall and per category.
+    index('articles_live_published_idx')
+      .on(t.publishedAt.desc(), t.id.desc())
+      .where(sql`${t.status} = 'published' and ${t.deletedAt} is null`),
+    index('articles_live_category_published_idx')
+      .on(t.categoryId, t.publishedAt.desc(), t.id.desc())
+      .where(sql`${t.status} = 'published' and ${t.deletedAt} is null`),
+    // Reads with a token see every status.
+    index('articles_published_idx')
+      .on(t.publishedAt.desc().nullsLast(), t.id.desc())
+      .where(sql`${t.deletedAt} is null`),
+    index('articles_status_published_idx')
+      .on(t.status, t.publishedAt.desc().nullsLast(), t.id.desc())
+      .where(sql`${t.deletedAt} is null`),
+    index('articles_updated_idx').on(t.updatedAt.desc(), t.id.desc()).where(sql`${t.deletedAt} is null`),
+    index('articles_title_idx').on(t.title, t.id).where(sql`${t.deletedAt} is null`),
+    index('articles_category_idx').on(t.categoryId),
+    index('articles_tags_idx').using('gin', t.tags),
+  ],
+)
+
+export const articlePeople = pgTable(
+  'article_people',
+  {
+    articleId: uuid('article_id')
+      .notNull()
+      .references(() => articles.id, { onDelete: 'cascade' }),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'restrict' }),
+    role: text('role').$type<PersonRole>().notNull(),
+    /** Order of the person within the article's list. */
+    position: integer('position').notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ name: 'article_people_pkey', columns: [t.articleId, t.personId, t.role] }),
+    check('article_people_role_check', sql`${t.role} in ('author', 'photographer', 'mentioned')`),
+    index('article_people_person_role_idx').on(t.personId, t.role, t.articleId),
+  ],
+)
+
+export const tokens = pgTable(
+  'tokens',
+  {
+    id: uuid('id').primaryKey(),
+    name: text('name').notNull(),
+    role: text('role').$type<TokenRole>().notNull(),
+    /** SHA-256 of the token, hex. The token itself is never stored. */
+    tokenHash: text('token_hash').notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: timestamptz('last_used_at'),
+    revokedAt: timestamptz('revoked_at'),
+  },
+  (t) => [
+    uniqueIndex('tokens_hash_key').on(t.tokenHash),
+    check('tokens_role_check', sql`${t.role} in ('reader', 'editor', 'admin')`),
+  ],
+)
+
+export const categoriesRelations = relations(categories, ({ one, many }) => ({
+  parent: one(categories, { fields: [categories.parentId], references: [categories.id], relationName: 'tree' }),
+  children: many(categories, { relationName: 'tree' }),
+  articles: many(articles),
+}))
+
+export const articlesRelations = relations(articles, ({ one, many }) => ({
+  category: one(categories, { fields: [articles.categoryId], references: [categories.id] }),
+  people: many(articlePeople),
+}))
+
+export const articlePeopleRelations = relations(articlePeople, ({ one }) => ({
+  article: one(articles, { fields: [articlePeople.articleId], references: [articles.id] }),
+  person: one(people, { fields: [articlePeople.personId], references: [people.id] }),
+}))

@@ -1,0 +1,135 @@
+import type { Db } from './client.js'
+import { createArticle } from '../resources/articles/articles.service.js'
+import { createCategory } from '../resources/categories/categories.service.js'
+import { createPerson } from '../resources/people/people.service.js'
+
+const system = { tokenId: '00000000-0000-0000-0000-000000000000', name: 'seed', role: 'admin' as const }
+
+/**
+ * A small sample modelled on a district portal's news, for a new embedded database, so that the
+ * first `curl /v1/articles` shows something real. Written through the services, so it obeys the
+ * same rules as content from the API.
+ */
+export async function seedSampleContent(db: Db): Promise<void> {
+  const news = await createCategory(db, {
+    name: 'Tin tức, sự kiện',
+    description: 'Tin hoạt động của các cơ quan, đoàn thể trên địa bàn huyện',
+    position: 1,
+  })
+  const massMobilisation = await createCategory(db, { name: 'Công tác dân vận', parentId: news.id, position: 1 })
+  await createCategory(db, { name: 'Văn bản, chính sách', position: 2 })
+  await createCategory(db, { name: 'Chuyển đổi số', position: 3 })
+
+  const thuy = await createPerson(db, {
+    name: 'Phạm Thị Thủy',
+    honorific: 'đồng chí',
+    title: 'Phó Trưởng Ban Dân vận Tỉnh ủy',
+    organization: 'Tỉnh ủy Hà Nam',
+  })
+  const ha = await createPerson(db, {
+    name: 'Lê Thị Hồng Hà',
+    honorific: 'đồng chí',
+    title: 'Phó Bí thư Thường trực Huyện ủy',
+    organization: 'Huyện ủy Lý Nhân',
+  })
+  const ngoc = await createPerson(db, {
+    name: 'Trần Minh Ngọc',
+    honorific: 'đồng chí',
+    title: 'Ủy viên Ban Thường vụ Huyện ủy, Trưởng Ban Dân vận Huyện ủy, Chủ tịch Ủy ban MTTQ huyện',
+    organization: 'Huyện ủy Lý Nhân',
+  })
+  const vuong = await createPerson(db, { name: 'Văn Vương', title: 'Phóng viên ảnh' })
+
+  await createArticle(
+    db,
+    {
+      title: 'Ban Dân vận Huyện ủy triển khai phương hướng, nhiệm vụ năm 2024',
+      summary:
+        'Chiều 06/12/2023, Ban Dân vận Huyện ủy Lý Nhân tổng kết công tác dân vận năm 2023 và bàn phương hướng, nhiệm vụ năm 2024.',
+      status: 'published',
+      publishedAt: new Date('2023-12-06T10:00:00.000Z'),
+      categoryId: massMobilisation.id,
+      tags: ['dân vận', 'hội nghị'],
+      people: [
+        { personId: thuy.id, role: 'mentioned' },
+        { personId: ha.id, role: 'mentioned' },
+        { personId: ngoc.id, role: 'mentioned' },
+        { personId: vuong.id, role: 'photographer' },
+      ],
+      body: [
+        {
+          type: 'paragraph',
+          text: 'Chiều ngày 06/12/2023, Ban Dân vận Huyện ủy Lý Nhân tổ chức hội nghị nhìn lại công tác dân vận năm 2023 và thống nhất phương hướng cho năm 2024. Dự hội nghị có đồng chí Phạm Thị Thủy, Phó Trưởng Ban Dân vận Tỉnh ủy; đồng chí Lê Thị Hồng Hà, Phó Bí thư Thường trực Huyện ủy; đồng chí Trần Minh Ngọc, Trưởng Ban Dân vận Huyện ủy, cùng đại diện khối dân vận của 21 xã, thị trấn.',
+        },
+        { type: 'heading', level: 2, text: 'Một năm nhiều mô hình “Dân vận khéo”' },
+        {
+          type: 'paragraph',
+          text: 'Trong năm, phong trào thi đua “Dân vận khéo” được triển khai rộng khắp với 84 mô hình, trong đó 59 mô hình mới và 25 mô hình được nhân rộng. Hai mô hình được công nhận cấp tỉnh, mười mô hình được công nhận cấp huyện. Công tác dân vận chính quyền tập trung vào cải cách thủ tục hành chính, tiếp dân và giải quyết đơn thư của công dân.',
+        },
+        {
+          type: 'quote',
+          text: 'Công tác dân vận phải bám sát cơ sở, nắm chắc tâm tư, nguyện vọng chính đáng của Nhân dân.',
+          cite: 'Đồng chí Phạm Thị Thủy, Phó Trưởng Ban Dân vận Tỉnh ủy',
+        },
+        { type: 'heading', level: 2, text: 'Nhiệm vụ năm 2024' },
+        {
+          type: 'list',
+          style: 'bullet',
+          items: [
+            'Đổi mới nội dung, phương thức vận động quần chúng; tăng cường đối thoại trực tiếp với Nhân dân.',
+            'Nâng cao chất lượng công tác dân vận chính quyền và thực hiện quy chế dân chủ ở cơ sở.',
+            'Xây dựng mô hình “Dân vận khéo” trên tất cả các lĩnh vực.',
+          ],
+        },
+        {
+          type: 'quote',
+          text: 'Cần gắn công tác dân vận với việc học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh, với công tác xây dựng, chỉnh đốn Đảng.',
+          cite: 'Đồng chí Lê Thị Hồng Hà, Phó Bí thư Thường trực Huyện ủy',
+        },
+      ],
+    },
+    system,
+  )
+
+  await createArticle(
+    db,
+    {
+      title: 'Lý Nhân nhân rộng mô hình “Dân vận khéo” ở 21 xã, thị trấn',
+      summary: 'Từ 25 mô hình được nhân rộng trong năm 2023, huyện Lý Nhân đặt mục tiêu mỗi xã, thị trấn có ít nhất một mô hình mới.',
+      status: 'published',
+      publishedAt: new Date('2023-12-12T02:30:00.000Z'),
+      categoryId: massMobilisation.id,
+      tags: ['dân vận', 'dân vận khéo'],
+      people: [{ personId: ngoc.id, role: 'mentioned' }],
+      body: [
+        {
+          type: 'paragraph',
+          text: 'Sau hội nghị tổng kết năm 2023, Ban Dân vận Huyện ủy Lý Nhân hướng dẫn các xã, thị trấn lựa chọn những cách làm hiệu quả để nhân rộng, nhất là trong xây dựng nông thôn mới kiểu mẫu và đô thị văn minh.',
+        },
+        {
+          type: 'paragraph',
+          spans: [
+            { text: 'Theo đồng chí Trần Minh Ngọc, ' },
+            { text: 'mỗi mô hình phải xuất phát từ nhu cầu thực tế của người dân', bold: true },
+            { text: ' và được đánh giá bằng kết quả cụ thể.' },
+          ],
+        },
+      ],
+    },
+    system,
+  )
+
+  await createArticle(
+    db,
+    {
+      title: 'Hội nghị đối thoại giữa lãnh đạo huyện với Nhân dân năm 2024',
+      summary: 'Bản nháp: chương trình đối thoại dự kiến tổ chức trong quý I năm 2024.',
+      status: 'draft',
+      categoryId: news.id,
+      tags: ['đối thoại'],
+      people: [{ personId: ha.id, role: 'mentioned' }],
+      body: [{ type: 'paragraph', text: 'Nội dung đang được Ban Dân vận Huyện ủy hoàn thiện.' }],
+    },
+    system,
+  )
+}

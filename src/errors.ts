@@ -1,0 +1,52 @@
+import createError from '@fastify/error'
+
+/** A problem that the API answers with; `code` becomes the problem type URI. */
+export interface ProblemFields {
+  errors?: { path: string; message: string }[]
+  headers?: Record<string, string>
+}
+
+export const BadRequest = createError<[string]>('BAD_REQUEST', '%s', 400)
+export const Unauthorized = createError<[string]>('UNAUTHORIZED', '%s', 401)
+export const Forbidden = createError<[string]>('FORBIDDEN', 'This token lacks the role %s', 403)
+export const NotFound = createError<[string, string]>('NOT_FOUND', '%s %s not found', 404)
+export const RouteNotFound = createError<[string, string]>('NOT_FOUND', 'No route %s %s', 404)
+export const SlugTaken = createError<[string]>('SLUG_TAKEN', 'The slug "%s" is already taken', 409)
+export const InUse = createError<[string]>('IN_USE', '%s', 409)
+export const PreconditionFailed = createError<[string]>('PRECONDITION_FAILED', '%s', 412)
+export const PayloadTooLarge = createError<[string]>('PAYLOAD_TOO_LARGE', '%s', 413)
+export const UnsupportedMediaType = createError<[string]>('UNSUPPORTED_MEDIA_TYPE', '%s', 415)
+export const UnknownReference = createError<[string, string]>('UNKNOWN_REFERENCE', '%s refers to a %s that does not exist', 422)
+export const InvalidReference = createError<[string]>('INVALID_REFERENCE', '%s', 422)
+export const Unavailable = createError<[string]>('UNAVAILABLE', '%s', 503)
+
+/** A 422 that names the field of the request that refers to something missing. */
+export function unknownReference(path: string, what: string) {
+  const err = new UnknownReference(path, what) as InstanceType<typeof UnknownReference> & ProblemFields
+  err.errors = [{ path, message: `${what} not found` }]
+  return err
+}
+
+/** A 400 with one entry per offending field, like a schema violation. */
+export function badRequest(path: string, message: string) {
+  const err = new BadRequest(`${path}: ${message}`) as InstanceType<typeof BadRequest> & ProblemFields
+  err.errors = [{ path, message }]
+  return err
+}
+
+export const problemTitles: Record<number, string> = {
+  400: 'Invalid request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not found',
+  405: 'Method not allowed',
+  406: 'Not acceptable',
+  409: 'Conflict',
+  412: 'Precondition failed',
+  413: 'Content too large',
+  415: 'Unsupported media type',
+  422: 'Unprocessable content',
+  429: 'Too many requests',
+  500: 'Internal server error',
+  503: 'Service unavailable',
+}

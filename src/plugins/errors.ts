@@ -1,0 +1,104 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
+import { type ProblemFields, problemTitles, RouteNotFound } from '../errors.js'
+
+const TYPE_BASE = 'urn:bantin:problem:'
+
+interface Problem {
+  type: string
+  title: string
+  status: number
+  detail?: string
+  errors?: { path: string; message: string }[]
+}
+
+/** PostgreSQL error fields, found on the error or, when Drizzle wrapped it, on its cause. */
+function pgError(err: unknown): { code: string; message: string } | undefined {
+  for (let e: unknown = err, depth = 0; e && depth < 3; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) {
+      return { code, message: String((e as { message?: unknown }).message ?? '') }
+    }
+  }
+  return undefined
+}
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE'])
+
+function isConnectionError(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 3; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code
+    const message = String((e as { message?: unknown }).message ?? '')
+    if (typeof code === 'string' && CONNECTION_CODES.has(code)) return true
+    if (/Connection terminated|timeout exceeded when trying to connect|database did not answer/i.test(message)) return true
+    if (typeof code === 'string' && /^(08|57P0)/.test(code)) return true
+  }
+  return false
+}
+
+const kebab = (code: string) => code.toLowerCase().replace(/^fst_err_/, '').replace(/_/g, '-')
+
+function problem(status: number, kind: string, detail?: string, errors?: Problem['errors']): Problem {
+  return {
+    type: TYPE_BASE + kind,
+    title: problemTitles[status] ?? 'Error',
+    status,
+    ...(detail ? { detail } : {}),
+    ...(errors ? { errors } : {}),
+  }
+}
+
+/** Turns any error into RFC 9457 problem details; 5xx answers say nothing about internals. */
+export function toProblem(err: FastifyError & ProblemFields): Problem {
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const where = err.validationContext ?? 'body'
+    const errors = err.validation.map((v) => {
+      const path = v.instancePath.replace(/^\//, '').replace(/\//g, '.')
+      const message = v.message ?? 'Invalid value'
+      return { path, message }
+    })
+    const detail = errors.map((e) => `${where}${e.path ? `/${e.path.replace(/\./g, '/')}` : ''}: ${e.message}`).join('; ')
+    return problem(400, 'invalid-request', detail, errors)
+  }
+  if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || err instanceof SyntaxError) {
+    return problem(400, 'malformed-json', 'The body is not valid JSON', [{ path: '', message: 'Malformed JSON' }])
+  }
+  const pg = pgError(err)
+  if (pg) {
+    if (pg.code === '23505') return problem(409, 'conflict', 'A resource with this unique value already exists')
+    if (pg.code === '23503') {
+      return pg.message.startsWith('update or delete')
+        ? problem(409, 'in-use', 'The resource is still referenced')
+        : problem(422, 'unknown-reference', 'A referenced resource does not exist')
+    }
+    if (pg.code === '22P02' || pg.code === '22007' || pg.code === '22008') return problem(400, 'invalid-request', 'A value has the wrong format')
+    if (pg.code === '23514') return problem(422, 'constraint', 'The values break a rule of the resource')
+  }
+  if (isConnectionError(err)) return problem(503, 'unavailable', 'The database is not answering; try again shortly')
+
+  const status = err.statusCode ?? 500
+  if (status >= 500) return problem(status === 503 ? 503 : 500, status === 503 ? 'unavailable' : 'internal', status === 503 ? err.message : undefined)
+  const kind = err.code ? kebab(err.code) : 'error'
+  return problem(status, kind, err.message, err.errors)
+}
+
+export default fp(
+  async function errors(app: FastifyInstance) {
+    app.setErrorHandler((err: FastifyError & ProblemFields, req: FastifyRequest, reply: FastifyReply) => {
+      const body = toProblem(err)
+      if (body.status >= 500) req.log.error({ err }, 'request failed')
+      else req.log.info({ problem: body.type, status: body.status }, 'request rejected')
+      if (body.status === 503 || body.status === 429) reply.header('retry-after', err.headers?.['retry-after'] ?? '5')
+      if (body.status === 401) reply.header('www-authenticate', 'Bearer realm="bantin"')
+      for (const [name, value] of Object.entries(err.headers ?? {})) reply.header(name, value)
+      return reply.code(body.status).type('application/problem+json; charset=utf-8').send(body)
+    })
+
+    app.setNotFoundHandler((req, reply) => {
+      const err = new RouteNotFound(req.method, req.url.split('?')[0] ?? '')
+      return reply.code(404).type('application/problem+json; charset=utf-8').send(toProblem(err))
+    })
+  },
+  { name: 'errors' },
+)

@@ -1,0 +1,178 @@
+import { and, arrayContains, asc, count, eq, getTableColumns, gte, inArray, isNull, lt, type SQL, sql } from 'drizzle-orm'
+import type { Db } from '../../db/client.js'
+import { articlePeople, articles, categories, people, type PersonRole } from '../../db/schema.js'
+import { NotFound } from '../../errors.js'
+import { isUuid } from '../../shared/ids.js'
+import { afterCursor, cursorValue, orderBy, type SortSpec } from '../../shared/keyset.js'
+import { finishPage, pageStart } from '../../shared/paging.js'
+import type { Principal } from '../tokens/tokens.service.js'
+import { toCategory } from '../categories/categories.service.js'
+import { toPerson } from '../people/people.service.js'
+import type { Article, ArticleField, ArticleInclude, ArticleListQuery, ArticleSort } from './articles.schemas.js'
+import { readingTimeMinutes } from './blocks.js'
+import { renderBody } from './render.js'
+
+export type ArticleRow = typeof articles.$inferSelect
+
+/** What a caller may read: anonymous callers only published articles whose time has come. */
+export function visibleTo(auth: Principal | null): SQL {
+  return auth
+    ? isNull(articles.deletedAt)
+    : and(isNull(articles.deletedAt), eq(articles.status, 'published'), sql`${articles.publishedAt} <= now()`)!
+}
+
+export const articleByIdOrSlug = (idOrSlug: string): SQL =>
+  isUuid(idOrSlug) ? eq(articles.id, idOrSlug.toLowerCase()) : eq(articles.slug, idOrSlug)
+
+const refCondition = (table: typeof categories | typeof people, idOrSlug: string) =>
+  isUuid(idOrSlug) ? eq(table.id, idOrSlug.toLowerCase()) : eq(table.slug, idOrSlug)
+
+function sortSpec(sort: ArticleSort, auth: Principal | null): SortSpec {
+  switch (sort) {
+    case '-publishedAt':
+    case 'publishedAt':
+      // Only callers with a token can see drafts, whose publishedAt may be null.
+      return { column: articles.publishedAt, direction: sort === 'publishedAt' ? 'asc' : 'desc', nullable: auth !== null, cast: 'timestamptz' }
+    case '-updatedAt':
+      return { column: articles.updatedAt, direction: 'desc', nullable: false, cast: 'timestamptz' }
+    case 'title':
+      return { column: articles.title, direction: 'asc', nullable: false, cast: 'text' }
+  }
+}
+
+function sortValue(sort: ArticleSort, row: Pick<ArticleRow, 'publishedAt' | 'updatedAt' | 'title'>) {
+  if (sort === 'title') return row.title
+  return cursorValue(sort === '-updatedAt' ? row.updatedAt : row.publishedAt)
+}
+
+function filters(query: ArticleListQuery): (SQL | undefined)[] {
+  const subtree = query.category
+    ? sql`(with recursive sub(id) as (
+        select ${categories.id} from ${categories} where ${refCondition(categories, query.category)}
+        union all
+        select c.id from ${categories} c join sub on c.parent_id = sub.id
+      ) select id from sub)`
+    : undefined
+  const linked = query.person
+    ? sql`(select ${articlePeople.articleId} from ${articlePeople}
+        where ${articlePeople.personId} = (select ${people.id} from ${people} where ${refCondition(people, query.person)})
+        ${query.role ? sql`and ${articlePeople.role} = ${query.role}` : sql``})`
+    : undefined
+  return [
+    subtree && sql`${articles.categoryId} in ${subtree}`,
+    linked && sql`${articles.id} in ${linked}`,
+    query.tag !== undefined ? arrayContains(articles.tags, [query.tag.toLocaleLowerCase('vi')]) : undefined,
+    query.status !== undefined ? eq(articles.status, query.status) : undefined,
+    query.publishedAfter ? gte(articles.publishedAt, query.publishedAfter) : undefined,
+    query.publishedBefore ? lt(articles.publishedAt, query.publishedBefore) : undefined,
+  ]
+}
+
+const { body: _body, ...withoutBody } = getTableColumns(articles)
+
+export async function listArticles(db: Db, query: ArticleListQuery, auth: Principal | null) {
+  const spec = sortSpec(query.sort, auth)
+  const start = pageStart(query, query.sort)
+  const where = and(visibleTo(auth), ...filters(query))
+  const needsBody = !query.fields || query.fields.includes('body')
+  const [rows, total] = await Promise.all([
+    db
+      .select(needsBody ? getTableColumns(articles) : withoutBody)
+      .from(articles)
+      .where(and(where, start.after && afterCursor(spec, articles.id, start.after)))
+      .orderBy(...orderBy(spec, articles.id))
+      .limit(query.limit + 1)
+      .offset(start.offset),
+    query.offset === undefined ? undefined : db.select({ n: count() }).from(articles).where(where),
+  ])
+  const page = finishPage(rows as ArticleRow[], query.limit, query.sort, (row) => ({ value: sortValue(query.sort, row), id: row.id }))
+  const data = await hydrate(db, page.rows, { include: query.include ?? [], fields: query.fields })
+  return { data, nextCursor: page.nextCursor, total: total?.[0]?.n }
+}
+
+export async function findArticleRow(db: Db, idOrSlug: string, auth: Principal | null): Promise<ArticleRow> {
+  const [row] = await db.select().from(articles).where(and(articleByIdOrSlug(idOrSlug), visibleTo(auth)))
+  if (!row) throw new NotFound('Article', idOrSlug)
+  return row
+}
+
+export async function getArticle(
+  db: Db,
+  idOrSlug: string,
+  auth: Principal | null,
+  options: { include?: ArticleInclude[] | undefined; render?: 'html' | undefined } = {},
+): Promise<Article> {
+  const row = await findArticleRow(db, idOrSlug, auth)
+  const [article] = await hydrate(db, [row], { include: options.include ?? [] })
+  if (options.render === 'html') article!.html = renderBody(row.body)
+  return article!
+}
+
+/**
+ * Turns rows into API objects with their people and any includes: one query per kind of
+ * relation, whatever the number of rows.
+ */
+export async function hydrate(
+  db: Db,
+  rows: ArticleRow[],
+  options: { include: ArticleInclude[]; fields?: ArticleField[] | undefined },
+): Promise<Article[]> {
+  if (rows.length === 0) return []
+  const ids = rows.map((r) => r.id)
+  const wantPeople = !options.fields || options.fields.includes('people') || options.include.includes('people')
+  const withPeople = options.include.includes('people')
+  const categoryIds = [...new Set(rows.map((r) => r.categoryId).filter((id): id is string => id !== null))]
+
+  const [links, cats] = await Promise.all([
+    wantPeople
+      ? db
+          .select({ articleId: articlePeople.articleId, personId: articlePeople.personId, role: articlePeople.role, ...(withPeople ? { person: people } : {}) })
+          .from(articlePeople)
+          .innerJoin(people, eq(people.id, articlePeople.personId))
+          .where(inArray(articlePeople.articleId, ids))
+          .orderBy(asc(articlePeople.articleId), asc(articlePeople.position))
+      : [],
+    options.include.includes('category') && categoryIds.length
+      ? db.select().from(categories).where(inArray(categories.id, categoryIds))
+      : [],
+  ])
+
+  const linksByArticle = new Map<string, Article['people']>()
+  for (const link of links as { articleId: string; personId: string; role: PersonRole; person?: typeof people.$inferSelect }[]) {
+    const list = linksByArticle.get(link.articleId) ?? []
+    list.push({ personId: link.personId, role: link.role, ...(link.person && { person: toPerson(link.person) }) })
+    linksByArticle.set(link.articleId, list)
+  }
+  const categoryById = new Map(cats.map((c) => [c.id, toCategory(c)]))
+
+  return rows.map((row) => {
+    const article = toArticle(row, linksByArticle.get(row.id) ?? [])
+    if (options.include.includes('category')) article.category = row.categoryId ? (categoryById.get(row.categoryId) ?? null) : null
+    if (!options.fields) return article
+    const picked: Record<string, unknown> = {}
+    for (const field of options.fields) picked[field] = article[field]
+    if (article.category !== undefined) picked.category = article.category
+    if (withPeople && !options.fields.includes('people')) picked.people = article.people
+    return picked as Article
+  })
+}
+
+export function toArticle(row: ArticleRow, links: Article['people']): Article {
+  return {
+    id: row.id,
+    slug: row.slug,
+    title: row.title,
+    summary: row.summary,
+    body: row.body,
+    status: row.status,
+    publishedAt: row.publishedAt?.toISOString() ?? null,
+    categoryId: row.categoryId,
+    tags: row.tags,
+    people: links,
+    version: row.version,
+    excerpt: row.excerpt,
+    readingTimeMinutes: readingTimeMinutes(row.wordCount),
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  }
+}

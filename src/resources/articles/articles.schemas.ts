@@ -1,0 +1,124 @@
+import { z } from 'zod'
+import { articleStatuses, personRoles } from '../../db/schema.js'
+import {
+  commaList,
+  Cursor,
+  Limit,
+  Offset,
+  OptionalText,
+  Slug,
+  Timestamp,
+  TimestampInput,
+} from '../../shared/schemas.js'
+import { Category } from '../categories/categories.schemas.js'
+import { Person } from '../people/people.schemas.js'
+import { Block, Body } from './blocks.js'
+
+export const ArticleStatus = z.enum(articleStatuses).meta({ id: 'ArticleStatus' })
+export const PersonRole = z.enum(personRoles).meta({ id: 'PersonRole' })
+
+const ArticlePerson = z.object({
+  personId: z.uuid(),
+  role: PersonRole,
+  person: Person.optional().describe('With include=people'),
+})
+
+export const Article = z
+  .object({
+    id: z.uuid(),
+    slug: Slug,
+    title: z.string(),
+    summary: z.string().nullable(),
+    body: z.array(Block),
+    status: ArticleStatus,
+    publishedAt: Timestamp.nullable(),
+    categoryId: z.uuid().nullable(),
+    tags: z.array(z.string()),
+    people: z.array(ArticlePerson),
+    version: z.number().int(),
+    excerpt: z.string().describe('The summary, or the start of the body'),
+    readingTimeMinutes: z.number().int(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+    category: Category.nullable().optional().describe('With include=category'),
+    html: z.string().optional().describe('With render=html: the body as HTML, every text escaped'),
+  })
+  .meta({ id: 'Article' })
+export type Article = z.infer<typeof Article>
+
+export const articleFields = [
+  'id',
+  'slug',
+  'title',
+  'summary',
+  'body',
+  'status',
+  'publishedAt',
+  'categoryId',
+  'tags',
+  'people',
+  'version',
+  'excerpt',
+  'readingTimeMinutes',
+  'createdAt',
+  'updatedAt',
+] as const
+export type ArticleField = (typeof articleFields)[number]
+
+export const articleIncludes = ['category', 'people'] as const
+export type ArticleInclude = (typeof articleIncludes)[number]
+
+const Tag = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .transform((t) => t.toLocaleLowerCase('vi'))
+
+const PersonLink = z.strictObject({ personId: z.uuid(), role: PersonRole })
+
+export const ArticleInput = z
+  .strictObject({
+    title: z.string().trim().min(1).max(500),
+    slug: Slug.optional(),
+    summary: OptionalText(2000),
+    body: Body.optional(),
+    status: ArticleStatus.optional().describe('Default draft'),
+    publishedAt: TimestampInput.nullish().describe('Publishing without it sets it to now; a future time schedules'),
+    categoryId: z.uuid().nullish(),
+    tags: z.array(Tag).max(50).optional(),
+    people: z.array(PersonLink).max(200).optional(),
+  })
+  .meta({ id: 'ArticleInput' })
+export type ArticleInput = z.infer<typeof ArticleInput>
+
+export const ArticlePatch = ArticleInput.partial().meta({ id: 'ArticlePatch' })
+export type ArticlePatch = z.infer<typeof ArticlePatch>
+
+export const articleSorts = ['-publishedAt', 'publishedAt', '-updatedAt', 'title'] as const
+export type ArticleSort = (typeof articleSorts)[number]
+
+const RefFilter = z.string().min(1).max(200)
+
+export const ArticleListQuery = z.strictObject({
+  limit: Limit,
+  offset: Offset,
+  cursor: Cursor,
+  sort: z.enum(articleSorts).default('-publishedAt'),
+  category: RefFilter.optional().describe('Id or slug; includes its sub-categories'),
+  person: RefFilter.optional().describe('Id or slug of a person linked to the article'),
+  role: PersonRole.optional().describe('With person: only links with this role'),
+  tag: z.string().trim().min(1).max(100).optional(),
+  status: ArticleStatus.optional().describe('Tokens only; anonymous callers see published articles'),
+  publishedAfter: TimestampInput.optional().describe('publishedAt at or after this time'),
+  publishedBefore: TimestampInput.optional().describe('publishedAt before this time'),
+  include: commaList(articleIncludes),
+  fields: commaList(articleFields),
+})
+export type ArticleListQuery = z.infer<typeof ArticleListQuery>
+
+export const ArticleGetQuery = z.strictObject({
+  include: commaList(articleIncludes),
+  render: z.enum(['html']).optional().describe('html adds the body rendered as safe HTML'),
+})
+export type ArticleGetQuery = z.infer<typeof ArticleGetQuery>

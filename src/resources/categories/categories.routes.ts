@@ -1,0 +1,75 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { IdOrSlugParams, many, NoContent, one, Problem } from '../../shared/schemas.js'
+import { Category, CategoryInput, CategoryListQuery, CategoryPatch } from './categories.schemas.js'
+import {
+  createCategory,
+  deleteCategory,
+  getCategory,
+  listCategories,
+  toCategory,
+  updateCategory,
+} from './categories.service.js'
+
+const tags = ['categories']
+
+export const categoryRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    '/',
+    { schema: { tags, summary: 'List categories', querystring: CategoryListQuery, response: { 200: many(Category) } } },
+    async (req) => {
+      const { rows, total } = await listCategories(app.db, req.query)
+      return { data: rows.map(toCategory), meta: { limit: req.query.limit, offset: req.query.offset, total, nextCursor: null } }
+    },
+  )
+
+  app.get(
+    '/:idOrSlug',
+    { schema: { tags, summary: 'Get a category', params: IdOrSlugParams, response: { 200: one(Category), 404: Problem } } },
+    async (req) => ({ data: toCategory(await getCategory(app.db, req.params.idOrSlug)) }),
+  )
+
+  app.post(
+    '/',
+    {
+      config: { role: 'editor' },
+      schema: { tags, summary: 'Create a category', body: CategoryInput, response: { 201: one(Category), 409: Problem, 422: Problem } },
+    },
+    async (req, reply) => {
+      const row = await createCategory(app.db, req.body)
+      reply.code(201).header('location', `/v1/categories/${row.id}`)
+      return { data: toCategory(row) }
+    },
+  )
+
+  app.patch(
+    '/:idOrSlug',
+    {
+      config: { role: 'editor' },
+      schema: {
+        tags,
+        summary: 'Change a category',
+        params: IdOrSlugParams,
+        body: CategoryPatch,
+        response: { 200: one(Category), 404: Problem, 409: Problem, 422: Problem },
+      },
+    },
+    async (req) => ({ data: toCategory(await updateCategory(app.db, req.params.idOrSlug, req.body)) }),
+  )
+
+  app.delete(
+    '/:idOrSlug',
+    {
+      config: { role: 'editor' },
+      schema: {
+        tags,
+        summary: 'Delete a category without sub-categories or articles',
+        params: IdOrSlugParams,
+        response: { 204: NoContent, 404: Problem, 409: Problem },
+      },
+    },
+    async (req, reply) => {
+      await deleteCategory(app.db, req.params.idOrSlug)
+      return reply.code(204).send(null)
+    },
+  )
+}

@@ -1,0 +1,37 @@
+import { z } from 'zod'
+import { Limit, OptionalText, Slug, Timestamp } from '../../shared/schemas.js'
+
+export const Category = z
+  .object({
+    id: z.uuid(),
+    slug: Slug,
+    name: z.string(),
+    description: z.string().nullable(),
+    parentId: z.uuid().nullable(),
+    position: z.number().int(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  })
+  .meta({ id: 'Category' })
+export type Category = z.infer<typeof Category>
+
+export const CategoryInput = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200),
+    slug: Slug.optional(),
+    description: OptionalText(5000),
+    parentId: z.uuid().nullish(),
+    position: z.number().int().min(-1_000_000).max(1_000_000).optional(),
+  })
+  .meta({ id: 'CategoryInput' })
+export type CategoryInput = z.infer<typeof CategoryInput>
+
+export const CategoryPatch = CategoryInput.partial().meta({ id: 'CategoryPatch' })
+export type CategoryPatch = z.infer<typeof CategoryPatch>
+
+export const CategoryListQuery = z.strictObject({
+  parent: z.string().min(1).max(200).optional().describe('Only the direct children of this category (id or slug)'),
+  limit: Limit.describe('1–100, default 20; categories sort by position, then name'),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+})
+export type CategoryListQuery = z.infer<typeof CategoryListQuery>

@@ -1,0 +1,136 @@
+import { asc, count, eq, type SQL, sql } from 'drizzle-orm'
+import { type Db, rawRows } from '../../db/client.js'
+import { articles, categories } from '../../db/schema.js'
+import { InUse, InvalidReference, NotFound, unknownReference } from '../../errors.js'
+import { isUuid, newId } from '../../shared/ids.js'
+import { claimingSlug, freeSlug } from '../../shared/slugs.js'
+import type { Category, CategoryInput, CategoryListQuery, CategoryPatch } from './categories.schemas.js'
+
+type CategoryRow = typeof categories.$inferSelect
+
+export const toCategory = (row: CategoryRow): Category => ({
+  id: row.id,
+  slug: row.slug,
+  name: row.name,
+  description: row.description,
+  parentId: row.parentId,
+  position: row.position,
+  createdAt: row.createdAt.toISOString(),
+  updatedAt: row.updatedAt.toISOString(),
+})
+
+export const byIdOrSlug = (idOrSlug: string): SQL =>
+  isUuid(idOrSlug) ? eq(categories.id, idOrSlug.toLowerCase()) : eq(categories.slug, idOrSlug)
+
+export async function findCategory(db: Db, idOrSlug: string): Promise<CategoryRow | undefined> {
+  const [row] = await db.select().from(categories).where(byIdOrSlug(idOrSlug))
+  return row
+}
+
+export async function getCategory(db: Db, idOrSlug: string): Promise<CategoryRow> {
+  const row = await findCategory(db, idOrSlug)
+  if (!row) throw new NotFound('Category', idOrSlug)
+  return row
+}
+
+export async function listCategories(db: Db, query: CategoryListQuery) {
+  let where: SQL | undefined
+  if (query.parent !== undefined) {
+    const parent = await findCategory(db, query.parent)
+    if (!parent) throw new NotFound('Category', query.parent)
+    where = eq(categories.parentId, parent.id)
+  }
+  const [rows, [total]] = await Promise.all([
+    db
+      .select()
+      .from(categories)
+      .where(where)
+      .orderBy(asc(categories.position), asc(categories.name), asc(categories.id))
+      .limit(query.limit)
+      .offset(query.offset),
+    db.select({ n: count() }).from(categories).where(where),
+  ])
+  return { rows, total: total?.n ?? 0 }
+}
+
+/** The ids of a category and all of its descendants. */
+export function subtreeIds(rootId: string): SQL {
+  return sql`(with recursive sub(id) as (
+    select ${rootId}::uuid
+    union all
+    select c.id from ${categories} c join sub on c.parent_id = sub.id
+  ) select id from sub)`
+}
+
+async function assertParent(db: Db, parentId: string, selfId?: string) {
+  const [parent] = await db.select({ id: categories.id }).from(categories).where(eq(categories.id, parentId))
+  if (!parent) throw unknownReference('parentId', 'category')
+  if (selfId === undefined) return
+  const [cycle] = await rawRows<{ hit: boolean }>(
+    db,
+    sql`select exists(select 1 from ${subtreeIds(selfId)} s where s.id = ${parentId}::uuid) as hit`,
+  )
+  if (cycle?.hit) throw new InvalidReference('parentId: a category cannot be placed under itself or its own descendant')
+}
+
+export async function createCategory(db: Db, input: CategoryInput): Promise<CategoryRow> {
+  return claimingSlug('categories_slug_key', input.slug, () =>
+    db.transaction(async (tx) => {
+      if (input.parentId) await assertParent(tx, input.parentId)
+      const now = new Date()
+      const [row] = await tx
+        .insert(categories)
+        .values({
+          id: newId(),
+          slug: input.slug ?? (await freeSlug(tx, categories, input.name, 'category')),
+          name: input.name,
+          description: input.description ?? null,
+          parentId: input.parentId ?? null,
+          position: input.position ?? 0,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning()
+      return row!
+    }),
+  )
+}
+
+export async function updateCategory(db: Db, idOrSlug: string, patch: CategoryPatch): Promise<CategoryRow> {
+  return claimingSlug('categories_slug_key', patch.slug, () =>
+    db.transaction(async (tx) => {
+      const current = await getCategory(tx, idOrSlug)
+      if (patch.parentId) await assertParent(tx, patch.parentId, current.id)
+      const [row] = await tx
+        .update(categories)
+        .set({
+          ...(patch.name !== undefined && { name: patch.name }),
+          ...(patch.slug !== undefined && { slug: patch.slug }),
+          ...(patch.description !== undefined && { description: patch.description }),
+          ...(patch.parentId !== undefined && { parentId: patch.parentId }),
+          ...(patch.position !== undefined && { position: patch.position }),
+          updatedAt: new Date(),
+        })
+        .where(eq(categories.id, current.id))
+        .returning()
+      return row!
+    }),
+  )
+}
+
+/** A category that still has sub-categories or articles (trashed ones included) cannot go. */
+export async function deleteCategory(db: Db, idOrSlug: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const current = await getCategory(tx, idOrSlug)
+    const [[children], [used]] = await Promise.all([
+      tx.select({ n: count() }).from(categories).where(eq(categories.parentId, current.id)),
+      tx.select({ n: count() }).from(articles).where(eq(articles.categoryId, current.id)),
+    ])
+    const reasons = [
+      children?.n ? `${children.n} sub-categories` : '',
+      used?.n ? `${used.n} articles (including any in the trash)` : '',
+    ].filter(Boolean)
+    if (reasons.length) throw new InUse(`Category ${current.slug} still has ${reasons.join(' and ')}`)
+    await tx.delete(categories).where(eq(categories.id, current.id))
+  })
+}

@@ -1,0 +1,69 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { IdOrSlugParams, many, NoContent, one, Problem } from '../../shared/schemas.js'
+import { Person, PersonInput, PersonListQuery, PersonPatch } from './people.schemas.js'
+import { createPerson, deletePerson, getPerson, listPeople, toPerson, updatePerson } from './people.service.js'
+
+const tags = ['people']
+
+export const personRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    '/',
+    { schema: { tags, summary: 'List people', querystring: PersonListQuery, response: { 200: many(Person) } } },
+    async (req) => {
+      const { rows, nextCursor, total } = await listPeople(app.db, req.query)
+      const { limit, offset } = req.query
+      return { data: rows.map(toPerson), meta: { limit, ...(offset !== undefined && { offset, total }), nextCursor } }
+    },
+  )
+
+  app.get(
+    '/:idOrSlug',
+    { schema: { tags, summary: 'Get a person', params: IdOrSlugParams, response: { 200: one(Person), 404: Problem } } },
+    async (req) => ({ data: toPerson(await getPerson(app.db, req.params.idOrSlug)) }),
+  )
+
+  app.post(
+    '/',
+    {
+      config: { role: 'editor' },
+      schema: { tags, summary: 'Create a person', body: PersonInput, response: { 201: one(Person), 409: Problem } },
+    },
+    async (req, reply) => {
+      const row = await createPerson(app.db, req.body)
+      reply.code(201).header('location', `/v1/people/${row.id}`)
+      return { data: toPerson(row) }
+    },
+  )
+
+  app.patch(
+    '/:idOrSlug',
+    {
+      config: { role: 'editor' },
+      schema: {
+        tags,
+        summary: 'Change a person',
+        params: IdOrSlugParams,
+        body: PersonPatch,
+        response: { 200: one(Person), 404: Problem, 409: Problem },
+      },
+    },
+    async (req) => ({ data: toPerson(await updatePerson(app.db, req.params.idOrSlug, req.body)) }),
+  )
+
+  app.delete(
+    '/:idOrSlug',
+    {
+      config: { role: 'editor' },
+      schema: {
+        tags,
+        summary: 'Delete a person who is not linked to any article',
+        params: IdOrSlugParams,
+        response: { 204: NoContent, 404: Problem, 409: Problem },
+      },
+    },
+    async (req, reply) => {
+      await deletePerson(app.db, req.params.idOrSlug)
+      return reply.code(204).send(null)
+    },
+  )
+}

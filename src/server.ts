@@ -1,0 +1,35 @@
+import closeWithGrace from 'close-with-grace'
+import { pino } from 'pino'
+import { buildApp } from './app.js'
+import { loadConfig } from './config.js'
+import { openDatabase } from './db/client.js'
+import { seedSampleContent } from './db/seed.js'
+import { ensureAdminToken } from './resources/tokens/tokens.service.js'
+
+const config = loadConfig()
+const logger = pino({
+  level: config.logLevel,
+  redact: { paths: ['req.headers.authorization', 'headers.authorization', 'authorization'], censor: '[redacted]' },
+  ...(process.stdout.isTTY && { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l' } } }),
+})
+
+const database = await openDatabase(
+  config.databaseUrl ? { url: config.databaseUrl, poolMax: config.databasePoolMax } : { dataDir: config.dataDir },
+)
+if (config.adminToken) await ensureAdminToken(database.db, config.adminToken)
+if (database.kind === 'pglite' && database.created && config.seed === 'auto') {
+  await seedSampleContent(database.db)
+  logger.info('new embedded database: sample content added')
+}
+
+const app = await buildApp({ config, database, logger })
+
+closeWithGrace({ delay: 10_000, logger }, async ({ signal, err }) => {
+  if (err) logger.error({ err }, 'closing after an error')
+  else logger.info({ signal }, 'closing: finishing in-flight requests')
+  await app.close()
+  await database.close()
+})
+
+await app.listen({ port: config.port, host: config.host })
+logger.info({ database: database.kind }, 'ready')

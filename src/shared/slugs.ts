@@ -1,0 +1,50 @@
+import { eq, like, or } from 'drizzle-orm'
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core'
+import type { Db } from '../db/client.js'
+import { SlugTaken } from '../errors.js'
+import { slugify } from './text.js'
+
+/** The PostgreSQL error inside whatever wrapped it (Drizzle puts the driver's error in `cause`). */
+export function pgCause(err: unknown): { code?: string; constraint?: string; message?: string } | undefined {
+  for (let e: unknown = err, depth = 0; e && depth < 3; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return e as { code: string }
+  }
+  return undefined
+}
+
+export const isUniqueViolation = (err: unknown, constraint: string) => {
+  const cause = pgCause(err)
+  return cause?.code === '23505' && cause.constraint === constraint
+}
+
+/** `base`, or `base-2`, `base-3`… whichever is free first. */
+export async function freeSlug(db: Db, table: PgTable & { slug: PgColumn }, text: string, fallback: string) {
+  const base = slugify(text) || fallback
+  const rows = await db
+    .select({ slug: table.slug })
+    .from(table)
+    .where(or(eq(table.slug, base), like(table.slug, `${base}-%`)))
+  const taken = new Set(rows.map((r) => r.slug as string))
+  if (!taken.has(base)) return base
+  for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`
+}
+
+/**
+ * Runs a write that claims a slug. An explicit slug that is taken is a 409; a generated one that
+ * another write claimed meanwhile is generated again.
+ */
+export async function claimingSlug<T>(
+  constraint: string,
+  explicit: string | undefined,
+  write: () => Promise<T>,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write()
+    } catch (err) {
+      if (!isUniqueViolation(err, constraint)) throw err
+      if (explicit !== undefined || attempt >= 5) throw new SlugTaken(explicit ?? 'generated')
+    }
+  }
+}
