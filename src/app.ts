@@ -45,6 +45,8 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
   // Responses are built by our own mappers from our own rows: plain JSON.stringify, no second validation.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data))
   app.decorate('db', database.db)
+  // JSON in: a text/plain body is a 415, not a string that fails validation.
+  app.removeContentTypeParser('text/plain')
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id)

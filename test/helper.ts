@@ -4,7 +4,7 @@ import pg from 'pg'
 import type { Test } from 'tap'
 import { type App, buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
-import { type Database, openDatabase } from '../src/db/client.js'
+import { type Database, openDatabase, type QueryListener } from '../src/db/client.js'
 import { ensureAdminToken } from '../src/resources/tokens/tokens.service.js'
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef'
@@ -19,35 +19,44 @@ export interface TestApp {
  * A fresh database for one test file: an in-memory PGlite, or with DATABASE_URL a new database
  * on that server, dropped again at teardown, so that files can run in parallel.
  */
-export async function openTestDatabase(t: Test): Promise<Database> {
-  const serverUrl = process.env.DATABASE_URL
-  if (!serverUrl) {
-    const database = await openDatabase({ memory: true })
-    t.teardown(() => database.close())
-    return database
-  }
+/** A new, empty database on the DATABASE_URL server, dropped at teardown. */
+export async function createServerDatabase(t: Test, serverUrl: string): Promise<string> {
   const name = `bantin_test_${process.pid}_${randomBytes(4).toString('hex')}`
   const maintenance = new pg.Client({ connectionString: serverUrl })
   await maintenance.connect()
   await maintenance.query(`create database ${name}`)
   await maintenance.end()
-  const url = new URL(serverUrl)
-  url.pathname = `/${name}`
-  const database = await openDatabase({ url: url.toString(), poolMax: 10 })
   t.teardown(async () => {
-    await database.close()
     const client = new pg.Client({ connectionString: serverUrl })
     await client.connect()
     await client.query(`drop database if exists ${name} with (force)`)
     await client.end()
   })
+  const url = new URL(serverUrl)
+  url.pathname = `/${name}`
+  return url.toString()
+}
+
+/**
+ * A fresh database for one test file: an in-memory PGlite, or with DATABASE_URL a new database
+ * on that server, dropped again at teardown, so that files can run in parallel.
+ */
+export async function openTestDatabase(t: Test, onQuery?: QueryListener): Promise<Database> {
+  const serverUrl = process.env.DATABASE_URL
+  const database = serverUrl
+    ? await openDatabase({ url: await createServerDatabase(t, serverUrl), poolMax: 10, ...(onQuery && { onQuery }) })
+    : await openDatabase({ memory: true, ...(onQuery && { onQuery }) })
+  t.teardown(() => database.close())
   return database
 }
 
-export async function buildTestApp(t: Test, env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await openTestDatabase(t)
+export async function buildTestApp(
+  t: Test,
+  options: { env?: Record<string, string>; onQuery?: QueryListener } = {},
+): Promise<TestApp> {
+  const database = await openTestDatabase(t, options.onQuery)
   await ensureAdminToken(database.db, ADMIN_TOKEN)
-  const app = await buildApp({ config: loadConfig(env), database })
+  const app = await buildApp({ config: loadConfig(options.env ?? {}), database })
   t.teardown(() => app.close())
   return { app, database }
 }

@@ -25,10 +25,14 @@ export interface Database {
   close(): Promise<void>
 }
 
-export type DatabaseOptions =
+/** Called with the SQL of every query Drizzle runs: for debug logs, and for tests that count queries. */
+export type QueryListener = (query: string) => void
+
+export type DatabaseOptions = (
   | { url: string; poolMax?: number }
   | { dataDir: string }
   | { memory: true }
+) & { onQuery?: QueryListener }
 
 const migrationsFolder = fileURLToPath(new URL('../../migrations', import.meta.url))
 /** Any fixed number: instances that start together take turns at migrating. */
@@ -50,10 +54,13 @@ async function hasTables(db: Db): Promise<boolean> {
 
 /** Opens the database and brings its schema up to date. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return 'url' in options ? openServer(options.url, options.poolMax ?? 10) : openEmbedded(options)
+  const logger = options.onQuery && { logQuery: options.onQuery }
+  return 'url' in options ? openServer(options.url, options.poolMax ?? 10, logger) : openEmbedded(options, logger)
 }
 
-async function openServer(url: string, poolMax: number): Promise<Database> {
+type Logger = { logQuery: QueryListener } | undefined
+
+async function openServer(url: string, poolMax: number, logger: Logger): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolMax,
@@ -63,7 +70,7 @@ async function openServer(url: string, poolMax: number): Promise<Database> {
   })
   // An idle client that loses its connection must not take the process down; the next query reports it.
   pool.on('error', () => {})
-  const db = drizzlePg(pool, { schema }) as unknown as Db
+  const db = drizzlePg(pool, { schema, ...(logger && { logger }) }) as unknown as Db
 
   const lock = await pool.connect()
   let created: boolean
@@ -85,7 +92,7 @@ async function openServer(url: string, poolMax: number): Promise<Database> {
   }
 }
 
-async function openEmbedded(options: { dataDir: string } | { memory: true }): Promise<Database> {
+async function openEmbedded(options: { dataDir: string } | { memory: true }, logger: Logger): Promise<Database> {
   const extensions = { pg_trgm, unaccent }
   let client: PGlite
   if ('dataDir' in options) {
@@ -94,7 +101,7 @@ async function openEmbedded(options: { dataDir: string } | { memory: true }): Pr
   } else {
     client = await PGlite.create({ extensions })
   }
-  const db = drizzlePglite(client, { schema }) as unknown as Db
+  const db = drizzlePglite(client, { schema, ...(logger && { logger }) }) as unknown as Db
   const created = !(await hasTables(db))
   await migratePglite(db as never, { migrationsFolder })
   return {

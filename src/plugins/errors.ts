@@ -31,7 +31,7 @@ function isConnectionError(err: unknown): boolean {
     const code = (e as { code?: unknown }).code
     const message = String((e as { message?: unknown }).message ?? '')
     if (typeof code === 'string' && CONNECTION_CODES.has(code)) return true
-    if (/Connection terminated|timeout exceeded when trying to connect|database did not answer/i.test(message)) return true
+    if (/Connection terminated|timeout exceeded when trying to connect|database did not answer|PGlite is closed/i.test(message)) return true
     if (typeof code === 'string' && /^(08|57P0)/.test(code)) return true
   }
   return false

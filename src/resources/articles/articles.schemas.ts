@@ -89,10 +89,10 @@ export const ArticleInput = z
     tags: z.array(Tag).max(50).optional(),
     people: z.array(PersonLink).max(200).optional(),
   })
-  .meta({ id: 'ArticleInput' })
+  
 export type ArticleInput = z.infer<typeof ArticleInput>
 
-export const ArticlePatch = ArticleInput.partial().meta({ id: 'ArticlePatch' })
+export const ArticlePatch = ArticleInput.partial()
 export type ArticlePatch = z.infer<typeof ArticlePatch>
 
 export const articleSorts = ['-publishedAt', 'publishedAt', '-updatedAt', 'title'] as const

@@ -23,10 +23,10 @@ export const CategoryInput = z
     parentId: z.uuid().nullish(),
     position: z.number().int().min(-1_000_000).max(1_000_000).optional(),
   })
-  .meta({ id: 'CategoryInput' })
+  
 export type CategoryInput = z.infer<typeof CategoryInput>
 
-export const CategoryPatch = CategoryInput.partial().meta({ id: 'CategoryPatch' })
+export const CategoryPatch = CategoryInput.partial()
 export type CategoryPatch = z.infer<typeof CategoryPatch>
 
 export const CategoryListQuery = z.strictObject({

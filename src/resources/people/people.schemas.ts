@@ -25,10 +25,10 @@ export const PersonInput = z
     organization: OptionalText(500),
     bio: OptionalText(20_000),
   })
-  .meta({ id: 'PersonInput' })
+  
 export type PersonInput = z.infer<typeof PersonInput>
 
-export const PersonPatch = PersonInput.partial().meta({ id: 'PersonPatch' })
+export const PersonPatch = PersonInput.partial()
 export type PersonPatch = z.infer<typeof PersonPatch>
 
 export const personSorts = ['name', '-updatedAt'] as const

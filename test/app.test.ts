@@ -1,0 +1,126 @@
+import { Writable } from 'node:stream'
+import { sql } from 'drizzle-orm'
+import { drizzle } from 'drizzle-orm/node-postgres'
+import pg from 'pg'
+import { pino } from 'pino'
+import t from 'tap'
+import { buildApp } from '../src/app.js'
+import { loadConfig } from '../src/config.js'
+import type { Database, Db } from '../src/db/client.js'
+import * as schema from '../src/db/schema.js'
+import { ADMIN_TOKEN, admin, openTestDatabase } from './helper.js'
+
+const lines: Record<string, unknown>[] = []
+const sink = new Writable({
+  write(chunk, _enc, done) {
+    for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line))
+    done()
+  },
+})
+const logger = pino(
+  { level: 'info', redact: { paths: ['req.headers.authorization', 'headers.authorization', 'authorization'], censor: '[redacted]' } },
+  sink,
+)
+const database = await openTestDatabase(t)
+const app = await buildApp({ config: loadConfig({}), database, logger })
+t.teardown(() => app.close())
+const { ensureAdminToken } = await import('../src/resources/tokens/tokens.service.js')
+await ensureAdminToken(database.db, ADMIN_TOKEN)
+
+t.test('GET /health and /ready answer 200', async (t) => {
+  t.same((await app.inject('/health')).json(), { status: 'ok' })
+  t.same((await app.inject('/ready')).json(), { status: 'ok' })
+})
+
+t.test('unknown routes are a problem+json 404', async (t) => {
+  const res = await app.inject('/v1/nothing-here?x=1')
+  t.equal(res.statusCode, 404)
+  t.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8')
+  t.same(res.json(), { type: 'urn:bantin:problem:not-found', title: 'Not found', status: 404, detail: 'No route GET /v1/nothing-here' })
+  t.equal((await app.inject({ method: 'PUT', url: '/v1/articles' })).statusCode, 404)
+})
+
+t.test('/openapi.json is OpenAPI 3.1 from the zod schemas, with the roles routes need', async (t) => {
+  const res = await app.inject('/openapi.json')
+  t.equal(res.statusCode, 200)
+  const spec = res.json()
+  t.equal(spec.openapi, '3.1.0')
+  for (const path of ['/v1/articles', '/v1/articles/{idOrSlug}', '/v1/categories', '/v1/people/{idOrSlug}', '/health', '/ready']) {
+    t.ok(spec.paths[path], path)
+  }
+  t.ok(spec.components.schemas.Article && spec.components.schemas.Block && spec.components.schemas.Problem)
+  t.same(spec.paths['/v1/articles'].post.security, [{ bearerAuth: [] }])
+  t.match(spec.paths['/v1/articles'].post.description, /role `editor`/)
+  t.notOk(spec.paths['/v1/articles'].get.security, 'reads are open')
+  const param = spec.paths['/v1/articles'].get.parameters.find((p: { name: string }) => p.name === 'limit')
+  t.match(param, { in: 'query', schema: { maximum: 100 } })
+  const docs = await app.inject('/docs/')
+  t.equal(docs.statusCode, 200)
+  t.match(docs.headers['content-type'], /text\/html/)
+})
+
+t.test('one JSON log line per request, with a request id, never the token', async (t) => {
+  lines.length = 0
+  const res = await app.inject({ url: '/v1/articles', headers: { ...admin, 'x-request-id': 'req-123' } })
+  t.equal(res.headers['x-request-id'], 'req-123')
+  const own = await app.inject('/v1/categories')
+  t.match(own.headers['x-request-id'], /^[0-9a-f-]{36}$/)
+  const requests = lines.filter((l) => l.msg === 'request')
+  t.equal(requests.length, 2)
+  t.match(requests[0], { reqId: 'req-123', method: 'GET', url: '/v1/articles', status: 200, ms: Number, token: 'ADMIN_TOKEN' })
+  t.notMatch(JSON.stringify(lines), ADMIN_TOKEN)
+})
+
+t.test('a failure inside answers 500 without SQL, stack or internals', async (t) => {
+  await database.db.execute(sql`alter table people rename to people_moved`)
+  t.teardown(() => database.db.execute(sql`alter table people_moved rename to people`))
+  lines.length = 0
+  const res = await app.inject('/v1/people')
+  t.equal(res.statusCode, 500)
+  t.same(res.json(), { type: 'urn:bantin:problem:internal', title: 'Internal server error', status: 500 })
+  t.ok(lines.some((l) => l.level === 50), 'the error is logged for the operator')
+})
+
+t.test('when the database does not answer: 503 with Retry-After, quickly, never a hang', async (t) => {
+  const pool = new pg.Pool({ connectionString: 'postgres://postgres@127.0.0.1:1/none', connectionTimeoutMillis: 1000 })
+  pool.on('error', () => {})
+  const down: Database = {
+    db: drizzle(pool, { schema }) as unknown as Db,
+    kind: 'postgres',
+    created: false,
+    ping: () => pool.query('select 1').then(() => {}),
+    close: () => pool.end(),
+  }
+  const broken = await buildApp({ config: loadConfig({}), database: down })
+  t.teardown(async () => {
+    await broken.close()
+    await down.close()
+  })
+  const ready = await broken.inject('/ready')
+  t.equal(ready.statusCode, 503)
+  t.equal(ready.headers['retry-after'], '5')
+  const list = await broken.inject('/v1/articles')
+  t.equal(list.statusCode, 503)
+  t.match(list.json(), { type: 'urn:bantin:problem:unavailable', status: 503 })
+  t.notMatch(list.body, /127\.0\.0\.1|ECONNREFUSED|select/)
+  const write = await broken.inject({ method: 'POST', url: '/v1/articles', headers: admin, payload: { title: 'A' } })
+  t.equal(write.statusCode, 503)
+})
+
+t.test('a body over the limit is a 413', async (t) => {
+  const small = await buildApp({ config: loadConfig({ BODY_LIMIT_BYTES: '2048' }), database })
+  t.teardown(() => small.close())
+  const res = await small.inject({ method: 'POST', url: '/v1/articles', headers: admin, payload: { title: 'A'.repeat(5000) } })
+  t.equal(res.statusCode, 413)
+  t.match(res.json(), { status: 413, title: 'Content too large' })
+})
+
+t.test('a malformed Authorization header or an unknown token is a 401, even on reads', async (t) => {
+  for (const authorization of ['Basic abc', 'Bearer', 'Bearer wrong-token-000000000000', `Bearer ${ADMIN_TOKEN}x`]) {
+    const res = await app.inject({ url: '/v1/articles', headers: { authorization } })
+    t.equal(res.statusCode, 401, authorization)
+    t.equal(res.headers['www-authenticate'], 'Bearer realm="bantin"')
+  }
+  const unsupported = await app.inject({ method: 'POST', url: '/v1/articles', headers: { ...admin, 'content-type': 'text/plain' }, payload: 'title' })
+  t.equal(unsupported.statusCode, 415)
+})

@@ -1,0 +1,31 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { sql } from 'drizzle-orm'
+import t from 'tap'
+import { openDatabase, rawRows } from '../src/db/client.js'
+import { createServerDatabase } from './helper.js'
+
+t.test('an embedded database is created once, then reopened with its data', async (t) => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'bantin-db-'))
+  t.teardown(() => rm(dataDir, { recursive: true, force: true }))
+  const first = await openDatabase({ dataDir })
+  t.equal(first.created, true)
+  await first.db.execute(sql`insert into categories (id, slug, name) values ('01900000-0000-7000-8000-000000000001', 'a', 'A')`)
+  await first.close()
+  const second = await openDatabase({ dataDir })
+  t.equal(second.created, false)
+  t.same(await rawRows(second.db, sql`select slug from categories`), [{ slug: 'a' }])
+  await second.close()
+})
+
+t.test('instances that start together on one server migrate it once', { skip: !process.env.DATABASE_URL && 'needs DATABASE_URL' }, async (t) => {
+  const url = await createServerDatabase(t, process.env.DATABASE_URL!)
+  const opened = await Promise.all([1, 2, 3].map(() => openDatabase({ url, poolMax: 2 })))
+  t.equal(opened.filter((d) => d.created).length, 1, 'exactly one instance found the database empty')
+  const [migrations] = await rawRows<{ n: number }>(opened[0]!.db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`)
+  const [tables] = await rawRows<{ n: number }>(opened[0]!.db, sql`select count(*)::int as n from information_schema.tables where table_schema = 'public'`)
+  t.ok(migrations!.n >= 2)
+  t.ok(tables!.n >= 5)
+  await Promise.all(opened.map((d) => d.close()))
+})
