@@ -5,11 +5,15 @@ import type { Config } from './config.js'
 import type { Database, Db } from './db/client.js'
 import auth from './plugins/auth.js'
 import errors from './plugins/errors.js'
+import guards from './plugins/guards.js'
+import httpCache from './plugins/http-cache.js'
 import openapi from './plugins/openapi.js'
 import { operationRoutes } from './plugins/operations.js'
 import { articleRoutes } from './resources/articles/articles.routes.js'
 import { categoryRoutes } from './resources/categories/categories.routes.js'
 import { personRoutes } from './resources/people/people.routes.js'
+import { revisionRoutes } from './resources/revisions/revisions.routes.js'
+import { tokenRoutes } from './resources/tokens/tokens.routes.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -60,13 +64,17 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
   })
 
   await app.register(errors)
+  await app.register(guards, { config })
   await app.register(openapi)
   await app.register(auth)
+  await app.register(httpCache)
 
   await app.register(operationRoutes, { database })
   await app.register(categoryRoutes, { prefix: '/v1/categories' })
   await app.register(personRoutes, { prefix: '/v1/people' })
   await app.register(articleRoutes, { prefix: '/v1/articles' })
+  await app.register(revisionRoutes, { prefix: '/v1/articles' })
+  await app.register(tokenRoutes, { prefix: '/v1/tokens' })
 
   await app.ready()
   return app

@@ -12,6 +12,10 @@ const Env = z.object({
   LOG_LEVEL: LogLevel.default('info'),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 * 1024),
   SEED: z.enum(['auto', 'never']).default('auto'),
+  RATE_LIMIT_MAX: z.coerce.number().int().min(0).default(600),
+  RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).default(60_000),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  CORS_ORIGINS: z.string().default('*'),
 })
 
 export type Config = {
@@ -26,6 +30,15 @@ export type Config = {
   bodyLimitBytes: number
   /** `auto` seeds sample content into a new, empty embedded database; never a server's. */
   seed: 'auto' | 'never'
+  rateLimit: {
+    /** Requests per window per token (or per IP without one); 0 turns limiting off. */
+    max: number
+    windowMs: number
+    /** Shared counters across instances; without it each instance counts for itself. */
+    redisUrl: string | undefined
+  }
+  /** Origins allowed to call from a browser: `*` for any, or an exact list. */
+  corsOrigins: '*' | string[]
 }
 
 /** The one place that reads the environment. Throws with every problem listed. */
@@ -46,5 +59,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     seed: e.SEED,
+    rateLimit: { max: e.RATE_LIMIT_MAX, windowMs: e.RATE_LIMIT_WINDOW_MS, redisUrl: e.REDIS_URL },
+    corsOrigins:
+      e.CORS_ORIGINS.trim() === '*'
+        ? '*'
+        : e.CORS_ORIGINS.split(',')
+            .map((o) => o.trim())
+            .filter(Boolean),
   }
 }

@@ -18,6 +18,7 @@ export const PayloadTooLarge = createError<[string]>('PAYLOAD_TOO_LARGE', '%s', 
 export const UnsupportedMediaType = createError<[string]>('UNSUPPORTED_MEDIA_TYPE', '%s', 415)
 export const UnknownReference = createError<[string, string]>('UNKNOWN_REFERENCE', '%s refers to a %s that does not exist', 422)
 export const InvalidReference = createError<[string]>('INVALID_REFERENCE', '%s', 422)
+export const RateLimited = createError<[string]>('RATE_LIMITED', 'Too many requests: try again in %s', 429)
 export const Unavailable = createError<[string]>('UNAVAILABLE', '%s', 503)
 
 /** A 422 that names the field of the request that refers to something missing. */

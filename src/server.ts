@@ -3,7 +3,7 @@ import { pino } from 'pino'
 import { buildApp } from './app.js'
 import { loadConfig } from './config.js'
 import { openDatabase } from './db/client.js'
-import { seedSampleContent } from './db/seed.js'
+import { seedIfNew } from './db/seed.js'
 import { ensureAdminToken } from './resources/tokens/tokens.service.js'
 
 const config = loadConfig()
@@ -17,10 +17,7 @@ const database = await openDatabase(
   config.databaseUrl ? { url: config.databaseUrl, poolMax: config.databasePoolMax } : { dataDir: config.dataDir },
 )
 if (config.adminToken) await ensureAdminToken(database.db, config.adminToken)
-if (database.kind === 'pglite' && database.created && config.seed === 'auto') {
-  await seedSampleContent(database.db)
-  logger.info('new embedded database: sample content added')
-}
+if (await seedIfNew(database, config)) logger.info('new embedded database: sample content added')
 
 const app = await buildApp({ config, database, logger })
 

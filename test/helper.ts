@@ -56,7 +56,8 @@ export async function buildTestApp(
 ): Promise<TestApp> {
   const database = await openTestDatabase(t, options.onQuery)
   await ensureAdminToken(database.db, ADMIN_TOKEN)
-  const app = await buildApp({ config: loadConfig(options.env ?? {}), database })
+  // Rate limiting is off unless a test is about it: test files send far more than a client would.
+  const app = await buildApp({ config: loadConfig({ RATE_LIMIT_MAX: '0', ...options.env }), database })
   t.teardown(() => app.close())
   return { app, database }
 }

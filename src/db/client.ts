@@ -1,4 +1,5 @@
-import { mkdir } from 'node:fs/promises'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { PGlite } from '@electric-sql/pglite'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
@@ -92,11 +93,44 @@ async function openServer(url: string, poolMax: number, logger: Logger): Promise
   }
 }
 
+/**
+ * PGlite is one process's database: a second process opening the same files would corrupt them.
+ * A lock file with the owner's pid keeps a second server (or the token command) out.
+ */
+async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+  const file = join(dataDir, 'bantin.pid')
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await writeFile(file, String(process.pid), { flag: 'wx' })
+      return () => rm(file, { force: true })
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+      const owner = Number(await readFile(file, 'utf8').catch(() => ''))
+      if (owner && owner !== process.pid && isAlive(owner)) {
+        throw new Error(`The embedded database in ${dataDir} is in use by process ${owner}: stop it first, or use DATABASE_URL`)
+      }
+      await rm(file, { force: true })
+    }
+  }
+  throw new Error(`Could not lock ${file}`)
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
 async function openEmbedded(options: { dataDir: string } | { memory: true }, logger: Logger): Promise<Database> {
   const extensions = { pg_trgm, unaccent }
   let client: PGlite
+  let unlock = async () => {}
   if ('dataDir' in options) {
     await mkdir(options.dataDir, { recursive: true })
+    unlock = await lockDataDir(options.dataDir)
     client = await PGlite.create(options.dataDir, { extensions })
   } else {
     client = await PGlite.create({ extensions })
@@ -109,7 +143,10 @@ async function openEmbedded(options: { dataDir: string } | { memory: true }, log
     kind: 'pglite',
     created,
     ping: (timeoutMs = 2_000) => withTimeout(client.query('select 1').then(() => {}), timeoutMs),
-    close: () => client.close(),
+    close: async () => {
+      await client.close()
+      await unlock()
+    },
   }
 }
 

@@ -36,6 +36,8 @@ export const categories = pgTable(
     description: text('description'),
     parentId: uuid('parent_id').references((): AnyPgColumn => categories.id, { onDelete: 'restrict' }),
     position: integer('position').notNull().default(0),
+    /** Raised by every change; the ETag that If-Match is checked against. */
+    version: integer('version').notNull().default(1),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -58,6 +60,7 @@ export const people = pgTable(
     title: text('title'),
     organization: text('organization'),
     bio: text('bio'),
+    version: integer('version').notNull().default(1),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -134,6 +137,45 @@ export const articlePeople = pgTable(
   ],
 )
 
+export const revisionOps = ['create', 'update', 'publish', 'unpublish', 'archive', 'trash', 'restore', 'revert'] as const
+export type RevisionOp = (typeof revisionOps)[number]
+
+/** What a revision keeps: the article's content as a write left it. */
+export interface ArticleSnapshot {
+  slug: string
+  title: string
+  summary: string | null
+  body: Block[]
+  status: ArticleStatus
+  publishedAt: string | null
+  categoryId: string | null
+  tags: string[]
+  people: { personId: string; role: PersonRole }[]
+  deleted: boolean
+}
+
+/**
+ * One row per write of an article: revision n is the article as the write that made version n
+ * left it, so the state before any write is the revision before it.
+ */
+export const articleRevisions = pgTable(
+  'article_revisions',
+  {
+    id: uuid('id').primaryKey(),
+    articleId: uuid('article_id')
+      .notNull()
+      .references(() => articles.id, { onDelete: 'cascade' }),
+    number: integer('number').notNull(),
+    op: text('op').$type<RevisionOp>().notNull(),
+    snapshot: jsonb('snapshot').$type<ArticleSnapshot>().notNull(),
+    /** The name of the token that made the write. */
+    actor: text('actor').notNull(),
+    tokenId: uuid('token_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('article_revisions_article_number_key').on(t.articleId, t.number.desc())],
+)
+
 export const tokens = pgTable(
   'tokens',
   {
@@ -161,6 +203,10 @@ export const categoriesRelations = relations(categories, ({ one, many }) => ({
 export const articlesRelations = relations(articles, ({ one, many }) => ({
   category: one(categories, { fields: [articles.categoryId], references: [categories.id] }),
   people: many(articlePeople),
+}))
+
+export const articleRevisionsRelations = relations(articleRevisions, ({ one }) => ({
+  article: one(articles, { fields: [articleRevisions.articleId], references: [articles.id] }),
 }))
 
 export const articlePeopleRelations = relations(articlePeople, ({ one }) => ({

@@ -1,9 +1,18 @@
-import type { Db } from './client.js'
+import type { Config } from '../config.js'
+import type { Database, Db } from './client.js'
 import { createArticle } from '../resources/articles/articles.service.js'
 import { createCategory } from '../resources/categories/categories.service.js'
 import { createPerson } from '../resources/people/people.service.js'
+import { SYSTEM_TOKEN_ID } from '../resources/revisions/revisions.service.js'
 
-const system = { tokenId: '00000000-0000-0000-0000-000000000000', name: 'seed', role: 'admin' as const }
+const system = { tokenId: SYSTEM_TOKEN_ID, name: 'sample content', role: 'admin' as const }
+
+/** Seeds a new embedded database, never a server's; true when it did. */
+export async function seedIfNew(database: Database, config: Config): Promise<boolean> {
+  if (database.kind !== 'pglite' || !database.created || config.seed !== 'auto') return false
+  await seedSampleContent(database.db)
+  return true
+}
 
 /**
  * A small sample modelled on a district portal's news, for a new embedded database, so that the

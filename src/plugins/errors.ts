@@ -89,7 +89,7 @@ export default fp(
       const body = toProblem(err)
       if (body.status >= 500) req.log.error({ err }, 'request failed')
       else req.log.info({ problem: body.type, status: body.status }, 'request rejected')
-      if (body.status === 503 || body.status === 429) reply.header('retry-after', err.headers?.['retry-after'] ?? '5')
+      if ((body.status === 503 || body.status === 429) && !reply.hasHeader('retry-after')) reply.header('retry-after', '5')
       if (body.status === 401) reply.header('www-authenticate', 'Bearer realm="bantin"')
       for (const [name, value] of Object.entries(err.headers ?? {})) reply.header(name, value)
       return reply.code(body.status).type('application/problem+json; charset=utf-8').send(body)

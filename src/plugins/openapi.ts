@@ -23,6 +23,8 @@ export default fp(
           { name: 'articles' },
           { name: 'categories' },
           { name: 'people' },
+          { name: 'revisions' },
+          { name: 'tokens' },
           { name: 'operations' },
         ],
       },

@@ -72,3 +72,4 @@ export const OptionalText = (max: number) =>
     .nullish()
 
 export const NoContent = z.null().describe('No content')
+export const NotModified = z.null().describe('Not modified: the If-None-Match ETag is current')

@@ -2,6 +2,7 @@ import { and, arrayContains, asc, count, eq, getTableColumns, gte, inArray, isNu
 import type { Db } from '../../db/client.js'
 import { articlePeople, articles, categories, people, type PersonRole } from '../../db/schema.js'
 import { NotFound } from '../../errors.js'
+import { digest, versionTag } from '../../plugins/http-cache.js'
 import { isUuid } from '../../shared/ids.js'
 import { afterCursor, cursorValue, orderBy, type SortSpec } from '../../shared/keyset.js'
 import { finishPage, pageStart } from '../../shared/paging.js'
@@ -70,24 +71,80 @@ function filters(query: ArticleListQuery): (SQL | undefined)[] {
 
 const { body: _body, ...withoutBody } = getTableColumns(articles)
 
-export async function listArticles(db: Db, query: ArticleListQuery, auth: Principal | null) {
+/** The WHERE, ORDER BY and paging of a list, shared by the list and its lean ETag check. */
+function listPlan(query: ArticleListQuery, auth: Principal | null) {
   const spec = sortSpec(query.sort, auth)
   const start = pageStart(query, query.sort)
   const where = and(visibleTo(auth), ...filters(query))
+  const pageWhere = and(where, start.after && afterCursor(spec, articles.id, start.after))
+  return { where, pageWhere, order: orderBy(spec, articles.id), offset: start.offset }
+}
+
+/**
+ * A list's ETag: which articles at which versions, whether more follow, the total, and the
+ * versions of what is embedded. The same whether computed from a full answer or by the lean check.
+ */
+function listTag(key: string, rows: { id: string; version: number }[], hasMore: boolean, total: number | undefined, related: string[]) {
+  const versions = rows.map((r) => `${r.id}:${r.version}`).join(',')
+  return `W/"${digest(key, versions, String(hasMore), String(total ?? ''), [...new Set(related)].sort().join(','))}"`
+}
+
+const stamp = (item: { id: string; updatedAt: string | Date }) =>
+  `${item.id}@${typeof item.updatedAt === 'string' ? item.updatedAt : item.updatedAt.toISOString()}`
+
+export async function listArticles(db: Db, query: ArticleListQuery, auth: Principal | null, key: string) {
+  const plan = listPlan(query, auth)
   const needsBody = !query.fields || query.fields.includes('body')
   const [rows, total] = await Promise.all([
     db
       .select(needsBody ? getTableColumns(articles) : withoutBody)
       .from(articles)
-      .where(and(where, start.after && afterCursor(spec, articles.id, start.after)))
-      .orderBy(...orderBy(spec, articles.id))
+      .where(plan.pageWhere)
+      .orderBy(...plan.order)
       .limit(query.limit + 1)
-      .offset(start.offset),
-    query.offset === undefined ? undefined : db.select({ n: count() }).from(articles).where(where),
+      .offset(plan.offset),
+    query.offset === undefined ? undefined : db.select({ n: count() }).from(articles).where(plan.where),
   ])
   const page = finishPage(rows as ArticleRow[], query.limit, query.sort, (row) => ({ value: sortValue(query.sort, row), id: row.id }))
   const data = await hydrate(db, page.rows, { include: query.include ?? [], fields: query.fields })
-  return { data, nextCursor: page.nextCursor, total: total?.[0]?.n }
+  const related = data.flatMap((a) => [
+    ...(a.category ? [stamp(a.category)] : []),
+    ...(a.people ?? []).flatMap((p) => (p.person ? [stamp(p.person)] : [])),
+  ])
+  const n = total?.[0]?.n
+  return { data, nextCursor: page.nextCursor, total: n, etag: listTag(key, page.rows, page.nextCursor !== null, n, related) }
+}
+
+/** The ETag `listArticles` would give, from ids and versions only: no bodies, nothing to serialize. */
+export async function articleListTag(db: Db, query: ArticleListQuery, auth: Principal | null, key: string) {
+  const plan = listPlan(query, auth)
+  const [rows, total] = await Promise.all([
+    db
+      .select({ id: articles.id, version: articles.version, categoryId: articles.categoryId })
+      .from(articles)
+      .where(plan.pageWhere)
+      .orderBy(...plan.order)
+      .limit(query.limit + 1)
+      .offset(plan.offset),
+    query.offset === undefined ? undefined : db.select({ n: count() }).from(articles).where(plan.where),
+  ])
+  const pageRows = rows.slice(0, query.limit)
+  const ids = pageRows.map((r) => r.id)
+  const categoryIds = [...new Set(pageRows.map((r) => r.categoryId).filter((id): id is string => id !== null))]
+  const include = query.include ?? []
+  const [cats, persons] = await Promise.all([
+    include.includes('category') && categoryIds.length
+      ? db.select({ id: categories.id, updatedAt: categories.updatedAt }).from(categories).where(inArray(categories.id, categoryIds))
+      : [],
+    include.includes('people') && ids.length
+      ? db
+          .select({ id: people.id, updatedAt: people.updatedAt })
+          .from(articlePeople)
+          .innerJoin(people, eq(people.id, articlePeople.personId))
+          .where(inArray(articlePeople.articleId, ids))
+      : [],
+  ])
+  return listTag(key, pageRows, rows.length > query.limit, total?.[0]?.n, [...cats, ...persons].map(stamp))
 }
 
 export async function findArticleRow(db: Db, idOrSlug: string, auth: Principal | null): Promise<ArticleRow> {
@@ -106,6 +163,16 @@ export async function getArticle(
   const [article] = await hydrate(db, [row], { include: options.include ?? [] })
   if (options.render === 'html') article!.html = renderBody(row.body)
   return article!
+}
+
+/** A single article's ETag: its version, plus a variant for what is embedded or rendered. */
+export function articleTag(article: Article, options: { include?: ArticleInclude[] | undefined; render?: 'html' | undefined }) {
+  const related = [
+    ...(article.category ? [stamp(article.category)] : []),
+    ...article.people.flatMap((p) => (p.person ? [stamp(p.person)] : [])),
+  ]
+  if (!options.include?.length && !options.render) return versionTag(article.version)
+  return versionTag(article.version, digest(options.include?.join(',') ?? '', options.render ?? '', related.join(',')))
 }
 
 /**

@@ -1,10 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import { IdOrSlugParams, many, NoContent, one, Problem } from '../../shared/schemas.js'
-import { listArticles, getArticle } from './articles.read.js'
+import { notModified, requiredVersion } from '../../plugins/http-cache.js'
+import { IdOrSlugParams, many, NoContent, NotModified, one, Problem } from '../../shared/schemas.js'
+import { articleListTag, articleTag, getArticle, listArticles } from './articles.read.js'
 import { Article, ArticleGetQuery, ArticleInput, ArticleListQuery, ArticlePatch } from './articles.schemas.js'
-import { createArticle, restoreArticle, trashArticle, updateArticle } from './articles.service.js'
+import { createArticle, purgeArticle, restoreArticle, trashArticle, updateArticle } from './articles.service.js'
 
 const tags = ['articles']
+const ifMatch = 'Send the ETag of your last read as If-Match: a stale one is a 412 and nothing is written. Without If-Match the write goes through.'
 
 export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
@@ -13,13 +15,19 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'List articles',
-        description: 'Anonymous callers see published articles whose publishedAt has passed; callers with a token see every status.',
+        description:
+          'Anonymous callers see published articles whose publishedAt has passed; callers with a token see every status. A matching If-None-Match is answered 304 without building the list.',
         querystring: ArticleListQuery,
-        response: { 200: many(Article.partial()), 400: Problem },
+        response: { 200: many(Article.partial()), 304: NotModified, 400: Problem },
       },
     },
-    async (req) => {
-      const { data, nextCursor, total } = await listArticles(app.db, req.query, req.auth)
+    async (req, reply) => {
+      const key = `${req.url}|${req.auth ? 'token' : 'public'}`
+      if (req.headers['if-none-match'] && notModified(req, reply, await articleListTag(app.db, req.query, req.auth, key))) {
+        return reply.send(null)
+      }
+      const { data, nextCursor, total, etag } = await listArticles(app.db, req.query, req.auth, key)
+      reply.header('etag', etag)
       const { limit, offset } = req.query
       return { data, meta: { limit, ...(offset !== undefined && { offset, total }), nextCursor } }
     },
@@ -31,12 +39,17 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'Get an article',
+        description: 'The ETag changes with the version (and with what include embeds).',
         params: IdOrSlugParams,
         querystring: ArticleGetQuery,
-        response: { 200: one(Article), 404: Problem },
+        response: { 200: one(Article), 304: NotModified, 404: Problem },
       },
     },
-    async (req) => ({ data: await getArticle(app.db, req.params.idOrSlug, req.auth, req.query) }),
+    async (req, reply) => {
+      const article = await getArticle(app.db, req.params.idOrSlug, req.auth, req.query)
+      if (notModified(req, reply, articleTag(article, req.query))) return reply.send(null)
+      return { data: article }
+    },
   )
 
   app.post(
@@ -47,7 +60,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req, reply) => {
       const article = await createArticle(app.db, req.body, req.auth!)
-      reply.code(201).header('location', `/v1/articles/${article.id}`)
+      reply.code(201).header('location', `/v1/articles/${article.id}`).header('etag', articleTag(article, {}))
       return { data: article }
     },
   )
@@ -59,13 +72,17 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'Change an article',
-        description: 'Only the fields given change; body and people are replaced whole. Each change raises version by one.',
+        description: `Only the fields given change; body and people are replaced whole. Each change raises version by one and keeps a revision. ${ifMatch}`,
         params: IdOrSlugParams,
         body: ArticlePatch,
-        response: { 200: one(Article), 404: Problem, 409: Problem, 422: Problem },
+        response: { 200: one(Article), 404: Problem, 409: Problem, 412: Problem, 422: Problem },
       },
     },
-    async (req) => ({ data: await updateArticle(app.db, req.params.idOrSlug, req.body, req.auth!) }),
+    async (req, reply) => {
+      const article = await updateArticle(app.db, req.params.idOrSlug, req.body, req.auth!, requiredVersion(req))
+      reply.header('etag', articleTag(article, {}))
+      return { data: article }
+    },
   )
 
   app.delete(
@@ -75,12 +92,13 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'Move an article to the trash',
+        description: `Gone from every read; the slug stays reserved; POST …/restore brings it back. ${ifMatch}`,
         params: IdOrSlugParams,
-        response: { 204: NoContent, 404: Problem },
+        response: { 204: NoContent, 404: Problem, 412: Problem },
       },
     },
     async (req, reply) => {
-      await trashArticle(app.db, req.params.idOrSlug, req.auth!)
+      await trashArticle(app.db, req.params.idOrSlug, req.auth!, requiredVersion(req))
       return reply.code(204).send(null)
     },
   )
@@ -89,8 +107,29 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
     '/:idOrSlug/restore',
     {
       config: { role: 'editor' },
-      schema: { tags, summary: 'Bring an article back from the trash', params: IdOrSlugParams, response: { 200: one(Article), 404: Problem } },
+      schema: { tags, summary: 'Bring an article back from the trash', params: IdOrSlugParams, response: { 200: one(Article), 404: Problem, 412: Problem } },
     },
-    async (req) => ({ data: await restoreArticle(app.db, req.params.idOrSlug, req.auth!) }),
+    async (req, reply) => {
+      const article = await restoreArticle(app.db, req.params.idOrSlug, req.auth!, requiredVersion(req))
+      reply.header('etag', articleTag(article, {}))
+      return { data: article }
+    },
+  )
+
+  app.post(
+    '/:idOrSlug/purge',
+    {
+      config: { role: 'admin' },
+      schema: {
+        tags,
+        summary: 'Delete an article in the trash for good, with its revisions',
+        params: IdOrSlugParams,
+        response: { 204: NoContent, 404: Problem, 409: Problem, 412: Problem },
+      },
+    },
+    async (req, reply) => {
+      await purgeArticle(app.db, req.params.idOrSlug, requiredVersion(req))
+      return reply.code(204).send(null)
+    },
   )
 }

@@ -1,15 +1,19 @@
-import { and, eq, inArray, isNull, isNotNull, sql } from 'drizzle-orm'
+import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
-import { articlePeople, articles, categories, people } from '../../db/schema.js'
-import { NotFound, unknownReference } from '../../errors.js'
+import { type ArticleSnapshot, articlePeople, articles, categories, people, type RevisionOp } from '../../db/schema.js'
+import { InUse, NotFound, unknownReference } from '../../errors.js'
+import { checkVersion } from '../../plugins/http-cache.js'
 import { newId } from '../../shared/ids.js'
 import { claimingSlug, freeSlug } from '../../shared/slugs.js'
+import { getRevision, recordRevision } from '../revisions/revisions.service.js'
 import type { Principal } from '../tokens/tokens.service.js'
 import { type ArticleRow, articleByIdOrSlug, hydrate } from './articles.read.js'
 import type { Article, ArticleInput, ArticlePatch } from './articles.schemas.js'
 import { deriveReadingFields } from './blocks.js'
 
 type PersonLinks = NonNullable<ArticleInput['people']>
+/** The version an If-Match header requires, or `*`, or nothing. */
+type Required = number | '*' | undefined
 
 /** Every category and person the write refers to must exist: a 422 names the first that does not. */
 async function assertReferences(db: Db, input: ArticlePatch) {
@@ -41,13 +45,26 @@ function publicationDate(status: ArticleRow['status'], given: Date | null | unde
   return given === null ? null : current
 }
 
+function opFor(before: ArticleRow['status'], after: ArticleRow['status']): RevisionOp {
+  if (before === after) return 'update'
+  if (after === 'published') return 'publish'
+  return after === 'archived' ? 'archive' : 'unpublish'
+}
+
 async function readBack(db: Db, id: string): Promise<Article> {
   const [row] = await db.select().from(articles).where(eq(articles.id, id))
   const [article] = await hydrate(db, [row!], { include: [] })
   return article!
 }
 
-export async function createArticle(db: Db, input: ArticleInput, _auth: Principal): Promise<Article> {
+/** Reads the article back as the write left it and keeps that as its revision. */
+async function finishWrite(db: Db, id: string, op: RevisionOp, auth: Principal, deleted = false): Promise<Article> {
+  const article = await readBack(db, id)
+  await recordRevision(db, article, op, auth, deleted)
+  return article
+}
+
+export async function createArticle(db: Db, input: ArticleInput, auth: Principal): Promise<Article> {
   return claimingSlug('articles_slug_key', input.slug, () =>
     db.transaction(async (tx) => {
       await assertReferences(tx, input)
@@ -70,71 +87,121 @@ export async function createArticle(db: Db, input: ArticleInput, _auth: Principa
         updatedAt: now,
       })
       if (input.people?.length) await replacePeople(tx, id, input.people)
-      return readBack(tx, id)
+      return finishWrite(tx, id, 'create', auth)
     }),
   )
 }
 
-/** The article as it stands, locked until the transaction ends; in the trash it is not found. */
-async function lockArticle(db: Db, idOrSlug: string): Promise<ArticleRow> {
+/**
+ * The article as it stands, locked until the transaction ends, after checking If-Match: of two
+ * writers holding the same version, the second to get the lock finds it changed and gets a 412.
+ */
+async function lockArticle(db: Db, idOrSlug: string, required: Required, trashed = false): Promise<ArticleRow> {
   const [row] = await db
     .select()
     .from(articles)
-    .where(and(articleByIdOrSlug(idOrSlug), isNull(articles.deletedAt)))
+    .where(and(articleByIdOrSlug(idOrSlug), trashed ? isNotNull(articles.deletedAt) : isNull(articles.deletedAt)))
     .for('update')
-  if (!row) throw new NotFound('Article', idOrSlug)
+  if (!row) throw new NotFound(trashed ? 'Trashed article' : 'Article', idOrSlug)
+  checkVersion(required, row.version)
   return row
 }
 
-export async function updateArticle(db: Db, idOrSlug: string, patch: ArticlePatch, _auth: Principal): Promise<Article> {
+/** The columns a change of content sets; the version goes up by one. */
+function contentChange(current: ArticleRow, patch: ArticlePatch) {
+  const status = patch.status ?? current.status
+  const summary = patch.summary !== undefined ? patch.summary : current.summary
+  const body = patch.body ?? current.body
+  return {
+    ...(patch.title !== undefined && { title: patch.title }),
+    ...(patch.slug !== undefined && { slug: patch.slug }),
+    ...(patch.categoryId !== undefined && { categoryId: patch.categoryId }),
+    ...(patch.tags !== undefined && { tags: [...new Set(patch.tags)] }),
+    summary,
+    body,
+    status,
+    publishedAt: publicationDate(status, patch.publishedAt, current.publishedAt),
+    ...deriveReadingFields(summary, body),
+    version: sql`${articles.version} + 1`,
+    updatedAt: new Date(),
+  }
+}
+
+export async function updateArticle(db: Db, idOrSlug: string, patch: ArticlePatch, auth: Principal, required?: Required): Promise<Article> {
   return claimingSlug('articles_slug_key', patch.slug, () =>
     db.transaction(async (tx) => {
-      const current = await lockArticle(tx, idOrSlug)
+      const current = await lockArticle(tx, idOrSlug, required)
       await assertReferences(tx, patch)
-      const status = patch.status ?? current.status
-      const summary = patch.summary !== undefined ? patch.summary : current.summary
-      const body = patch.body ?? current.body
-      await tx
-        .update(articles)
-        .set({
-          ...(patch.title !== undefined && { title: patch.title }),
-          ...(patch.slug !== undefined && { slug: patch.slug }),
-          ...(patch.categoryId !== undefined && { categoryId: patch.categoryId }),
-          ...(patch.tags !== undefined && { tags: [...new Set(patch.tags)] }),
-          summary,
-          body,
-          status,
-          publishedAt: publicationDate(status, patch.publishedAt, current.publishedAt),
-          ...deriveReadingFields(summary, body),
-          version: sql`${articles.version} + 1`,
-          updatedAt: new Date(),
-        })
-        .where(eq(articles.id, current.id))
+      const change = contentChange(current, patch)
+      await tx.update(articles).set(change).where(eq(articles.id, current.id))
       if (patch.people !== undefined) await replacePeople(tx, current.id, patch.people)
-      return readBack(tx, current.id)
+      return finishWrite(tx, current.id, opFor(current.status, change.status), auth)
     }),
   )
 }
 
-/** Moves an article to the trash: gone from reads, its slug still reserved. */
-export async function trashArticle(db: Db, idOrSlug: string, _auth: Principal): Promise<void> {
+/** Moves an article to the trash: gone from reads, its slug still reserved, its history kept. */
+export async function trashArticle(db: Db, idOrSlug: string, auth: Principal, required?: Required): Promise<void> {
   await db.transaction(async (tx) => {
-    const current = await lockArticle(tx, idOrSlug)
+    const current = await lockArticle(tx, idOrSlug, required)
     await tx
       .update(articles)
       .set({ deletedAt: new Date(), updatedAt: new Date(), version: sql`${articles.version} + 1` })
       .where(eq(articles.id, current.id))
+    await finishWrite(tx, current.id, 'trash', auth, true)
   })
 }
 
-export async function restoreArticle(db: Db, idOrSlug: string, _auth: Principal): Promise<Article> {
+export async function restoreArticle(db: Db, idOrSlug: string, auth: Principal, required?: Required): Promise<Article> {
   return db.transaction(async (tx) => {
-    const [row] = await tx
+    const current = await lockArticle(tx, idOrSlug, required, true)
+    await tx
       .update(articles)
       .set({ deletedAt: null, updatedAt: new Date(), version: sql`${articles.version} + 1` })
-      .where(and(articleByIdOrSlug(idOrSlug), isNotNull(articles.deletedAt)))
-      .returning({ id: articles.id })
-    if (!row) throw new NotFound('Trashed article', idOrSlug)
-    return readBack(tx, row.id)
+      .where(eq(articles.id, current.id))
+    return finishWrite(tx, current.id, 'restore', auth)
   })
+}
+
+/** Deletes an article from the trash for good, with its history. */
+export async function purgeArticle(db: Db, idOrSlug: string, required?: Required): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [row] = await tx.select().from(articles).where(articleByIdOrSlug(idOrSlug)).for('update')
+    if (!row) throw new NotFound('Article', idOrSlug)
+    if (!row.deletedAt) throw new InUse('Only an article in the trash can be purged: DELETE it first')
+    checkVersion(required, row.version)
+    await tx.delete(articles).where(eq(articles.id, row.id))
+  })
+}
+
+/**
+ * Makes a revision's content the article's current content, as a new revision. The slug stays
+ * as it is when the old one has been taken by another article meanwhile.
+ */
+export async function revertArticle(db: Db, idOrSlug: string, number: number, auth: Principal, required?: Required): Promise<Article> {
+  return db.transaction(async (tx) => {
+    const current = await lockArticle(tx, idOrSlug, required)
+    const { snapshot } = await getRevision(tx, current.id, number)
+    const patch = patchFrom(snapshot)
+    const [owner] = await tx.select({ id: articles.id }).from(articles).where(eq(articles.slug, snapshot.slug))
+    if (owner && owner.id !== current.id) delete patch.slug
+    await assertReferences(tx, patch)
+    await tx.update(articles).set(contentChange(current, patch)).where(eq(articles.id, current.id))
+    await replacePeople(tx, current.id, patch.people ?? [])
+    return finishWrite(tx, current.id, 'revert', auth)
+  })
+}
+
+function patchFrom(snapshot: ArticleSnapshot): ArticlePatch {
+  return {
+    slug: snapshot.slug,
+    title: snapshot.title,
+    summary: snapshot.summary,
+    body: snapshot.body,
+    status: snapshot.status,
+    publishedAt: snapshot.publishedAt ? new Date(snapshot.publishedAt) : null,
+    categoryId: snapshot.categoryId,
+    tags: snapshot.tags,
+    people: snapshot.people,
+  }
 }

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import { IdOrSlugParams, many, NoContent, one, Problem } from '../../shared/schemas.js'
+import { notModified, requiredVersion, versionTag } from '../../plugins/http-cache.js'
+import { IdOrSlugParams, many, NoContent, NotModified, one, Problem } from '../../shared/schemas.js'
 import { Category, CategoryInput, CategoryListQuery, CategoryPatch } from './categories.schemas.js'
 import {
   createCategory,
@@ -24,8 +25,12 @@ export const categoryRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/:idOrSlug',
-    { schema: { tags, summary: 'Get a category', params: IdOrSlugParams, response: { 200: one(Category), 404: Problem } } },
-    async (req) => ({ data: toCategory(await getCategory(app.db, req.params.idOrSlug)) }),
+    { schema: { tags, summary: 'Get a category', params: IdOrSlugParams, response: { 200: one(Category), 304: NotModified, 404: Problem } } },
+    async (req, reply) => {
+      const row = await getCategory(app.db, req.params.idOrSlug)
+      if (notModified(req, reply, versionTag(row.version))) return reply.send(null)
+      return { data: toCategory(row) }
+    },
   )
 
   app.post(
@@ -50,10 +55,14 @@ export const categoryRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Change a category',
         params: IdOrSlugParams,
         body: CategoryPatch,
-        response: { 200: one(Category), 404: Problem, 409: Problem, 422: Problem },
+        response: { 200: one(Category), 404: Problem, 409: Problem, 412: Problem, 422: Problem },
       },
     },
-    async (req) => ({ data: toCategory(await updateCategory(app.db, req.params.idOrSlug, req.body)) }),
+    async (req, reply) => {
+      const row = await updateCategory(app.db, req.params.idOrSlug, req.body, requiredVersion(req))
+      reply.header('etag', versionTag(row.version))
+      return { data: toCategory(row) }
+    },
   )
 
   app.delete(
@@ -64,11 +73,11 @@ export const categoryRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: 'Delete a category without sub-categories or articles',
         params: IdOrSlugParams,
-        response: { 204: NoContent, 404: Problem, 409: Problem },
+        response: { 204: NoContent, 404: Problem, 409: Problem, 412: Problem },
       },
     },
     async (req, reply) => {
-      await deleteCategory(app.db, req.params.idOrSlug)
+      await deleteCategory(app.db, req.params.idOrSlug, requiredVersion(req))
       return reply.code(204).send(null)
     },
   )

@@ -3,6 +3,7 @@ import { type Db, rawRows } from '../../db/client.js'
 import { articles, categories } from '../../db/schema.js'
 import { InUse, InvalidReference, NotFound, unknownReference } from '../../errors.js'
 import { isUuid, newId } from '../../shared/ids.js'
+import { checkVersion } from '../../plugins/http-cache.js'
 import { claimingSlug, freeSlug } from '../../shared/slugs.js'
 import type { Category, CategoryInput, CategoryListQuery, CategoryPatch } from './categories.schemas.js'
 
@@ -96,10 +97,23 @@ export async function createCategory(db: Db, input: CategoryInput): Promise<Cate
   )
 }
 
-export async function updateCategory(db: Db, idOrSlug: string, patch: CategoryPatch): Promise<CategoryRow> {
+/** The category, locked until the transaction ends, at the version If-Match requires. */
+async function lockCategory(db: Db, idOrSlug: string, required: number | '*' | undefined): Promise<CategoryRow> {
+  const [row] = await db.select().from(categories).where(byIdOrSlug(idOrSlug)).for('update')
+  if (!row) throw new NotFound('Category', idOrSlug)
+  checkVersion(required, row.version)
+  return row
+}
+
+export async function updateCategory(
+  db: Db,
+  idOrSlug: string,
+  patch: CategoryPatch,
+  required?: number | '*',
+): Promise<CategoryRow> {
   return claimingSlug('categories_slug_key', patch.slug, () =>
     db.transaction(async (tx) => {
-      const current = await getCategory(tx, idOrSlug)
+      const current = await lockCategory(tx, idOrSlug, required)
       if (patch.parentId) await assertParent(tx, patch.parentId, current.id)
       const [row] = await tx
         .update(categories)
@@ -109,6 +123,7 @@ export async function updateCategory(db: Db, idOrSlug: string, patch: CategoryPa
           ...(patch.description !== undefined && { description: patch.description }),
           ...(patch.parentId !== undefined && { parentId: patch.parentId }),
           ...(patch.position !== undefined && { position: patch.position }),
+          version: sql`${categories.version} + 1`,
           updatedAt: new Date(),
         })
         .where(eq(categories.id, current.id))
@@ -119,9 +134,9 @@ export async function updateCategory(db: Db, idOrSlug: string, patch: CategoryPa
 }
 
 /** A category that still has sub-categories or articles (trashed ones included) cannot go. */
-export async function deleteCategory(db: Db, idOrSlug: string): Promise<void> {
+export async function deleteCategory(db: Db, idOrSlug: string, required?: number | '*'): Promise<void> {
   await db.transaction(async (tx) => {
-    const current = await getCategory(tx, idOrSlug)
+    const current = await lockCategory(tx, idOrSlug, required)
     const [[children], [used]] = await Promise.all([
       tx.select({ n: count() }).from(categories).where(eq(categories.parentId, current.id)),
       tx.select({ n: count() }).from(articles).where(eq(articles.categoryId, current.id)),

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import { IdOrSlugParams, many, NoContent, one, Problem } from '../../shared/schemas.js'
+import { notModified, requiredVersion, versionTag } from '../../plugins/http-cache.js'
+import { IdOrSlugParams, many, NoContent, NotModified, one, Problem } from '../../shared/schemas.js'
 import { Person, PersonInput, PersonListQuery, PersonPatch } from './people.schemas.js'
 import { createPerson, deletePerson, getPerson, listPeople, toPerson, updatePerson } from './people.service.js'
 
@@ -18,8 +19,12 @@ export const personRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/:idOrSlug',
-    { schema: { tags, summary: 'Get a person', params: IdOrSlugParams, response: { 200: one(Person), 404: Problem } } },
-    async (req) => ({ data: toPerson(await getPerson(app.db, req.params.idOrSlug)) }),
+    { schema: { tags, summary: 'Get a person', params: IdOrSlugParams, response: { 200: one(Person), 304: NotModified, 404: Problem } } },
+    async (req, reply) => {
+      const row = await getPerson(app.db, req.params.idOrSlug)
+      if (notModified(req, reply, versionTag(row.version))) return reply.send(null)
+      return { data: toPerson(row) }
+    },
   )
 
   app.post(
@@ -44,10 +49,14 @@ export const personRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Change a person',
         params: IdOrSlugParams,
         body: PersonPatch,
-        response: { 200: one(Person), 404: Problem, 409: Problem },
+        response: { 200: one(Person), 404: Problem, 409: Problem, 412: Problem },
       },
     },
-    async (req) => ({ data: toPerson(await updatePerson(app.db, req.params.idOrSlug, req.body)) }),
+    async (req, reply) => {
+      const row = await updatePerson(app.db, req.params.idOrSlug, req.body, requiredVersion(req))
+      reply.header('etag', versionTag(row.version))
+      return { data: toPerson(row) }
+    },
   )
 
   app.delete(
@@ -58,11 +67,11 @@ export const personRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: 'Delete a person who is not linked to any article',
         params: IdOrSlugParams,
-        response: { 204: NoContent, 404: Problem, 409: Problem },
+        response: { 204: NoContent, 404: Problem, 409: Problem, 412: Problem },
       },
     },
     async (req, reply) => {
-      await deletePerson(app.db, req.params.idOrSlug)
+      await deletePerson(app.db, req.params.idOrSlug, requiredVersion(req))
       return reply.code(204).send(null)
     },
   )

@@ -5,6 +5,7 @@ import { InUse, NotFound } from '../../errors.js'
 import { isUuid, newId } from '../../shared/ids.js'
 import { afterCursor, cursorValue, orderBy, type SortSpec } from '../../shared/keyset.js'
 import { escapeLike, finishPage, pageStart } from '../../shared/paging.js'
+import { checkVersion } from '../../plugins/http-cache.js'
 import { claimingSlug, freeSlug } from '../../shared/slugs.js'
 import { fold } from '../../shared/text.js'
 import type { Person, PersonInput, PersonListQuery, PersonPatch } from './people.schemas.js'
@@ -81,27 +82,38 @@ export async function createPerson(db: Db, input: PersonInput): Promise<PersonRo
   })
 }
 
-export async function updatePerson(db: Db, idOrSlug: string, patch: PersonPatch): Promise<PersonRow> {
-  return claimingSlug('people_slug_key', patch.slug, async () => {
-    const current = await getPerson(db, idOrSlug)
-    const { name, ...rest } = patch
-    const [row] = await db
-      .update(people)
-      .set({
-        ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)),
-        ...(name !== undefined && { name, nameFolded: fold(name) }),
-        updatedAt: new Date(),
-      })
-      .where(eq(people.id, current.id))
-      .returning()
-    return row!
-  })
+/** The person, locked until the transaction ends, at the version If-Match requires. */
+async function lockPerson(db: Db, idOrSlug: string, required: number | '*' | undefined): Promise<PersonRow> {
+  const [row] = await db.select().from(people).where(personByIdOrSlug(idOrSlug)).for('update')
+  if (!row) throw new NotFound('Person', idOrSlug)
+  checkVersion(required, row.version)
+  return row
+}
+
+export async function updatePerson(db: Db, idOrSlug: string, patch: PersonPatch, required?: number | '*'): Promise<PersonRow> {
+  return claimingSlug('people_slug_key', patch.slug, () =>
+    db.transaction(async (tx) => {
+      const current = await lockPerson(tx, idOrSlug, required)
+      const { name, ...rest } = patch
+      const [row] = await tx
+        .update(people)
+        .set({
+          ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)),
+          ...(name !== undefined && { name, nameFolded: fold(name) }),
+          version: sql`${people.version} + 1`,
+          updatedAt: new Date(),
+        })
+        .where(eq(people.id, current.id))
+        .returning()
+      return row!
+    }),
+  )
 }
 
 /** A person still linked to articles (trashed ones included) cannot go: the 409 says how many. */
-export async function deletePerson(db: Db, idOrSlug: string): Promise<void> {
+export async function deletePerson(db: Db, idOrSlug: string, required?: number | '*'): Promise<void> {
   await db.transaction(async (tx) => {
-    const current = await getPerson(tx, idOrSlug)
+    const current = await lockPerson(tx, idOrSlug, required)
     const [used] = await tx.select({ n: count() }).from(articlePeople).where(eq(articlePeople.personId, current.id))
     if (used?.n) throw new InUse(`Person ${current.slug} is linked to ${used.n} articles`)
     await tx.delete(people).where(eq(people.id, current.id))

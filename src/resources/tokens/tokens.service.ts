@@ -1,8 +1,10 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
-import { and, eq, isNull } from 'drizzle-orm'
+import { and, asc, eq, isNull } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { type TokenRole, tokens } from '../../db/schema.js'
-import { newId } from '../../shared/ids.js'
+import { NotFound } from '../../errors.js'
+import { isUuid, newId } from '../../shared/ids.js'
+import type { Token, TokenInput } from './tokens.schemas.js'
 
 /** Tokens start with this, so secret scanners can recognise a leaked one. */
 export const TOKEN_PREFIX = 'bantin_'
@@ -19,7 +21,7 @@ export const hasRole = (principal: Principal, needed: TokenRole) => ROLE_RANK[pr
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex')
 
-export const generateToken = () => TOKEN_PREFIX + randomBytes(32).toString('base64url')
+export const generateToken = () => TOKEN_PREFIX + randomBytes(32).toString('hex')
 
 /** The live token with this secret, or null. Looks up by hash, then compares the hashes in constant time. */
 export async function findToken(db: Db, token: string): Promise<Principal | null> {
@@ -32,12 +34,52 @@ export async function findToken(db: Db, token: string): Promise<Principal | null
   return { tokenId: row.id, name: row.name, role: row.role }
 }
 
-/** Makes the `ADMIN_TOKEN` of the environment an admin token, unless it already is one. */
+/**
+ * Makes the `ADMIN_TOKEN` of the environment a live admin token: the operator's environment
+ * overrules an earlier revocation through the API.
+ */
 export async function ensureAdminToken(db: Db, token: string): Promise<void> {
   await db
     .insert(tokens)
     .values({ id: newId(), name: 'ADMIN_TOKEN', role: 'admin', tokenHash: hashToken(token) })
-    .onConflictDoNothing({ target: tokens.tokenHash })
+    .onConflictDoUpdate({ target: tokens.tokenHash, set: { role: 'admin', revokedAt: null } })
+}
+
+type TokenRow = typeof tokens.$inferSelect
+
+export const toToken = (row: TokenRow): Token => ({
+  id: row.id,
+  name: row.name,
+  role: row.role,
+  createdAt: row.createdAt.toISOString(),
+  lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+})
+
+/** A new token; its secret is in the answer and nowhere else, ever. */
+export async function createToken(db: Db, input: TokenInput): Promise<Token & { token: string }> {
+  const token = generateToken()
+  const [row] = await db
+    .insert(tokens)
+    .values({ id: newId(), name: input.name, role: input.role, tokenHash: hashToken(token), createdAt: new Date() })
+    .returning()
+  return { ...toToken(row!), token }
+}
+
+export async function listTokens(db: Db): Promise<Token[]> {
+  const rows = await db.select().from(tokens).where(isNull(tokens.revokedAt)).orderBy(asc(tokens.createdAt), asc(tokens.id))
+  return rows.map(toToken)
+}
+
+/** Revokes a token at once: the next request that shows it is a 401. */
+export async function revokeToken(db: Db, id: string): Promise<void> {
+  const [row] = isUuid(id)
+    ? await db
+        .update(tokens)
+        .set({ revokedAt: new Date() })
+        .where(and(eq(tokens.id, id), isNull(tokens.revokedAt)))
+        .returning({ id: tokens.id })
+    : []
+  if (!row) throw new NotFound('Token', id)
 }
 
 /** Records when a token was last used, at most once a minute per token. */

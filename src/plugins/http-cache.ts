@@ -1,0 +1,97 @@
+import { createHash } from 'node:crypto'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { PreconditionFailed } from '../errors.js'
+
+const PUBLIC = 'public, max-age=60, stale-while-revalidate=600'
+const PRIVATE = 'private, no-store'
+
+/** A short, stable digest for ETags. */
+export function digest(...parts: string[]): string {
+  const hash = createHash('sha1')
+  for (const part of parts) hash.update(part).update('\u0000')
+  return hash.digest('base64url').slice(0, 22)
+}
+
+/** The ETag of an article: it changes with the version; includes and renderings add a variant. */
+export const versionTag = (version: number, variant?: string) => `"v${version}${variant ? `-${variant}` : ''}"`
+
+const tagValue = (tag: string) => tag.trim().replace(/^W\//, '')
+
+/** Does an If-None-Match header name this ETag? (weak comparison, RFC 9110 13.1.2) */
+export function noneMatch(header: string | undefined, etag: string): boolean {
+  if (!header) return false
+  if (header.trim() === '*') return true
+  const value = tagValue(etag)
+  return header.split(',').some((t) => tagValue(t) === value)
+}
+
+/**
+ * The version an If-Match header requires, if any. `*` requires only that the resource exists.
+ * Tags that are not of this API's article form can never match: the write is refused.
+ */
+export function requiredVersion(req: FastifyRequest): number | '*' | undefined {
+  const header = req.headers['if-match']
+  if (header === undefined) return undefined
+  if (header.trim() === '*') return '*'
+  for (const tag of header.split(',')) {
+    const match = /^"v(\d{1,9})(?:-[\w-]+)?"$/.exec(tag.trim())
+    if (match) return Number(match[1])
+  }
+  return -1
+}
+
+/** Throws the 412 of a write whose If-Match names another version than the current one. */
+export function checkVersion(required: number | '*' | undefined, current: number): void {
+  if (required === undefined || required === '*' || required === current) return
+  throw new PreconditionFailed(`The resource is at version ${current}; If-Match asked for another. Read it again and redo the change.`)
+}
+
+/** Checks an If-Match header against an ETag made from the current representation. */
+export function checkTag(req: FastifyRequest, etag: string): void {
+  const header = req.headers['if-match']
+  if (header === undefined || header.trim() === '*') return
+  if (!header.split(',').some((t) => t.trim() === etag)) {
+    throw new PreconditionFailed('The resource has changed since that ETag; read it again and redo the change.')
+  }
+}
+
+const isRead = (req: FastifyRequest) => req.method === 'GET' || req.method === 'HEAD'
+
+/**
+ * ETag on every JSON read (the route's own, or a digest of the body), 304 for a matching
+ * If-None-Match, and Cache-Control by audience: shared caches may keep what anonymous callers
+ * get, never what a token gets.
+ */
+export default fp(
+  async function httpCache(app: FastifyInstance) {
+    app.addHook('onSend', async (req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+      reply.header('vary', 'Authorization')
+      if (!isRead(req) || reply.statusCode !== 200 || typeof payload !== 'string') {
+        if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store')
+        return payload
+      }
+      if (!reply.hasHeader('cache-control')) reply.header('cache-control', req.headers.authorization ? PRIVATE : PUBLIC)
+      let etag = reply.getHeader('etag') as string | undefined
+      if (!etag) {
+        etag = `W/"${digest(payload)}"`
+        reply.header('etag', etag)
+      }
+      if (noneMatch(req.headers['if-none-match'], etag)) {
+        reply.code(304)
+        reply.removeHeader('content-type')
+        return ''
+      }
+      return payload
+    })
+  },
+  { name: 'http-cache' },
+)
+
+/** Answers 304 straight away when the caller already has `etag`; true when it did. */
+export function notModified(req: FastifyRequest, reply: FastifyReply, etag: string): boolean {
+  reply.header('etag', etag)
+  if (!noneMatch(req.headers['if-none-match'], etag)) return false
+  reply.code(304).header('cache-control', req.headers.authorization ? PRIVATE : PUBLIC)
+  return true
+}

@@ -1,0 +1,54 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { NoContent, one, Problem } from '../../shared/schemas.js'
+import { NewToken, Token, TokenInput } from './tokens.schemas.js'
+import { createToken, listTokens, revokeToken } from './tokens.service.js'
+
+const tags = ['tokens']
+
+export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.post(
+    '/',
+    {
+      config: { role: 'admin' },
+      schema: {
+        tags,
+        summary: 'Create a token',
+        description: 'The answer holds the token itself, the only time it is shown. Roles: reader < editor < admin.',
+        body: TokenInput,
+        response: { 201: one(NewToken), 400: Problem },
+      },
+    },
+    async (req, reply) => {
+      const token = await createToken(app.db, req.body)
+      reply.code(201).header('location', `/v1/tokens/${token.id}`)
+      return { data: token }
+    },
+  )
+
+  app.get(
+    '/',
+    {
+      config: { role: 'admin' },
+      schema: { tags, summary: 'List the live tokens (never their secrets)', response: { 200: z.object({ data: z.array(Token) }) } },
+    },
+    async () => ({ data: await listTokens(app.db) }),
+  )
+
+  app.delete(
+    '/:id',
+    {
+      config: { role: 'admin' },
+      schema: {
+        tags,
+        summary: 'Revoke a token, at once',
+        params: z.strictObject({ id: z.string().min(1).max(100) }),
+        response: { 204: NoContent, 404: Problem },
+      },
+    },
+    async (req, reply) => {
+      await revokeToken(app.db, req.params.id)
+      return reply.code(204).send(null)
+    },
+  )
+}
