@@ -94,3 +94,11 @@ export function factories(app: App) {
       }),
   }
 }
+
+/** A token of `role` made through the API, as `Authorization` headers. */
+export async function tokenFor(app: App, role: 'reader' | 'editor' | 'admin', name = `${role} test`) {
+  const res = await app.inject({ method: 'POST', url: '/v1/tokens', headers: admin, payload: { name, role } })
+  if (res.statusCode !== 201) throw new Error(`POST /v1/tokens answered ${res.statusCode}: ${res.body}`)
+  const { id, token } = res.json().data as { id: string; token: string }
+  return { id, token, headers: { authorization: `Bearer ${token}` } }
+}

@@ -73,15 +73,19 @@ async function openServer(url: string, poolMax: number, logger: Logger): Promise
   pool.on('error', () => {})
   const db = drizzlePg(pool, { schema, ...(logger && { logger }) }) as unknown as Db
 
-  const lock = await pool.connect()
+  // The lock is held on a connection of its own, outside the pool that migrates.
+  const lock = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3_000 })
   let created: boolean
   try {
+    await lock.connect()
     await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK])
     created = !(await hasTables(db))
     await migratePg(db as never, { migrationsFolder })
+  } catch (err) {
+    await pool.end()
+    throw err
   } finally {
-    await lock.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {})
-    lock.release()
+    await lock.end().catch(() => {})
   }
 
   return {

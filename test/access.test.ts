@@ -1,0 +1,129 @@
+import t from 'tap'
+import { admin, buildTestApp, factories, resetDatabase, tokenFor } from './helper.js'
+
+const { app, database } = await buildTestApp(t)
+const make = factories(app)
+
+type Role = 'reader' | 'editor' | 'admin' | null
+/**
+ * Every route of the API and the least role it needs (null: open to anonymous callers).
+ * The test below fails when a route exists that this table does not name.
+ */
+const routes: Record<string, Role> = {
+  'GET /health': null,
+  'GET /ready': null,
+  'GET /v1/categories': null,
+  'GET /v1/categories/{idOrSlug}': null,
+  'POST /v1/categories': 'editor',
+  'PATCH /v1/categories/{idOrSlug}': 'editor',
+  'DELETE /v1/categories/{idOrSlug}': 'editor',
+  'GET /v1/people': null,
+  'GET /v1/people/{idOrSlug}': null,
+  'POST /v1/people': 'editor',
+  'PATCH /v1/people/{idOrSlug}': 'editor',
+  'DELETE /v1/people/{idOrSlug}': 'editor',
+  'GET /v1/articles': null,
+  'GET /v1/articles/{idOrSlug}': null,
+  'POST /v1/articles': 'editor',
+  'PATCH /v1/articles/{idOrSlug}': 'editor',
+  'DELETE /v1/articles/{idOrSlug}': 'editor',
+  'POST /v1/articles/{idOrSlug}/restore': 'editor',
+  'POST /v1/articles/{idOrSlug}/purge': 'admin',
+  'GET /v1/articles/{idOrSlug}/revisions': 'reader',
+  'GET /v1/articles/{idOrSlug}/revisions/{number}': 'reader',
+  'POST /v1/articles/{idOrSlug}/revisions/{number}/restore': 'editor',
+  'POST /v1/tokens': 'admin',
+  'GET /v1/tokens': 'admin',
+  'DELETE /v1/tokens/{id}': 'admin',
+}
+
+const rank = { reader: 1, editor: 2, admin: 3 }
+
+t.test('every route of the API is in the table of roles, and the spec says the same', async (t) => {
+  const spec = (await app.inject('/openapi.json')).json()
+  const found: string[] = []
+  for (const [path, methods] of Object.entries<Record<string, { security?: unknown }>>(spec.paths)) {
+    for (const [method, operation] of Object.entries(methods)) {
+      const key = `${method.toUpperCase()} ${path}`
+      found.push(key)
+      t.ok(key in routes, `${key} is in the table`)
+      t.equal(Boolean(operation.security), routes[key] !== null && routes[key] !== undefined, `${key}: the spec shows whether a token is needed`)
+    }
+  }
+  t.same(found.sort(), Object.keys(routes).sort())
+})
+
+t.test('each caller gets what its role allows on every route', async (t) => {
+  const callers: Record<string, { headers: Record<string, string>; rank: number; valid: boolean }> = {
+    anonymous: { headers: {}, rank: 0, valid: true },
+    reader: { headers: (await tokenFor(app, 'reader')).headers, rank: 1, valid: true },
+    editor: { headers: (await tokenFor(app, 'editor')).headers, rank: 2, valid: true },
+    admin: { headers: (await tokenFor(app, 'admin')).headers, rank: 3, valid: true },
+    revoked: { headers: {}, rank: 0, valid: false },
+    garbage: { headers: { authorization: 'Bearer bantin_0000000000000000000000000000' }, rank: 0, valid: false },
+  }
+  const revoked = await tokenFor(app, 'admin', 'revoked')
+  await app.inject({ method: 'DELETE', url: `/v1/tokens/${revoked.id}`, headers: admin })
+  callers.revoked!.headers = revoked.headers
+
+  for (const [route, role] of Object.entries(routes)) {
+    const [method, path] = route.split(' ') as [string, string]
+    for (const [who, caller] of Object.entries(callers)) {
+      const article = await make.article({ status: 'published' })
+      const url = path
+        .replace('{idOrSlug}', article.id)
+        .replace('{number}', '1')
+        .replace('{id}', '01900000-0000-7000-8000-000000000000')
+      const res = await app.inject({
+        method: method as 'GET',
+        url,
+        headers: { ...caller.headers, ...(method === 'GET' || method === 'DELETE' ? {} : { 'content-type': 'application/json' }) },
+        payload: method === 'GET' || method === 'DELETE' ? undefined : '{}',
+      })
+      const expected = !caller.valid ? 401 : role === null || caller.rank >= rank[role] ? 'allowed' : caller.rank === 0 ? 401 : 403
+      if (expected === 'allowed') t.ok(res.statusCode !== 401 && res.statusCode !== 403, `${who} ${route}: ${res.statusCode}`)
+      else t.equal(res.statusCode, expected, `${who} ${route}`)
+      if (res.statusCode === 401) t.equal(res.headers['www-authenticate'], 'Bearer realm="bantin"')
+    }
+  }
+})
+
+t.test('a draft never reaches an anonymous caller, by any path', async (t) => {
+  await resetDatabase(database)
+  const category = await make.category({ name: 'Riêng tư' })
+  const person = await make.person({ name: 'Người Bí Mật' })
+  const hidden = [
+    await make.article({ title: 'Bản nháp bí mật', categoryId: category.id, tags: ['bí mật'], people: [{ personId: person.id, role: 'author' }] }),
+    await make.article({ title: 'Hẹn giờ bí mật', status: 'published', publishedAt: new Date(Date.now() + 3_600_000).toISOString(), categoryId: category.id, tags: ['bí mật'], people: [{ personId: person.id, role: 'author' }] }),
+    await make.article({ title: 'Lưu trữ bí mật', status: 'archived', categoryId: category.id, tags: ['bí mật'], people: [{ personId: person.id, role: 'author' }] }),
+  ]
+  await make.article({ title: 'Công khai', status: 'published', categoryId: category.id, tags: ['bí mật'], people: [{ personId: person.id, role: 'author' }] })
+  const lists = [
+    '/v1/articles?limit=100',
+    '/v1/articles?limit=100&status=draft',
+    '/v1/articles?limit=100&status=archived',
+    `/v1/articles?category=${category.slug}`,
+    `/v1/articles?person=${person.slug}`,
+    `/v1/articles?person=${person.slug}&role=author`,
+    '/v1/articles?tag=b%C3%AD%20m%E1%BA%ADt',
+    '/v1/articles?sort=title&limit=100',
+    '/v1/articles?sort=-updatedAt&limit=100',
+    '/v1/articles?sort=publishedAt&limit=100',
+    '/v1/articles?limit=100&offset=0',
+    `/v1/articles?publishedAfter=${new Date().toISOString()}`,
+    '/v1/articles?limit=100&include=category,people&fields=id,title,status',
+  ]
+  for (const url of lists) {
+    const res = await app.inject(url)
+    t.equal(res.statusCode, 200, url)
+    t.notMatch(res.body, /(Bản nháp|Hẹn giờ|Lưu trữ) bí mật/, url)
+    if (url.includes('offset')) t.equal(res.json().meta.total, 1)
+  }
+  for (const article of hidden) {
+    for (const url of [`/v1/articles/${article.id}`, `/v1/articles/${article.slug}`, `/v1/articles/${article.id}?include=category,people&render=html`]) {
+      t.equal((await app.inject(url)).statusCode, 404, url)
+    }
+    t.equal((await app.inject(`/v1/articles/${article.id}/revisions`)).statusCode, 401)
+    t.equal((await app.inject(`/v1/articles/${article.id}/revisions/1`)).statusCode, 401)
+  }
+})
