@@ -110,6 +110,9 @@ export const articles = pgTable(
     index('articles_status_published_idx')
       .on(t.status, t.publishedAt.desc().nullsLast(), t.id.desc())
       .where(sql`${t.deletedAt} is null`),
+    index('articles_trash_idx')
+      .on(t.publishedAt.desc().nullsLast(), t.id.desc())
+      .where(sql`${t.deletedAt} is not null`),
     index('articles_updated_idx').on(t.updatedAt.desc(), t.id.desc()).where(sql`${t.deletedAt} is null`),
     index('articles_title_idx').on(t.title, t.id).where(sql`${t.deletedAt} is null`),
     index('articles_category_idx').on(t.categoryId),

@@ -1,4 +1,4 @@
-import { and, arrayContains, asc, count, eq, getTableColumns, gte, inArray, isNull, lt, type SQL, sql } from 'drizzle-orm'
+import { and, arrayContains, asc, count, eq, getTableColumns, gte, inArray, isNotNull, isNull, lt, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { articlePeople, articles, categories, people, type PersonRole } from '../../db/schema.js'
 import { NotFound } from '../../errors.js'
@@ -15,11 +15,13 @@ import { renderBody } from './render.js'
 
 export type ArticleRow = typeof articles.$inferSelect
 
-/** What a caller may read: anonymous callers only published articles whose time has come. */
-export function visibleTo(auth: Principal | null): SQL {
-  return auth
-    ? isNull(articles.deletedAt)
-    : and(isNull(articles.deletedAt), eq(articles.status, 'published'), sql`${articles.publishedAt} <= now()`)!
+/**
+ * What a caller may read: anonymous callers only published articles whose time has come; a
+ * token every status, and the trash when it asks for it.
+ */
+export function visibleTo(auth: Principal | null, trashed = false): SQL {
+  if (auth) return trashed ? isNotNull(articles.deletedAt) : isNull(articles.deletedAt)
+  return and(isNull(articles.deletedAt), eq(articles.status, 'published'), sql`${articles.publishedAt} <= now()`)!
 }
 
 export const articleByIdOrSlug = (idOrSlug: string): SQL =>
@@ -75,7 +77,7 @@ const { body: _body, ...withoutBody } = getTableColumns(articles)
 function listPlan(query: ArticleListQuery, auth: Principal | null) {
   const spec = sortSpec(query.sort, auth)
   const start = pageStart(query, query.sort)
-  const where = and(visibleTo(auth), ...filters(query))
+  const where = and(visibleTo(auth, query.trashed), ...filters(query))
   const pageWhere = and(where, start.after && afterCursor(spec, articles.id, start.after))
   return { where, pageWhere, order: orderBy(spec, articles.id), offset: start.offset }
 }

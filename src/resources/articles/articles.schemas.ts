@@ -110,6 +110,11 @@ export const ArticleListQuery = z.strictObject({
   role: PersonRole.optional().describe('With person: only links with this role'),
   tag: z.string().trim().min(1).max(100).optional(),
   status: ArticleStatus.optional().describe('Tokens only; anonymous callers see published articles'),
+  trashed: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional()
+    .describe('Tokens only: true lists the trash instead'),
   publishedAfter: TimestampInput.optional().describe('publishedAt at or after this time'),
   publishedBefore: TimestampInput.optional().describe('publishedAt before this time'),
   include: commaList(articleIncludes),
