@@ -32,6 +32,7 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '1' },
     'no-build': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    'node-flags': { type: 'string', default: '' },
   },
 })
 
@@ -95,7 +96,8 @@ async function start(name: ServerName, logFile: string) {
   }
   const script = name === 'bantin' ? 'dist/server.js' : 'bench/.build/floor/server.js'
   const nodeArgs = name === 'bantin' && args.profile ? ['--cpu-prof', `--cpu-prof-dir=${resultsDir}/profiles`] : []
-  const child = spawn(process.execPath, [...nodeArgs, script], { cwd: root, env, stdio: ['ignore', log, log] })
+  const flags = args['node-flags'].split(/\s+/).filter(Boolean)
+  const child = spawn(process.execPath, [...flags, ...nodeArgs, script], { cwd: root, env, stdio: ['ignore', log, log] })
   children.set(name, child)
   child.once('exit', (code, signal) => {
     if (children.get(name) === child && measuring) console.error(`${name} exited (${code ?? signal}) during the run: see ${logFile}`)

@@ -1,7 +1,8 @@
 /**
  * The floor: the least this stack can do for bantin's anonymous reads. Fastify 5 and pg, no ORM,
  * no validation, no hooks, no logging; the same SQL that bantin sends, and the same JSON shape.
- * Only the two read routes the bench loads are served.
+ * Only the two read routes the bench loads are served. Every query is a named prepared statement:
+ * parsed and planned once per connection, the least PostgreSQL can be asked to do.
  *
  *   PORT=3101 DATABASE_URL=postgres://… node bench/.build/floor/server.js
  */
@@ -63,14 +64,17 @@ async function embed(rows: ArticleRow[]) {
   const ids = rows.map((r) => r.id)
   const categoryIds = [...new Set(rows.map((r) => r.category_id).filter((id) => id !== null))]
   const [links, cats] = await Promise.all([
-    pool.query(
-      `select ap.article_id, ap.person_id, ap.role, p.id, p.slug, p.name, p.name_folded, p.honorific, p.title, p.organization,
+    pool.query({
+      name: 'floor_people',
+      text: `select ap.article_id, ap.person_id, ap.role, p.id, p.slug, p.name, p.name_folded, p.honorific, p.title, p.organization,
               p.bio, p.created_at, p.updated_at
          from article_people ap join people p on p.id = ap.person_id
         where ap.article_id = any($1) order by ap.article_id, ap.position`,
-      [ids],
-    ),
-    categoryIds.length ? pool.query(`select * from categories where id = any($1)`, [categoryIds]) : { rows: [] },
+      values: [ids],
+    }),
+    categoryIds.length
+      ? pool.query({ name: 'floor_categories', text: `select * from categories where id = any($1)`, values: [categoryIds] })
+      : { rows: [] },
   ])
   const byArticle = new Map<string, object[]>()
   for (const l of links.rows) {
@@ -114,11 +118,12 @@ app.get('/v1/articles', async (req) => {
         select c.id from categories c join sub on c.parent_id = sub.id
       ) select id from sub)`
   }
-  const { rows } = await pool.query<ArticleRow>(
-    `select ${ARTICLE} from articles where ${LIVE} ${filter}
+  const { rows } = await pool.query<ArticleRow>({
+    name: query.category ? 'floor_list_category' : 'floor_list',
+    text: `select ${ARTICLE} from articles where ${LIVE} ${filter}
       order by published_at desc nulls last, id desc nulls last limit $1`,
-    params,
-  )
+    values: params,
+  })
   const page = rows.slice(0, limit)
   const last = rows.length > limit ? page[page.length - 1] : undefined
   const nextCursor = last
@@ -129,7 +134,11 @@ app.get('/v1/articles', async (req) => {
 
 app.get('/v1/articles/:slug', async (req, reply) => {
   const { slug } = req.params as { slug: string }
-  const { rows } = await pool.query<ArticleRow>(`select ${ARTICLE} from articles where slug = $1 and ${LIVE}`, [slug])
+  const { rows } = await pool.query<ArticleRow>({
+    name: 'floor_detail',
+    text: `select ${ARTICLE} from articles where slug = $1 and ${LIVE}`,
+    values: [slug],
+  })
   if (rows.length === 0) return reply.code(404).send({ status: 404, title: 'Not found' })
   const [article] = await embed(rows)
   return { data: article }
