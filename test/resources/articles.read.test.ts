@@ -68,3 +68,37 @@ t.test('GET /v1/articles?category= includes sub-categories and embeds category a
   t.match(data[1], { category: { id: massMobilisation.id }, people: [{ personId: thuy.id, person: { slug: 'pham-thi-thuy' } }] })
   t.match(meta, { limit: 20, nextCursor: null })
 })
+
+t.test('POST /v1/articles answers 201 with exactly what a GET reads back, people once per role in order', async (t) => {
+  const category = await make.category()
+  const thuy = await make.person({ name: 'Phạm Thị Thủy' })
+  const vuong = await make.person({ name: 'Văn Vương' })
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/articles',
+    headers: admin,
+    payload: {
+      title: 'Hội nghị tổng kết công tác dân vận năm 2023',
+      summary: 'Chiều 06/12/2023, Ban Dân vận Huyện ủy Lý Nhân tổng kết công tác dân vận.',
+      body: [{ type: 'paragraph', text: 'Năm 2023 các cấp ủy đảng từ huyện đến cơ sở tập trung lãnh đạo.' }],
+      status: 'published',
+      categoryId: category.id,
+      tags: ['Dân vận', 'dân vận'],
+      people: [
+        { personId: vuong.id, role: 'photographer' },
+        { personId: thuy.id, role: 'mentioned' },
+        { personId: vuong.id, role: 'photographer' },
+      ],
+    },
+  })
+  t.equal(res.statusCode, 201)
+  const created = res.json().data
+  t.same(created.people, [
+    { personId: vuong.id, role: 'photographer' },
+    { personId: thuy.id, role: 'mentioned' },
+  ])
+  t.same(created.tags, ['dân vận'])
+  t.match(created, { version: 1, status: 'published', publishedAt: String, readingTimeMinutes: 1, excerpt: /^Chiều 06\/12\/2023/ })
+  const read = await app.inject({ url: `/v1/articles/${created.id}`, headers: admin })
+  t.same(read.json().data, created)
+})
