@@ -82,6 +82,16 @@ function procStatus(pid: number, field: 'VmRSS' | 'VmHWM'): number | undefined {
   }
 }
 
+/** CPU time the process has used, user and system, in ms (clock ticks are 10 ms on Linux). */
+function procCpuMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    return (Number(fields[11]) + Number(fields[12])) * 10
+  } catch {
+    return Number.NaN
+  }
+}
+
 async function start(name: ServerName, logFile: string) {
   const log = openSync(logFile, 'w')
   const env = {
@@ -248,10 +258,14 @@ interface Sample {
   requests: number
   errors: number
   unexpected: number
+  /** The server's own CPU per answered request: steadier than req/s when other work shares the machine. */
+  cpuMsPerReq: number
   statuses: Record<string, number>
 }
 
 async function load(server: ServerName, workload: Workload, fixture: Fixture, seconds: number): Promise<Sample> {
+  const pid = children.get(server)?.pid
+  const cpuBefore = procCpuMs(pid)
   const result = await autocannon({
     url: `http://127.0.0.1:${PORTS[server]}`,
     connections: workload.connections,
@@ -270,6 +284,7 @@ async function load(server: ServerName, workload: Workload, fixture: Fixture, se
     requests: answered,
     errors: result.errors + result.timeouts,
     unexpected: answered - expected,
+    cpuMsPerReq: Math.round(((procCpuMs(pid) - cpuBefore) / Math.max(answered, 1)) * 1000) / 1000,
     statuses,
   }
 }
@@ -394,7 +409,7 @@ async function main() {
         const key = `${w.name}/${server}`
         samples.set(key, [...(samples.get(key) ?? []), sample])
         console.log(
-          `round ${round}/${rounds} ${w.name.padEnd(10)} ${server.padEnd(6)} ${fmt(sample.reqPerSec).padStart(7)} req/s  p50 ${sample.p50} ms  p99 ${sample.p99} ms  errors ${sample.errors}  unexpected ${sample.unexpected}`,
+          `round ${round}/${rounds} ${w.name.padEnd(10)} ${server.padEnd(6)} ${fmt(sample.reqPerSec).padStart(7)} req/s  p50 ${sample.p50} ms  p99 ${sample.p99} ms  cpu ${sample.cpuMsPerReq} ms/req  errors ${sample.errors}  unexpected ${sample.unexpected}`,
         )
         await sleep(500)
       }
@@ -416,13 +431,14 @@ async function main() {
       reqPerSec: Math.round(median(list.map((s) => s.reqPerSec))),
       p50: median(list.map((s) => s.p50)),
       p99: median(list.map((s) => s.p99)),
+      cpuMsPerReq: median(list.map((s) => s.cpuMsPerReq)),
       errors: list.reduce((a, s) => a + s.errors, 0),
       unexpected: list.reduce((a, s) => a + s.unexpected, 0),
       statuses: list.reduce<Record<string, number>>((acc, s) => {
         for (const [k, v] of Object.entries(s.statuses)) acc[k] = (acc[k] ?? 0) + v
         return acc
       }, {}),
-      rounds: list.map((s) => ({ reqPerSec: Math.round(s.reqPerSec), p50: s.p50, p99: s.p99 })),
+      rounds: list.map((s) => ({ reqPerSec: Math.round(s.reqPerSec), p50: s.p50, p99: s.p99, cpuMsPerReq: s.cpuMsPerReq })),
     }
   }
 
@@ -432,7 +448,7 @@ async function main() {
   for (const w of selected) {
     if (skipped.has(w.name)) {
       results[w.name] = { description: w.description, skipped: skipped.get(w.name) }
-      rows.push([w.name, '–', '–', '–', '–', '–', '–', '–', `skipped: ${skipped.get(w.name)}`])
+      rows.push([w.name, '–', '–', '–', '–', '–', '–', '–', '–', `skipped: ${skipped.get(w.name)}`])
       continue
     }
     const floor = summarize(`${w.name}/floor`)
@@ -441,6 +457,7 @@ async function main() {
     const ratio = {
       reqPerSec: base ? Math.round((bantin.reqPerSec / base.reqPerSec) * 100) / 100 : null,
       p99: floor ? Math.round((bantin.p99 / Math.max(floor.p99, 1)) * 100) / 100 : null,
+      cpuMsPerReq: floor ? Math.round((bantin.cpuMsPerReq / floor.cpuMsPerReq) * 100) / 100 : null,
     }
     results[w.name] = { description: w.description, connections: w.connections, expect: w.expect, floor, bantin, ratio }
     rows.push([
@@ -451,6 +468,7 @@ async function main() {
       floor ? `${floor.p50}/${floor.p99}` : '–',
       `${bantin.p50}/${bantin.p99}`,
       fmt(ratio.p99, 2),
+      floor ? `${floor.cpuMsPerReq.toFixed(2)}/${bantin.cpuMsPerReq.toFixed(2)}` : bantin.cpuMsPerReq.toFixed(2),
       String(bantin.errors + bantin.unexpected + (floor ? floor.errors + floor.unexpected : 0)),
       '',
     ])
@@ -484,7 +502,7 @@ async function main() {
     targets,
   }
 
-  const header = ['workload', 'floor req/s', 'bantin req/s', 'ratio', 'floor p50/p99 ms', 'bantin p50/p99 ms', 'p99 ratio', 'errors', '']
+  const header = ['workload', 'floor req/s', 'bantin req/s', 'ratio', 'floor p50/p99 ms', 'bantin p50/p99 ms', 'p99 ratio', 'cpu ms/req floor/bantin', 'errors', '']
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)))
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd()
   console.log(`\n${report.machine.cores} cores, ${report.machine.cpu}, node ${report.machine.node}, PostgreSQL ${report.machine.postgres}; ${args.articles} articles; medians of ${rounds} × ${duration} s`)
