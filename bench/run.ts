@@ -36,6 +36,15 @@ const { values: args } = parseArgs({
   },
 })
 
+/** bantin starts as `npm run start:prod` does; its V8 flags go to the floor too, so both run alike. */
+function productionStart(): { flags: string[]; script: string } {
+  const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { scripts: Record<string, string> }
+  const words = (pkg.scripts['start:prod'] ?? 'node dist/server.js').trim().split(/\s+/)
+  if (words[0] !== 'node') throw new Error('start:prod must be "node [flags] <script>" for the bench to run it')
+  return { flags: words.slice(1, -1), script: words[words.length - 1]! }
+}
+const production = productionStart()
+
 const rounds = Math.min(20, Math.max(1, Number(args.rounds)))
 const duration = Math.min(120, Math.max(1, Number(args.duration)))
 const warmup = Math.min(60, Math.max(0, Number(args.warmup)))
@@ -104,9 +113,9 @@ async function start(name: ServerName, logFile: string) {
     ADMIN_TOKEN,
     SEED: 'never',
   }
-  const script = name === 'bantin' ? 'dist/server.js' : 'bench/.build/floor/server.js'
+  const script = name === 'bantin' ? production.script : 'bench/.build/floor/server.js'
   const nodeArgs = name === 'bantin' && args.profile ? ['--cpu-prof', `--cpu-prof-dir=${resultsDir}/profiles`] : []
-  const flags = args['node-flags'].split(/\s+/).filter(Boolean)
+  const flags = [...production.flags, ...args['node-flags'].split(/\s+/).filter(Boolean)]
   const child = spawn(process.execPath, [...flags, ...nodeArgs, script], { cwd: root, env, stdio: ['ignore', log, log] })
   children.set(name, child)
   child.once('exit', (code, signal) => {
@@ -496,7 +505,7 @@ async function main() {
     startedAt: startedAt.toISOString(),
     machine: machine(),
     dataset: { articles: Number(args.articles), seed: Number(args.seed), categories: fixture.categories.length, covers: 'none: media is not in the schema yet' },
-    settings: { rounds, durationSeconds: duration, warmupSeconds: warmup, connections, writers, tool: 'autocannon', bantin: 'node dist/server.js, LOG_LEVEL=info to a file, pool 10', floor: 'Fastify 5 + pg, pool 10' },
+    settings: { rounds, durationSeconds: duration, warmupSeconds: warmup, connections, writers, tool: 'autocannon', bantin: `node ${[...production.flags, args['node-flags']].filter(Boolean).join(' ')} ${production.script}, LOG_LEVEL=info to a file, pool 10`, floor: `Fastify 5 + pg, named prepared statements, the same node flags, pool 10` },
     workloads: results,
     rss,
     targets,
