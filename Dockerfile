@@ -15,4 +15,5 @@ COPY package.json ./
 COPY migrations ./migrations
 USER node
 EXPOSE 3000
-CMD ["node", "dist/server.js"]
+# A small VM is the usual home: a bounded old generation keeps the process near 150 MB under load.
+CMD ["node", "--max-old-space-size=128", "dist/server.js"]

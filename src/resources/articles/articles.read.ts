@@ -20,8 +20,50 @@ export type ArticleRow = typeof articles.$inferSelect
  * token every status, and the trash when it asks for it.
  */
 export function visibleTo(auth: Principal | null, trashed = false): SQL {
-  if (auth) return trashed ? isNotNull(articles.deletedAt) : isNull(articles.deletedAt)
-  return and(isNull(articles.deletedAt), eq(articles.status, 'published'), sql`${articles.publishedAt} <= now()`)!
+  if (auth && trashed) return isNotNull(articles.deletedAt)
+  return visibility(auth === null)
+}
+
+const visibility = (anonymous: boolean): SQL =>
+  anonymous
+    ? and(isNull(articles.deletedAt), eq(articles.status, 'published'), sql`${articles.publishedAt} <= now()`)!
+    : isNull(articles.deletedAt)
+
+/**
+ * The reads every article request makes, prepared once per database: building their SQL with
+ * Drizzle cost more CPU than PostgreSQL took to run them.
+ */
+function preparedReads(db: Db) {
+  const key = sql.placeholder('key')
+  const ids = sql`any(${sql.placeholder('ids')})`
+  const row = (by: 'id' | 'slug', anonymous: boolean) =>
+    db
+      .select()
+      .from(articles)
+      .where(and(eq(by === 'id' ? articles.id : articles.slug, key), visibility(anonymous)))
+      .prepare(`article_by_${by}_${anonymous ? 'public' : 'any'}`)
+  const links = (withPerson: boolean) =>
+    db
+      .select({ articleId: articlePeople.articleId, personId: articlePeople.personId, role: articlePeople.role, ...(withPerson ? { person: people } : {}) })
+      .from(articlePeople)
+      .innerJoin(people, eq(people.id, articlePeople.personId))
+      .where(sql`${articlePeople.articleId} = ${ids}`)
+      .orderBy(asc(articlePeople.articleId), asc(articlePeople.position))
+      .prepare(withPerson ? 'article_people_with_person' : 'article_people')
+  return {
+    byId: { public: row('id', true), any: row('id', false) },
+    bySlug: { public: row('slug', true), any: row('slug', false) },
+    links: links(false),
+    linksWithPerson: links(true),
+    categories: db.select().from(categories).where(sql`${categories.id} = ${ids}`).prepare('categories_by_ids'),
+  }
+}
+
+const prepared = new WeakMap<Db, ReturnType<typeof preparedReads>>()
+function reads(db: Db) {
+  let found = prepared.get(db)
+  if (!found) prepared.set(db, (found = preparedReads(db)))
+  return found
 }
 
 export const articleByIdOrSlug = (idOrSlug: string): SQL =>
@@ -150,7 +192,9 @@ export async function articleListTag(db: Db, query: ArticleListQuery, auth: Prin
 }
 
 export async function findArticleRow(db: Db, idOrSlug: string, auth: Principal | null): Promise<ArticleRow> {
-  const [row] = await db.select().from(articles).where(and(articleByIdOrSlug(idOrSlug), visibleTo(auth)))
+  const byId = isUuid(idOrSlug)
+  const query = (byId ? reads(db).byId : reads(db).bySlug)[auth ? 'any' : 'public']
+  const [row] = await query.execute({ key: byId ? idOrSlug.toLowerCase() : idOrSlug })
   if (!row) throw new NotFound('Article', idOrSlug)
   return row
 }
@@ -193,17 +237,8 @@ export async function hydrate(
   const categoryIds = [...new Set(rows.map((r) => r.categoryId).filter((id): id is string => id !== null))]
 
   const [links, cats] = await Promise.all([
-    wantPeople
-      ? db
-          .select({ articleId: articlePeople.articleId, personId: articlePeople.personId, role: articlePeople.role, ...(withPeople ? { person: people } : {}) })
-          .from(articlePeople)
-          .innerJoin(people, eq(people.id, articlePeople.personId))
-          .where(inArray(articlePeople.articleId, ids))
-          .orderBy(asc(articlePeople.articleId), asc(articlePeople.position))
-      : [],
-    options.include.includes('category') && categoryIds.length
-      ? db.select().from(categories).where(inArray(categories.id, categoryIds))
-      : [],
+    wantPeople ? (withPeople ? reads(db).linksWithPerson : reads(db).links).execute({ ids }) : [],
+    options.include.includes('category') && categoryIds.length ? reads(db).categories.execute({ ids: categoryIds }) : [],
   ])
 
   const linksByArticle = new Map<string, Article['people']>()

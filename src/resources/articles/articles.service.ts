@@ -7,7 +7,7 @@ import { newId } from '../../shared/ids.js'
 import { claimingSlug, freeSlug } from '../../shared/slugs.js'
 import { getRevision, recordRevision } from '../revisions/revisions.service.js'
 import type { Principal } from '../tokens/tokens.service.js'
-import { type ArticleRow, articleByIdOrSlug, hydrate } from './articles.read.js'
+import { type ArticleRow, articleByIdOrSlug, hydrate, toArticle } from './articles.read.js'
 import type { Article, ArticleInput, ArticlePatch } from './articles.schemas.js'
 import { deriveReadingFields } from './blocks.js'
 
@@ -29,12 +29,17 @@ async function assertReferences(db: Db, input: ArticlePatch) {
   }
 }
 
+/** Each person once per role, in the order given. */
+function uniqueLinks(links: PersonLinks): PersonLinks {
+  const seen = new Set<string>()
+  return links
+    .filter((l) => !seen.has(`${l.personId}/${l.role}`) && seen.add(`${l.personId}/${l.role}`))
+    .map((l) => ({ personId: l.personId, role: l.role }))
+}
+
 async function replacePeople(db: Db, articleId: string, links: PersonLinks) {
   await db.delete(articlePeople).where(eq(articlePeople.articleId, articleId))
-  const seen = new Set<string>()
-  const rows = links
-    .filter((l) => !seen.has(`${l.personId}/${l.role}`) && seen.add(`${l.personId}/${l.role}`))
-    .map((l, position) => ({ articleId, personId: l.personId, role: l.role, position }))
+  const rows = uniqueLinks(links).map((l, position) => ({ articleId, ...l, position }))
   if (rows.length) await db.insert(articlePeople).values(rows)
 }
 
@@ -72,22 +77,30 @@ export async function createArticle(db: Db, input: ArticleInput, auth: Principal
       const now = new Date()
       const status = input.status ?? 'draft'
       const body = input.body ?? []
-      await tx.insert(articles).values({
-        id,
-        slug: input.slug ?? (await freeSlug(tx, articles, input.title, 'article')),
-        title: input.title,
-        summary: input.summary ?? null,
-        body,
-        status,
-        publishedAt: publicationDate(status, input.publishedAt, null),
-        categoryId: input.categoryId ?? null,
-        tags: [...new Set(input.tags ?? [])],
-        ...deriveReadingFields(input.summary, body),
-        createdAt: now,
-        updatedAt: now,
-      })
-      if (input.people?.length) await replacePeople(tx, id, input.people)
-      return finishWrite(tx, id, 'create', auth)
+      const [row] = await tx
+        .insert(articles)
+        .values({
+          id,
+          slug: input.slug ?? (await freeSlug(tx, articles, input.title, 'article')),
+          title: input.title,
+          summary: input.summary ?? null,
+          body,
+          status,
+          publishedAt: publicationDate(status, input.publishedAt, null),
+          categoryId: input.categoryId ?? null,
+          tags: [...new Set(input.tags ?? [])],
+          ...deriveReadingFields(input.summary, body),
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning()
+      // A new article has no links to replace, and its answer is what was just written:
+      // no read-back queries on the write path.
+      const links = uniqueLinks(input.people ?? [])
+      if (links.length) await tx.insert(articlePeople).values(links.map((l, position) => ({ articleId: id, ...l, position })))
+      const article = toArticle(row!, links)
+      await recordRevision(tx, article, 'create', auth)
+      return article
     }),
   )
 }

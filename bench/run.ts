@@ -1,0 +1,538 @@
+/**
+ * Loads bantin and the floor in alternation and reports bantin as a ratio to the floor measured
+ * in the same run, so that a noisy machine moves both. Everything runs on 127.0.0.1.
+ *
+ *   npm run bench                                    all workloads, 3 rounds of 10 s
+ *   npm run bench -- --only list --rounds 1 --duration 5
+ *   npm run bench -- --articles 100000               (generates that dataset first)
+ *   npm run bench -- --profile                       bantin under --cpu-prof, profiles in bench/results/profiles
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
+import { mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { cpus, totalmem } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import autocannon from 'autocannon'
+import pg from 'pg'
+import { DEFAULT_DATABASE_URL, ensureDataset, prng } from './generate.js'
+import { corpus } from './corpus.js'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const resultsDir = `${root}bench/results`
+
+const { values: args } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    rounds: { type: 'string', default: '3' },
+    duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '32' },
+    writers: { type: 'string', default: '8' },
+    articles: { type: 'string', default: '10000' },
+    seed: { type: 'string', default: '1' },
+    'no-build': { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
+    'node-flags': { type: 'string', default: '' },
+  },
+})
+
+/** bantin starts as `npm run start:prod` does; its V8 flags go to the floor too, so both run alike. */
+function productionStart(): { flags: string[]; script: string } {
+  const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { scripts: Record<string, string> }
+  const words = (pkg.scripts['start:prod'] ?? 'node dist/server.js').trim().split(/\s+/)
+  if (words[0] !== 'node') throw new Error('start:prod must be "node [flags] <script>" for the bench to run it')
+  return { flags: words.slice(1, -1), script: words[words.length - 1]! }
+}
+const production = productionStart()
+
+const rounds = Math.min(20, Math.max(1, Number(args.rounds)))
+const duration = Math.min(120, Math.max(1, Number(args.duration)))
+const warmup = Math.min(60, Math.max(0, Number(args.warmup)))
+const connections = Math.max(1, Number(args.connections))
+const writers = Math.max(1, Number(args.writers))
+const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL
+const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef'
+const PORTS = { bantin: 3100, floor: 3101 } as const
+type ServerName = keyof typeof PORTS
+
+const workloadNames = ['list', 'detail', 'revalidate', 'mixed', 'create'] as const
+type WorkloadName = (typeof workloadNames)[number]
+const only = args.only ? (args.only.split(',') as WorkloadName[]) : [...workloadNames]
+for (const name of only) if (!workloadNames.includes(name)) throw new Error(`unknown workload ${name}; one of ${workloadNames.join(', ')}`)
+
+// ---- processes ---------------------------------------------------------------------------------
+
+const children = new Map<ServerName, ChildProcess>()
+const peakRss = new Map<ServerName, number>()
+let measuring = false
+
+function stopAll() {
+  for (const child of children.values()) if (child.exitCode === null) child.kill('SIGTERM')
+}
+process.on('exit', stopAll)
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    stopAll()
+    process.exit(130)
+  })
+}
+
+function run(command: string, argv: string[]) {
+  const result = spawnSync(command, argv, { cwd: root, stdio: 'inherit' })
+  if (result.status !== 0) throw new Error(`${command} ${argv.join(' ')} failed`)
+}
+
+function procStatus(pid: number, field: 'VmRSS' | 'VmHWM'): number | undefined {
+  try {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+    return match ? Number(match[1]) * 1024 : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** CPU time the process has used, user and system, in ms (clock ticks are 10 ms on Linux). */
+function procCpuMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    return (Number(fields[11]) + Number(fields[12])) * 10
+  } catch {
+    return Number.NaN
+  }
+}
+
+async function start(name: ServerName, logFile: string) {
+  const log = openSync(logFile, 'w')
+  const env = {
+    ...process.env,
+    PORT: String(PORTS[name]),
+    HOST: '127.0.0.1',
+    DATABASE_URL: databaseUrl,
+    DATABASE_POOL_MAX: '10',
+    LOG_LEVEL: 'info',
+    ADMIN_TOKEN,
+    SEED: 'never',
+    // The load comes from one address at rates no single client would send.
+    RATE_LIMIT_MAX: '0',
+  }
+  const script = name === 'bantin' ? production.script : 'bench/.build/floor/server.js'
+  const nodeArgs = name === 'bantin' && args.profile ? ['--cpu-prof', `--cpu-prof-dir=${resultsDir}/profiles`] : []
+  const flags = [...production.flags, ...args['node-flags'].split(/\s+/).filter(Boolean)]
+  const child = spawn(process.execPath, [...flags, ...nodeArgs, script], { cwd: root, env, stdio: ['ignore', log, log] })
+  children.set(name, child)
+  child.once('exit', (code, signal) => {
+    if (children.get(name) === child && measuring) console.error(`${name} exited (${code ?? signal}) during the run: see ${logFile}`)
+  })
+  for (let i = 0; i < 150; i++) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} at start: see ${logFile}`)
+    try {
+      const res = await fetch(`http://127.0.0.1:${PORTS[name]}/health`)
+      if (res.ok) return child
+    } catch {
+      // not listening yet
+    }
+    await sleep(100)
+  }
+  throw new Error(`${name} did not answer /health within 15 s: see ${logFile}`)
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+function sampleRss() {
+  if (!measuring) return
+  for (const [name, child] of children) {
+    const rss = child.pid ? procStatus(child.pid, 'VmRSS') : undefined
+    if (rss !== undefined) peakRss.set(name, Math.max(peakRss.get(name) ?? 0, rss))
+  }
+}
+
+// ---- workloads ---------------------------------------------------------------------------------
+
+interface Fixture {
+  categories: string[]
+  slugs: string[]
+  etags: Map<string, string>
+  categoryId: string
+  personIds: string[]
+}
+
+const listUrl = (category?: string) =>
+  `/v1/articles?${category ? `category=${category}&` : ''}include=category,people&limit=20`
+const detailUrl = (slug: string) => `/v1/articles/${slug}?include=category,people`
+
+interface Workload {
+  name: WorkloadName
+  description: string
+  servers: ServerName[]
+  connections: number
+  expect: number
+  options: (fixture: Fixture) => Partial<autocannon.Options>
+}
+
+/** A request whose path is the next of a fixed, seeded sequence: every server sees the same one. */
+function rotating(paths: string[], headers: (path: string) => Record<string, string> = () => ({})): Partial<autocannon.Options> {
+  let i = 0
+  return {
+    requests: [
+      {
+        setupRequest: (req) => {
+          const path = paths[i++ % paths.length]!
+          return { ...req, path, headers: { ...req.headers, ...headers(path) } }
+        },
+      },
+    ],
+  }
+}
+
+function mixedPaths(fixture: Fixture): string[] {
+  const rng = prng(7)
+  return Array.from({ length: 5000 }, () => {
+    const r = rng.next()
+    if (r < 0.6) return detailUrl(rng.pick(fixture.slugs))
+    if (r < 0.9) return listUrl(rng.pick(fixture.categories))
+    return listUrl()
+  })
+}
+
+/** A realistic article to create: about 600 words in paragraphs, a category and two people. */
+function creationBody(fixture: Fixture, runId: string): Partial<autocannon.Options> {
+  const paragraphs = [...corpus, ...corpus].slice(0, 6).map((text) => ({ type: 'paragraph', text }))
+  const rest = JSON.stringify({
+    summary: 'Bài viết tạo bởi bench: kiểm tra tốc độ ghi của API.',
+    body: paragraphs,
+    status: 'draft',
+    categoryId: fixture.categoryId,
+    tags: ['bench'],
+    people: fixture.personIds.slice(0, 2).map((personId, n) => ({ personId, role: n === 0 ? 'author' : 'mentioned' })),
+  }).slice(1)
+  let n = 0
+  return {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    requests: [
+      {
+        setupRequest: (req) => ({ ...req, path: '/v1/articles', body: `{"title":"Bench write ${runId} ${++n} bài viết thử nghiệm",${rest}` }),
+      },
+    ],
+  }
+}
+
+const workloads: Workload[] = [
+  {
+    name: 'list',
+    description: '20 newest published in a category (incl. sub-categories), include=category,people',
+    servers: ['floor', 'bantin'],
+    connections,
+    expect: 200,
+    options: (f) => rotating(f.categories.map((c) => listUrl(c))),
+  },
+  {
+    name: 'detail',
+    description: 'one article by slug, include=category,people',
+    servers: ['floor', 'bantin'],
+    connections,
+    expect: 200,
+    options: (f) => rotating(f.slugs.map(detailUrl)),
+  },
+  {
+    name: 'revalidate',
+    description: 'list with If-None-Match of its ETag: 304 (ratio to bantin list)',
+    servers: ['bantin'],
+    connections,
+    expect: 304,
+    options: (f) => rotating(f.categories.map((c) => listUrl(c)), (path) => ({ 'if-none-match': f.etags.get(path)! })),
+  },
+  {
+    name: 'mixed',
+    description: '60 % detail, 30 % category list, 10 % front-page list',
+    servers: ['floor', 'bantin'],
+    connections,
+    expect: 200,
+    options: (f) => rotating(mixedPaths(f)),
+  },
+  {
+    name: 'create',
+    description: `POST /v1/articles, ~600 words, admin token, ${writers} writers`,
+    servers: ['bantin'],
+    connections: writers,
+    expect: 201,
+    options: (f) => creationBody(f, RUN_ID),
+  },
+]
+
+const RUN_ID = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)
+
+interface Sample {
+  reqPerSec: number
+  p50: number
+  p99: number
+  requests: number
+  errors: number
+  unexpected: number
+  /** The server's own CPU per answered request: steadier than req/s when other work shares the machine. */
+  cpuMsPerReq: number
+  statuses: Record<string, number>
+}
+
+async function load(server: ServerName, workload: Workload, fixture: Fixture, seconds: number): Promise<Sample> {
+  const pid = children.get(server)?.pid
+  const cpuBefore = procCpuMs(pid)
+  const result = await autocannon({
+    url: `http://127.0.0.1:${PORTS[server]}`,
+    connections: workload.connections,
+    duration: seconds,
+    timeout: 10,
+    ...workload.options(fixture),
+  })
+  const statuses: Record<string, number> = {}
+  for (const [code, stat] of Object.entries(result.statusCodeStats ?? {})) statuses[code] = (stat as { count: number }).count
+  const expected = statuses[String(workload.expect)] ?? 0
+  const answered = Object.values(statuses).reduce((a, b) => a + b, 0)
+  return {
+    reqPerSec: answered / seconds,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: answered,
+    errors: result.errors + result.timeouts,
+    unexpected: answered - expected,
+    cpuMsPerReq: Math.round(((procCpuMs(pid) - cpuBefore) / Math.max(answered, 1)) * 1000) / 1000,
+    statuses,
+  }
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
+// ---- the run -----------------------------------------------------------------------------------
+
+async function fixtureFrom(url: string): Promise<Fixture> {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    const categories = (await client.query<{ slug: string }>('select slug from categories order by position, slug')).rows.map((r) => r.slug)
+    const slugs = (
+      await client.query<{ slug: string }>(
+        `select slug from articles where deleted_at is null and status = 'published' and published_at <= now()
+          order by md5(slug) limit 1000`,
+      )
+    ).rows.map((r) => r.slug)
+    const [category] = (await client.query<{ id: string }>('select id from categories order by slug limit 1')).rows
+    const personIds = (await client.query<{ id: string }>('select id from people order by slug limit 2')).rows.map((r) => r.id)
+    return { categories, slugs, etags: new Map(), categoryId: category!.id, personIds }
+  } finally {
+    await client.end()
+  }
+}
+
+/** Articles the create workload made are removed before and after, so reads always see the same data. */
+async function removeWrites(url: string) {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    const { rowCount } = await client.query(`delete from articles where slug like 'bench-write-%'`)
+    if (rowCount) await client.query('vacuum analyze articles, article_people')
+  } finally {
+    await client.end()
+  }
+}
+
+async function collectEtags(fixture: Fixture): Promise<string | null> {
+  for (const category of fixture.categories) {
+    const path = listUrl(category)
+    const res = await fetch(`http://127.0.0.1:${PORTS.bantin}${path}`)
+    await res.arrayBuffer()
+    const etag = res.headers.get('etag')
+    if (!etag) return `bantin sent no ETag for GET ${path}`
+    fixture.etags.set(path, etag)
+    const again = await fetch(`http://127.0.0.1:${PORTS.bantin}${path}`, { headers: { 'if-none-match': etag } })
+    await again.arrayBuffer()
+    if (again.status !== 304) return `GET ${path} with If-None-Match of its own ETag answered ${again.status}, not 304`
+  }
+  return null
+}
+
+function machine() {
+  const cpuList = cpus()
+  let postgres = ''
+  const version = spawnSync('psql', [databaseUrl, '-tAc', 'show server_version'], { encoding: 'utf8' })
+  if (version.status === 0) postgres = version.stdout.trim()
+  return {
+    cpu: cpuList[0]?.model ?? 'unknown',
+    cores: cpuList.length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    postgres,
+  }
+}
+
+const mb = (bytes: number | undefined) => (bytes === undefined ? null : Math.round(bytes / 2 ** 20))
+const fmt = (n: number | null | undefined, digits = 0) => (n === null || n === undefined || Number.isNaN(n) ? '–' : n.toFixed(digits))
+
+async function main() {
+  const startedAt = new Date()
+  mkdirSync(`${resultsDir}/logs`, { recursive: true })
+  await ensureDataset({ url: databaseUrl, articles: Number(args.articles), seed: Number(args.seed) })
+  await removeWrites(databaseUrl)
+  if (!args['no-build']) {
+    run('npm', ['run', '--silent', 'build'])
+    run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'bench/tsconfig.floor.json'])
+  }
+
+  const fixture = await fixtureFrom(databaseUrl)
+  const stamp = startedAt.toISOString().replace(/[:.]/g, '-')
+  const logs = { bantin: `${resultsDir}/logs/bantin-${stamp}.log`, floor: `${resultsDir}/logs/floor-${stamp}.log` }
+  const selected = workloads.filter((w) => only.includes(w.name))
+  const needsFloor = selected.some((w) => w.servers.includes('floor'))
+  await start('bantin', logs.bantin)
+  if (needsFloor) await start('floor', logs.floor)
+
+  const skipped = new Map<WorkloadName, string>()
+  if (only.includes('revalidate')) {
+    const problem = await collectEtags(fixture)
+    if (problem) {
+      skipped.set('revalidate', problem)
+      console.log(`revalidate: skipped: ${problem}`)
+    }
+  }
+  const active = selected.filter((w) => !skipped.has(w.name))
+
+  const poll = setInterval(sampleRss, 200)
+  measuring = true
+  if (warmup > 0) {
+    for (const w of active.filter((w) => w.name !== 'create')) {
+      for (const server of w.servers) {
+        console.log(`warm-up: ${w.name} on ${server}, ${warmup} s`)
+        await load(server, w, fixture, warmup)
+      }
+    }
+  }
+
+  const samples = new Map<string, Sample[]>()
+  for (let round = 1; round <= rounds; round++) {
+    for (const w of active) {
+      // Alternate who goes first, so that neither always meets the machine warmer or busier.
+      const order = round % 2 ? w.servers : [...w.servers].reverse()
+      for (const server of order) {
+        const sample = await load(server, w, fixture, duration)
+        const key = `${w.name}/${server}`
+        samples.set(key, [...(samples.get(key) ?? []), sample])
+        console.log(
+          `round ${round}/${rounds} ${w.name.padEnd(10)} ${server.padEnd(6)} ${fmt(sample.reqPerSec).padStart(7)} req/s  p50 ${sample.p50} ms  p99 ${sample.p99} ms  cpu ${sample.cpuMsPerReq} ms/req  errors ${sample.errors}  unexpected ${sample.unexpected}`,
+        )
+        await sleep(500)
+      }
+    }
+  }
+  measuring = false
+  clearInterval(poll)
+
+  const hwm = new Map<ServerName, number | undefined>()
+  for (const [name, child] of children) if (child.pid) hwm.set(name, procStatus(child.pid, 'VmHWM'))
+  stopAll()
+  await Promise.all([...children.values()].map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)))
+  if (only.includes('create')) await removeWrites(databaseUrl)
+
+  const summarize = (key: string) => {
+    const list = samples.get(key)
+    if (!list) return undefined
+    return {
+      reqPerSec: Math.round(median(list.map((s) => s.reqPerSec))),
+      p50: median(list.map((s) => s.p50)),
+      p99: median(list.map((s) => s.p99)),
+      cpuMsPerReq: median(list.map((s) => s.cpuMsPerReq)),
+      errors: list.reduce((a, s) => a + s.errors, 0),
+      unexpected: list.reduce((a, s) => a + s.unexpected, 0),
+      statuses: list.reduce<Record<string, number>>((acc, s) => {
+        for (const [k, v] of Object.entries(s.statuses)) acc[k] = (acc[k] ?? 0) + v
+        return acc
+      }, {}),
+      rounds: list.map((s) => ({ reqPerSec: Math.round(s.reqPerSec), p50: s.p50, p99: s.p99, cpuMsPerReq: s.cpuMsPerReq })),
+    }
+  }
+
+  const results: Record<string, unknown> = {}
+  const rows: string[][] = []
+  const bantinList = summarize('list/bantin')
+  for (const w of selected) {
+    if (skipped.has(w.name)) {
+      results[w.name] = { description: w.description, skipped: skipped.get(w.name) }
+      rows.push([w.name, '–', '–', '–', '–', '–', '–', '–', '–', `skipped: ${skipped.get(w.name)}`])
+      continue
+    }
+    const floor = summarize(`${w.name}/floor`)
+    const bantin = summarize(`${w.name}/bantin`)!
+    const base = w.name === 'revalidate' ? bantinList : floor
+    const ratio = {
+      reqPerSec: base ? Math.round((bantin.reqPerSec / base.reqPerSec) * 100) / 100 : null,
+      p99: floor ? Math.round((bantin.p99 / Math.max(floor.p99, 1)) * 100) / 100 : null,
+      cpuMsPerReq: floor ? Math.round((bantin.cpuMsPerReq / floor.cpuMsPerReq) * 100) / 100 : null,
+    }
+    results[w.name] = { description: w.description, connections: w.connections, expect: w.expect, floor, bantin, ratio }
+    rows.push([
+      w.name,
+      fmt(floor?.reqPerSec),
+      fmt(bantin.reqPerSec),
+      ratio.reqPerSec === null ? '–' : `${ratio.reqPerSec.toFixed(2)}${w.name === 'revalidate' ? ' × list' : ''}`,
+      floor ? `${floor.p50}/${floor.p99}` : '–',
+      `${bantin.p50}/${bantin.p99}`,
+      fmt(ratio.p99, 2),
+      floor ? `${floor.cpuMsPerReq.toFixed(2)}/${bantin.cpuMsPerReq.toFixed(2)}` : bantin.cpuMsPerReq.toFixed(2),
+      String(bantin.errors + bantin.unexpected + (floor ? floor.errors + floor.unexpected : 0)),
+      '',
+    ])
+  }
+
+  const rss = {
+    bantin: { peakUnderLoadMB: mb(peakRss.get('bantin')), hwmMB: mb(hwm.get('bantin')) },
+    floor: needsFloor ? { peakUnderLoadMB: mb(peakRss.get('floor')), hwmMB: mb(hwm.get('floor')) } : null,
+  }
+  const r = results as Record<string, { ratio?: { reqPerSec: number | null; p99: number | null }; bantin?: { reqPerSec: number; errors: number; unexpected: number } }>
+  const check = (value: number | null | undefined, ok: (v: number) => boolean) => (value === null || value === undefined ? null : ok(value))
+  const targets = {
+    'list ≥ 0.8 × floor': check(r.list?.ratio?.reqPerSec, (v) => v >= 0.8),
+    'detail ≥ 0.7 × floor': check(r.detail?.ratio?.reqPerSec, (v) => v >= 0.7),
+    'p99 ≤ 2 × floor p99': selected.some((w) => r[w.name]?.ratio?.p99 != null)
+      ? selected.every((w) => { const v = r[w.name]?.ratio?.p99; return v === null || v === undefined || v <= 2 })
+      : null,
+    '304 revalidation ≥ 5 × list': check(r.revalidate?.ratio?.reqPerSec, (v) => v >= 5),
+    'create ≥ 300/s with 8 writers': check(r.create?.bantin?.reqPerSec, (v) => v >= 300),
+    'peak RSS ≤ 150 MB': check(rss.bantin.peakUnderLoadMB, (v) => v <= 150),
+    'zero errors': Object.values(r).every((w) => !w.bantin || (w.bantin.errors === 0 && w.bantin.unexpected === 0)),
+  }
+
+  const report = {
+    startedAt: startedAt.toISOString(),
+    machine: machine(),
+    dataset: { articles: Number(args.articles), seed: Number(args.seed), categories: fixture.categories.length, covers: 'none: media is not in the schema yet' },
+    settings: { rounds, durationSeconds: duration, warmupSeconds: warmup, connections, writers, tool: 'autocannon', bantin: `node ${[...production.flags, args['node-flags']].filter(Boolean).join(' ')} ${production.script}, LOG_LEVEL=info to a file, pool 10`, floor: `Fastify 5 + pg, named prepared statements, the same node flags, pool 10` },
+    workloads: results,
+    rss,
+    targets,
+  }
+
+  const header = ['workload', 'floor req/s', 'bantin req/s', 'ratio', 'floor p50/p99 ms', 'bantin p50/p99 ms', 'p99 ratio', 'cpu ms/req floor/bantin', 'errors', '']
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)))
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd()
+  console.log(`\n${report.machine.cores} cores, ${report.machine.cpu}, node ${report.machine.node}, PostgreSQL ${report.machine.postgres}; ${args.articles} articles; medians of ${rounds} × ${duration} s`)
+  console.log(line(header))
+  for (const row of rows) console.log(line(row))
+  console.log(`peak RSS under load: bantin ${fmt(rss.bantin.peakUnderLoadMB)} MB${rss.floor ? `, floor ${fmt(rss.floor.peakUnderLoadMB)} MB` : ''}`)
+  for (const [name, met] of Object.entries(targets)) console.log(`${met === null ? '  not measured' : met ? '  met   ' : '  MISSED'}  ${name}`)
+
+  const json = `${JSON.stringify(report, null, 2)}\n`
+  const file = `${resultsDir}/${stamp}.json`
+  writeFileSync(`${file}.tmp`, json)
+  renameSync(`${file}.tmp`, file)
+  writeFileSync(`${resultsDir}/latest.json.tmp`, json)
+  renameSync(`${resultsDir}/latest.json.tmp`, `${resultsDir}/latest.json`)
+  console.log(`\nwritten: bench/results/${stamp}.json and bench/results/latest.json; server logs in bench/results/logs/`)
+}
+
+try {
+  await main()
+} finally {
+  stopAll()
+}
