@@ -29,6 +29,8 @@ t.test('every JSON read has an ETag; a matching If-None-Match is a bodiless 304'
     const again = await app.inject({ url, headers: { 'if-none-match': etag } })
     t.equal(again.statusCode, 304, url)
     t.equal(again.body, '', url)
+    t.notOk(again.headers['content-length'], `${url}: a 304 has no Content-Length`)
+    t.notOk(again.headers['content-type'], url)
     t.equal(again.headers.etag, etag)
     t.equal(again.headers['cache-control'], 'public, max-age=60, stale-while-revalidate=600')
     const other = await app.inject({ url, headers: { 'if-none-match': '"something-else"' } })

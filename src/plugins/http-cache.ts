@@ -67,6 +67,11 @@ export default fp(
   async function httpCache(app: FastifyInstance) {
     app.addHook('onSend', async (req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
       reply.header('vary', 'Authorization')
+      // A 304 has no body, so no length and no type either: a stray length makes clients wait for bytes.
+      if (reply.statusCode === 304) {
+        reply.removeHeader('content-type')
+        return null
+      }
       if (!isRead(req) || reply.statusCode !== 200 || typeof payload !== 'string') {
         if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store')
         return payload
@@ -80,7 +85,7 @@ export default fp(
       if (noneMatch(req.headers['if-none-match'], etag)) {
         reply.code(304)
         reply.removeHeader('content-type')
-        return ''
+        return null
       }
       return payload
     })
