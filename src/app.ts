@@ -9,7 +9,9 @@ import openapi from './plugins/openapi.js'
 import { operationRoutes } from './plugins/operations.js'
 import { articleRoutes } from './resources/articles/articles.routes.js'
 import { categoryRoutes } from './resources/categories/categories.routes.js'
+import { mediaRoutes } from './resources/media/media.routes.js'
 import { personRoutes } from './resources/people/people.routes.js'
+import { openStorage } from './storage/storage.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -65,6 +67,7 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
   await app.register(categoryRoutes, { prefix: '/v1/categories' })
   await app.register(personRoutes, { prefix: '/v1/people' })
   await app.register(articleRoutes, { prefix: '/v1/articles' })
+  await app.register(mediaRoutes, { prefix: '/v1/media', config, storage: openStorage(config) })
 
   await app.ready()
   return app

@@ -54,7 +54,7 @@ export async function buildTestApp(t: Test, env: Record<string, string> = {}): P
 
 /** Empties every content table; tokens stay. */
 export async function resetDatabase(database: Database): Promise<void> {
-  await database.db.execute(sql`truncate article_people, articles, people, categories restart identity cascade`)
+  await database.db.execute(sql`truncate article_people, articles, people, media, categories restart identity cascade`)
 }
 
 export async function countRows(database: Database, table: string): Promise<number> {
@@ -83,4 +83,26 @@ export function factories(app: App) {
         ...input,
       }),
   }
+}
+
+export type FormPart = { name: string; value: string } | { name: string; filename: string; data: Buffer; type?: string }
+
+/** A multipart/form-data body built by hand, byte for byte as a browser sends it. */
+export function multipart(parts: FormPart[]) {
+  const boundary = `----bantin${randomBytes(8).toString('hex')}`
+  const chunks: Buffer[] = []
+  for (const part of parts) {
+    const file = 'filename' in part
+    chunks.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"${file ? `; filename="${part.filename}"` : ''}\r\n` +
+          (file ? `Content-Type: ${part.type ?? 'application/octet-stream'}\r\n` : '') +
+          '\r\n',
+      ),
+      file ? part.data : Buffer.from(part.value),
+      Buffer.from('\r\n'),
+    )
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`))
+  return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } }
 }
