@@ -1,4 +1,5 @@
 import { CreateBucketCommand, DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3'
+// @ts-expect-error s3rver ships no type declarations
 import S3rver from 's3rver'
 import t from 'tap'
 import { buildTestApp } from '../helper.js'
@@ -7,7 +8,7 @@ import { mediaCases } from './media.cases.js'
 // The same cases as media.test.ts, with the bytes in a local S3-compatible server.
 const bucket = 'bantin-media'
 const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: t.testdir() })
-const { port } = await server.run()
+const { port } = (await server.run()) as { port: number }
 t.teardown(() => server.close())
 const endpoint = `http://127.0.0.1:${port}`
 // s3rver accepts only its own default key pair; the SDK reads it from the usual variables.

@@ -4,6 +4,7 @@ import { articlePeople, articles, categories, people } from '../../db/schema.js'
 import { NotFound, unknownReference } from '../../errors.js'
 import { newId } from '../../shared/ids.js'
 import { claimingSlug, freeSlug } from '../../shared/slugs.js'
+import { assertMediaExist } from '../media/media.service.js'
 import type { Principal } from '../tokens/tokens.service.js'
 import { type ArticleRow, articleByIdOrSlug, hydrate } from './articles.read.js'
 import type { Article, ArticleInput, ArticlePatch } from './articles.schemas.js'
@@ -23,6 +24,10 @@ async function assertReferences(db: Db, input: ArticlePatch) {
     const missing = input.people.findIndex((p) => !found.has(p.personId))
     if (missing >= 0) throw unknownReference(`people.${missing}.personId`, 'person')
   }
+  await assertMediaExist(db, [
+    ...(input.coverId ? [{ path: 'coverId', id: input.coverId }] : []),
+    ...(input.body ?? []).flatMap((b, i) => (b.type === 'image' ? [{ path: `body.${i}.mediaId`, id: b.mediaId }] : [])),
+  ])
 }
 
 async function replacePeople(db: Db, articleId: string, links: PersonLinks) {
@@ -64,6 +69,7 @@ export async function createArticle(db: Db, input: ArticleInput, _auth: Principa
         status,
         publishedAt: publicationDate(status, input.publishedAt, null),
         categoryId: input.categoryId ?? null,
+        coverId: input.coverId ?? null,
         tags: [...new Set(input.tags ?? [])],
         ...deriveReadingFields(input.summary, body),
         createdAt: now,
@@ -100,6 +106,7 @@ export async function updateArticle(db: Db, idOrSlug: string, patch: ArticlePatc
           ...(patch.title !== undefined && { title: patch.title }),
           ...(patch.slug !== undefined && { slug: patch.slug }),
           ...(patch.categoryId !== undefined && { categoryId: patch.categoryId }),
+          ...(patch.coverId !== undefined && { coverId: patch.coverId }),
           ...(patch.tags !== undefined && { tags: [...new Set(patch.tags)] }),
           summary,
           body,

@@ -7,6 +7,7 @@ import { afterCursor, cursorValue, orderBy, type SortSpec } from '../../shared/k
 import { escapeLike, finishPage, pageStart } from '../../shared/paging.js'
 import { claimingSlug, freeSlug } from '../../shared/slugs.js'
 import { fold } from '../../shared/text.js'
+import { assertMediaExist } from '../media/media.service.js'
 import type { Person, PersonInput, PersonListQuery, PersonPatch } from './people.schemas.js'
 
 type PersonRow = typeof people.$inferSelect
@@ -19,6 +20,7 @@ export const toPerson = (row: PersonRow): Person => ({
   title: row.title,
   organization: row.organization,
   bio: row.bio,
+  photoId: row.photoId,
   createdAt: row.createdAt.toISOString(),
   updatedAt: row.updatedAt.toISOString(),
 })
@@ -60,6 +62,7 @@ export async function listPeople(db: Db, query: PersonListQuery) {
 }
 
 export async function createPerson(db: Db, input: PersonInput): Promise<PersonRow> {
+  if (input.photoId) await assertMediaExist(db, [{ path: 'photoId', id: input.photoId }])
   return claimingSlug('people_slug_key', input.slug, async () => {
     const now = new Date()
     const [row] = await db
@@ -73,6 +76,7 @@ export async function createPerson(db: Db, input: PersonInput): Promise<PersonRo
         title: input.title ?? null,
         organization: input.organization ?? null,
         bio: input.bio ?? null,
+        photoId: input.photoId ?? null,
         createdAt: now,
         updatedAt: now,
       })
@@ -82,6 +86,7 @@ export async function createPerson(db: Db, input: PersonInput): Promise<PersonRo
 }
 
 export async function updatePerson(db: Db, idOrSlug: string, patch: PersonPatch): Promise<PersonRow> {
+  if (patch.photoId) await assertMediaExist(db, [{ path: 'photoId', id: patch.photoId }])
   return claimingSlug('people_slug_key', patch.slug, async () => {
     const current = await getPerson(db, idOrSlug)
     const { name, ...rest } = patch
