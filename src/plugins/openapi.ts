@@ -23,6 +23,7 @@ export default fp(
           { name: 'articles' },
           { name: 'categories' },
           { name: 'people' },
+          { name: 'media' },
           { name: 'operations' },
         ],
       },

@@ -96,23 +96,23 @@ export const mediaRoutes: FastifyPluginAsyncZod<{ config: Config; storage: Stora
     },
   )
 
-  app.get(
-    '/:id/file',
-    {
-      schema: {
-        tags,
-        summary: 'The bytes, or a resized image',
-        description: `\`w\` (${variantWidths.join(', ')}) with \`format\` (${variantFormats.join(', ')}; default webp) returns a resized image, made once and then kept.`,
-        params: IdParams,
-        querystring: MediaFileQuery,
-        response: { 200: z.any(), 206: z.any(), 304: NoContent, 400: Problem, 404: Problem, 416: Problem },
-      },
+  const fileRoute = {
+    schema: {
+      tags,
+      summary: 'The bytes, or a resized image',
+      description: `\`w\` (${variantWidths.join(', ')}) with \`format\` (${variantFormats.join(', ')}; default webp) returns a resized image, made once and then kept.`,
+      params: IdParams,
+      querystring: MediaFileQuery,
+      response: { 200: z.any(), 206: z.any(), 304: NoContent, 400: Problem, 404: Problem, 416: Problem },
     },
-    async (req, reply) => {
-      const file = await mediaFile(app.db, storage, req.params.id, req.query, settings.maxPixels)
-      return sendFile(req, reply, storage, file)
-    },
-  )
+  }
+  const serveFile = async (req: FastifyRequest<{ Params: { id: string }; Querystring: MediaFileQuery }>, reply: FastifyReply) => {
+    const file = await mediaFile(app.db, storage, req.params.id, req.query, settings.maxPixels)
+    return sendFile(req, reply, storage, file)
+  }
+  // HEAD has its own route: Fastify's automatic one would read the whole file to throw it away.
+  app.get('/:id/file', { ...fileRoute, exposeHeadRoute: false }, serveFile)
+  app.head('/:id/file', fileRoute, serveFile)
 }
 
 /** Sends stored bytes with the headers a CDN and a browser need, honouring If-None-Match and Range. */
@@ -134,6 +134,8 @@ async function sendFile(req: FastifyRequest, reply: FastifyReply, storage: Stora
     return reply.send(await storage.read(file.key, range))
   }
   reply.header('content-length', file.size)
+  // HEAD answers the same headers without opening the bytes.
+  if (req.method === 'HEAD') return reply.send()
   return reply.send(await storage.read(file.key))
 }
 
