@@ -134,9 +134,9 @@ export function mediaCases(t: Test, ctx: MediaContext) {
   })
 
   t.test('the type comes from the bytes: a PNG named .jpg is a PNG, and its name says so', async (t) => {
-    const res = await upload([file(await png(), 'anh.jpg', 'image/jpeg')])
+    const res = await upload([file(await png(), 'anh.jpg', 'image/jpeg'), { name: 'creditPersonId', value: '' }, { name: 'alt', value: '' }])
     t.equal(res.statusCode, 201)
-    t.match(res.json().data, { mimeType: 'image/png', filename: 'anh.png', width: 64, height: 48 })
+    t.match(res.json().data, { mimeType: 'image/png', filename: 'anh.png', width: 64, height: 48, creditPersonId: null, alt: null })
     const other = await upload([file(mp4(), 'clip', 'text/plain')])
     t.equal(other.statusCode, 201)
     t.match(other.json().data, { kind: 'video', mimeType: 'video/mp4', filename: 'clip.mp4', width: null, placeholder: null, variants: [] })

@@ -1,5 +1,8 @@
-import { rm } from 'node:fs/promises'
+import { readdir, rm, utimes } from 'node:fs/promises'
 import t from 'tap'
+import { loadConfig } from '../../src/config.js'
+import { sweepTempDir } from '../../src/resources/media/media.files.js'
+import { contentDisposition } from '../../src/resources/media/media.routes.js'
 import { admin, buildTestApp, countRows, factories, multipart } from '../helper.js'
 import { cameraJpeg, keysUnder, mediaCases } from './media.cases.js'
 
@@ -81,4 +84,32 @@ t.test('DELETE of media still used answers 409 and says where, trashed articles 
   t.equal((await del()).statusCode, 204)
   t.equal((await app.inject(photo.url)).statusCode, 404)
   t.same(await keysUnder(`${dataDir}/media`), [])
+})
+
+t.test('media and storage settings are read from the environment and checked', async (t) => {
+  const defaults = loadConfig({})
+  t.match(defaults, { media: { maxBytes: 50 * 1024 * 1024, allowedTypes: ['image/jpeg', 'image/png'] }, storage: { kind: 'local' } })
+  t.same(loadConfig({ MEDIA_ALLOWED_TYPES: 'image/jpeg, image/webp' }).media.allowedTypes, ['image/jpeg', 'image/webp'])
+  t.throws(() => loadConfig({ MEDIA_ALLOWED_TYPES: 'image/svg+xml' }), /MEDIA_ALLOWED_TYPES/)
+  t.throws(() => loadConfig({ STORAGE: 's3' }), /S3_BUCKET: Required when STORAGE=s3/)
+  t.match(loadConfig({ STORAGE: 's3', S3_BUCKET: 'bantin', S3_FORCE_PATH_STYLE: 'true' }).storage, {
+    kind: 's3',
+    bucket: 'bantin',
+    region: 'us-east-1',
+    forcePathStyle: true,
+    prefix: '',
+  })
+})
+
+t.test('Content-Disposition keeps quotes, semicolons and line breaks out of the header', async (t) => {
+  t.equal(contentDisposition('Ảnh "đẹp"; filename=x.exe\r\n.png'), `inline; filename="Anh _dep_ filename_x.exe_.png"; filename*=UTF-8''%E1%BA%A2nh%20%22%C4%91%E1%BA%B9p%22%3B%20filename%3Dx.exe%0D%0A.png`)
+  t.equal(contentDisposition("it's (1).pdf"), `inline; filename="it_s _1_.pdf"; filename*=UTF-8''it%27s%20%281%29.pdf`)
+})
+
+t.test('temporary files a crash left behind are swept when they are old', async (t) => {
+  const dir = t.testdir({ 'old.upload': 'x', 'new.upload': 'y' })
+  const old = new Date(Date.now() - 2 * 24 * 60 * 60 * 1000)
+  await utimes(`${dir}/old.upload`, old, old)
+  await sweepTempDir(dir)
+  t.same(await readdir(dir), ['new.upload'])
 })

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
-import { mkdir, unlink } from 'node:fs/promises'
+import { mkdir, readdir, rm, stat, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -82,7 +82,8 @@ export async function receiveUpload(parts: AsyncIterable<Multipart>, settings: M
         if (!FIELD_NAMES.has(part.fieldname)) throw badRequest(part.fieldname, 'Unknown field')
         if (part.fieldname in fields) throw badRequest(part.fieldname, 'Given more than once')
         if (part.valueTruncated) throw badRequest(part.fieldname, 'Too long')
-        fields[part.fieldname] = String(part.value)
+        // Browsers send empty inputs as empty parts: that is not giving the field.
+        if (part.value !== '') fields[part.fieldname] = String(part.value)
         continue
       }
       if (part.fieldname !== 'file') throw badRequest(part.fieldname, 'The file part must be named file')
@@ -112,6 +113,19 @@ export async function receiveUpload(parts: AsyncIterable<Multipart>, settings: M
   } catch (err) {
     if (temp) await unlink(temp).catch(() => {})
     throw err
+  }
+}
+
+/**
+ * Removes temporary files that a crashed process left behind. Only old ones: another instance
+ * sharing DATA_DIR may be receiving an upload right now.
+ */
+export async function sweepTempDir(tempDir: string, olderThanMs = 24 * 60 * 60 * 1000): Promise<void> {
+  const names = await readdir(tempDir).catch(() => [] as string[])
+  for (const name of names) {
+    const path = join(tempDir, name)
+    const info = await stat(path).catch(() => undefined)
+    if (info && info.mtimeMs < Date.now() - olderThanMs) await rm(path, { force: true, recursive: true })
   }
 }
 
