@@ -200,6 +200,15 @@ export function mediaCases(t: Test, ctx: MediaContext) {
     t.match(person.json(), { errors: [{ path: 'creditPersonId' }] })
     const json = await app.inject({ method: 'POST', url: '/v1/media', headers: admin, payload: { file: 'x' } })
     t.equal(json.statusCode, 415)
+    const brokenBodies: [string, string][] = [
+      ['multipart/form-data', 'no boundary'],
+      ['multipart/form-data; boundary=abc', '--abc\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n\r\ncut off'],
+    ]
+    for (const [type, payload] of brokenBodies) {
+      const broken = await app.inject({ method: 'POST', url: '/v1/media', headers: { ...admin, 'content-type': type }, payload })
+      t.equal(broken.statusCode, 400, type)
+      t.match(broken.json(), { errors: [{ path: 'body' }] })
+    }
     const anonymous = await app.inject({ method: 'POST', url: '/v1/media', ...multipart([file(bytes)]) })
     t.equal(anonymous.statusCode, 401)
     await nothingLeft(t)

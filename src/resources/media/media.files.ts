@@ -112,8 +112,14 @@ export async function receiveUpload(parts: AsyncIterable<Multipart>, settings: M
     return { ...file, fields: parsed.data }
   } catch (err) {
     if (temp) await unlink(temp).catch(() => {})
-    throw err
+    throw isParseError(err) ? badRequest('body', 'The multipart body is malformed') : err
   }
+}
+
+/** Busboy reports a broken body with plain errors: no HTTP status, no system error code (ENOSPC…). */
+const isParseError = (err: unknown) => {
+  const e = err as { statusCode?: unknown; code?: unknown }
+  return e.statusCode === undefined && !(typeof e.code === 'string' && /^E[A-Z]+$/.test(e.code))
 }
 
 /**
