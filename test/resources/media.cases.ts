@@ -289,6 +289,12 @@ export function mediaCases(t: Test, ctx: MediaContext) {
     const range = await app.inject({ url: `${media.url}?w=320`, headers: { range: 'bytes=0-3' } })
     t.equal(range.statusCode, 206)
     t.equal(range.rawPayload.toString('latin1'), 'RIFF')
+    const burst = await Promise.all(
+      ['w=640&format=avif', 'w=640&format=avif', 'w=640&format=jpeg', 'w=160&format=avif', 'w=960'].map((q) => app.inject(`${media.url}?${q}`)),
+    )
+    t.same(burst.map((r) => r.statusCode), [200, 200, 200, 200, 200], 'a burst of renderings queues and all finish')
+    t.same(burst[0]!.rawPayload, burst[1]!.rawPayload)
+    t.match(await sharp(burst[4]!.rawPayload).metadata(), { width: 900, format: 'webp' }, 'never wider than the original')
     for (const query of ['w=333', 'w=100000', 'format=webp', 'w=320&format=gif', 'w=abc']) {
       t.equal((await app.inject(`${media.url}?${query}`)).statusCode, 400, query)
     }

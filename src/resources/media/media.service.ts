@@ -277,10 +277,33 @@ async function renderVariant(
   format: (typeof variantFormats)[number],
   maxPixels: number,
 ): Promise<number> {
-  const chunks: Buffer[] = []
-  for await (const chunk of await storage.read(originalKey(row.sha256))) chunks.push(chunk as Buffer)
-  const data = await makeVariant(Buffer.concat(chunks), width, format, maxPixels)
+  const data = await withRenderSlot(async () => {
+    const chunks: Buffer[] = []
+    for await (const chunk of await storage.read(originalKey(row.sha256))) chunks.push(chunk as Buffer)
+    return makeVariant(Buffer.concat(chunks), width, format, maxPixels)
+  })
   await storage.putBuffer(key, data, `image/${format}`)
   return data.length
+}
+
+/**
+ * At most this many variants are rendered at once; the rest queue. A crawler asking for every size of
+ * every photo then costs time, not memory (each rendering holds its original in memory).
+ */
+const RENDER_SLOTS = 2
+let rendering = 0
+const waitingForSlot: (() => void)[] = []
+
+async function withRenderSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (rendering < RENDER_SLOTS) rendering++
+  else await new Promise<void>((resolve) => waitingForSlot.push(resolve))
+  try {
+    return await work()
+  } finally {
+    // The slot passes straight to the next in line, so no newcomer can slip past the queue.
+    const next = waitingForSlot.shift()
+    if (next) next()
+    else rendering--
+  }
 }
 
