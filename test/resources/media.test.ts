@@ -1,7 +1,8 @@
 import { readdir, rm, utimes } from 'node:fs/promises'
+import sharp from 'sharp'
 import t from 'tap'
 import { loadConfig } from '../../src/config.js'
-import { sweepTempDir } from '../../src/resources/media/media.files.js'
+import { stripJpegMetadata, sweepTempDir } from '../../src/resources/media/media.files.js'
 import { contentDisposition } from '../../src/resources/media/media.routes.js'
 import { admin, buildTestApp, countRows, factories, multipart } from '../helper.js'
 import { cameraJpeg, keysUnder, mediaCases } from './media.cases.js'
@@ -112,4 +113,28 @@ t.test('temporary files a crash left behind are swept when they are old', async 
   await utimes(`${dir}/old.upload`, old, old)
   await sweepTempDir(dir)
   t.same(await readdir(dir), ['new.upload'])
+})
+
+t.test('an upright JPEG loses its EXIF, XMP and trailing data without being re-encoded', async (t) => {
+  for (const progressive of [false, true]) {
+    const original = await sharp({ create: { width: 800, height: 600, channels: 3, background: 'gray', noise: { type: 'gaussian', mean: 120, sigma: 30 } } })
+      .jpeg({ quality: 85, progressive })
+      .withExif({ IFD0: { Make: 'Canon' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '20/1 32/1 0/1' } })
+      .withXmp('<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/></x:xmpmeta>')
+      .toBuffer()
+    const withTrailer = Buffer.concat([original, Buffer.from('MPF preview with its own EXIF')])
+    const form = multipart([{ name: 'file', filename: 'anh.jpg', data: withTrailer, type: 'image/jpeg' }])
+    const res = await app.inject({ method: 'POST', url: '/v1/media', headers: { ...admin, ...form.headers }, payload: form.payload })
+    t.equal(res.statusCode, 201)
+    const served = (await app.inject(res.json().data.url)).rawPayload
+    const meta = await sharp(served).metadata()
+    t.notOk(meta.exif || meta.xmp, `no EXIF or XMP (progressive: ${progressive})`)
+    t.ok(served.length < original.length)
+    t.equal(served.subarray(-2).toString('hex'), 'ffd9', 'nothing after the end marker')
+    const pixels = (b: Buffer) => sharp(b).raw().toBuffer()
+    t.ok((await pixels(served)).equals(await pixels(original)), 'the same pixels')
+  }
+  t.equal(stripJpegMetadata(Buffer.from('not a jpeg')), null)
+  const jpeg = await cameraJpeg(64, 48)
+  t.equal(stripJpegMetadata(jpeg.subarray(0, jpeg.length - 40)), null, 'a truncated JPEG is left to the re-encoder')
 })

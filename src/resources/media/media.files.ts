@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
-import { mkdir, readdir, rm, stat, unlink } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -198,10 +198,17 @@ export async function inspectImage(path: string, maxPixels: number): Promise<Ima
   }
 }
 
-/** Writes the image upright and without metadata (the colour profile stays), in its own format. */
+/**
+ * Writes the image upright and without metadata (the colour profile stays), in its own format. An
+ * upright JPEG only loses its metadata segments, so its pixels stay exactly as the camera made them.
+ */
 export async function cleanImage(input: string, output: string, maxPixels: number): Promise<void> {
   const image = sharp(input, { limitInputPixels: maxPixels, failOn: 'truncated' }).rotate().keepIccProfile()
-  const { format } = await image.metadata()
+  const { format, orientation } = await image.metadata()
+  if (format === 'jpeg' && (orientation ?? 1) === 1) {
+    const stripped = stripJpegMetadata(await readFile(input))
+    if (stripped) return writeFile(output, stripped)
+  }
   const cleaned =
     format === 'png'
       ? image.png()
@@ -223,4 +230,51 @@ export async function makeVariant(original: Buffer, width: number, format: Varia
         ? image.avif({ quality: 55, effort: 2 })
         : image.flatten({ background: '#ffffff' }).jpeg({ quality: 82, mozjpeg: true })
   return encoded.toBuffer()
+}
+
+const ICC_PROFILE = Buffer.from('ICC_PROFILE\0', 'latin1')
+
+/** Segments that describe how to draw the image: tables, frame and scan headers, JFIF, Adobe, ICC. */
+function drawsImage(marker: number, body: Buffer): boolean {
+  if (marker === 0xfe) return false // comment
+  if (marker < 0xe0 || marker > 0xef) return true
+  return marker === 0xe0 || marker === 0xee || (marker === 0xe2 && body.subarray(0, ICC_PROFILE.length).equals(ICC_PROFILE))
+}
+
+/**
+ * A JPEG without its EXIF, XMP, IPTC, comment segments and anything after the end marker (where
+ * phones keep preview images with their own EXIF), the compressed pixels copied untouched. Null
+ * when the file is not laid out as expected, so that the caller re-encodes instead.
+ */
+export function stripJpegMetadata(data: Buffer): Buffer | null {
+  if (data[0] !== 0xff || data[1] !== 0xd8) return null
+  const kept: Buffer[] = [data.subarray(0, 2)]
+  let i = 2
+  while (i + 1 < data.length) {
+    if (data[i] !== 0xff) return null
+    const marker = data[i + 1]!
+    if (marker === 0xff) {
+      i++ // fill byte
+      continue
+    }
+    if (marker === 0xd9) {
+      kept.push(data.subarray(i, i + 2))
+      return Buffer.concat(kept)
+    }
+    if (i + 4 > data.length) return null
+    const end = i + 2 + data.readUInt16BE(i + 2)
+    if (end > data.length || end < i + 4) return null
+    if (marker === 0xda) {
+      // The scan's compressed data runs to the next marker that is neither a stuffed 0xFF nor a restart.
+      let j = end
+      while (j + 1 < data.length && !(data[j] === 0xff && data[j + 1] !== 0x00 && (data[j + 1]! < 0xd0 || data[j + 1]! > 0xd7))) j++
+      if (j + 1 >= data.length) return null
+      kept.push(data.subarray(i, j))
+      i = j
+      continue
+    }
+    if (drawsImage(marker, data.subarray(i + 4, end))) kept.push(data.subarray(i, end))
+    i = end
+  }
+  return null
 }
