@@ -11,9 +11,11 @@ import openapi from './plugins/openapi.js'
 import { operationRoutes } from './plugins/operations.js'
 import { articleRoutes } from './resources/articles/articles.routes.js'
 import { categoryRoutes } from './resources/categories/categories.routes.js'
+import { mediaRoutes } from './resources/media/media.routes.js'
 import { personRoutes } from './resources/people/people.routes.js'
 import { revisionRoutes } from './resources/revisions/revisions.routes.js'
 import { tokenRoutes } from './resources/tokens/tokens.routes.js'
+import { openStorage } from './storage/storage.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -75,6 +77,7 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
   await app.register(articleRoutes, { prefix: '/v1/articles' })
   await app.register(revisionRoutes, { prefix: '/v1/articles' })
   await app.register(tokenRoutes, { prefix: '/v1/tokens' })
+  await app.register(mediaRoutes, { prefix: '/v1/media', config, storage: openStorage(config) })
 
   await app.ready()
   return app

@@ -1,5 +1,19 @@
 import { z } from 'zod'
 
+/** Types the media library can recognise from the bytes; what it accepts is MEDIA_ALLOWED_TYPES. */
+export const KNOWN_MEDIA_TYPES = [
+  'image/jpeg',
+  'image/png',
+  'image/webp',
+  'image/avif',
+  'image/gif',
+  'application/pdf',
+  'video/mp4',
+  'audio/mpeg',
+] as const
+export type MediaType = (typeof KNOWN_MEDIA_TYPES)[number]
+const DEFAULT_MEDIA_TYPES = KNOWN_MEDIA_TYPES
+
 const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
 
 const Env = z.object({
@@ -16,7 +30,20 @@ const Env = z.object({
   RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).default(60_000),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   CORS_ORIGINS: z.string().default('*'),
-})
+  MEDIA_MAX_BYTES: z.coerce.number().int().min(1024).default(50 * 1024 * 1024),
+  MEDIA_MAX_PIXELS: z.coerce.number().int().min(1).default(100_000_000),
+  MEDIA_ALLOWED_TYPES: z
+    .string()
+    .default(DEFAULT_MEDIA_TYPES.join(','))
+    .transform((v) => v.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean))
+    .pipe(z.array(z.enum(KNOWN_MEDIA_TYPES)).min(1)),
+  STORAGE: z.enum(['local', 's3']).default('local'),
+  S3_BUCKET: z.string().min(3).optional(),
+  S3_ENDPOINT: z.url().optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  S3_PREFIX: z.string().regex(/^([\w.-]+\/)*$/, 'Empty, or path segments each ending in /').default(''),
+}).refine((e) => e.STORAGE !== 's3' || e.S3_BUCKET, { path: ['S3_BUCKET'], message: 'Required when STORAGE=s3' })
 
 export type Config = {
   port: number
@@ -39,6 +66,17 @@ export type Config = {
   }
   /** Origins allowed to call from a browser: `*` for any, or an exact list. */
   corsOrigins: '*' | string[]
+  media: {
+    /** Largest upload, enforced while the bytes arrive. */
+    maxBytes: number
+    /** Largest image in pixels (width × height) that is decoded: the decompression-bomb limit. */
+    maxPixels: number
+    allowedTypes: MediaType[]
+  }
+  /** Where media bytes live: `local` under DATA_DIR/media, or an S3-compatible bucket. */
+  storage:
+    | { kind: 'local' }
+    | { kind: 's3'; bucket: string; endpoint: string | undefined; region: string; forcePathStyle: boolean; prefix: string }
 }
 
 /** The one place that reads the environment. Throws with every problem listed. */
@@ -66,5 +104,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         : e.CORS_ORIGINS.split(',')
             .map((o) => o.trim())
             .filter(Boolean),
+    media: { maxBytes: e.MEDIA_MAX_BYTES, maxPixels: e.MEDIA_MAX_PIXELS, allowedTypes: e.MEDIA_ALLOWED_TYPES },
+    // Credentials come from the AWS SDK's usual chain (AWS_ACCESS_KEY_ID, AWS_PROFILE, instance roles…).
+    storage:
+      e.STORAGE === 's3'
+        ? {
+            kind: 's3',
+            bucket: e.S3_BUCKET!,
+            endpoint: e.S3_ENDPOINT,
+            region: e.S3_REGION,
+            forcePathStyle: e.S3_FORCE_PATH_STYLE,
+            prefix: e.S3_PREFIX,
+          }
+        : { kind: 'local' },
   }
 }

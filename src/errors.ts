@@ -16,6 +16,8 @@ export const InUse = createError<[string]>('IN_USE', '%s', 409)
 export const PreconditionFailed = createError<[string]>('PRECONDITION_FAILED', '%s', 412)
 export const PayloadTooLarge = createError<[string]>('PAYLOAD_TOO_LARGE', '%s', 413)
 export const UnsupportedMediaType = createError<[string]>('UNSUPPORTED_MEDIA_TYPE', '%s', 415)
+export const UnreadableMedia = createError<[string]>('UNREADABLE_MEDIA', '%s', 422)
+export const RangeNotSatisfiable = createError<[string]>('RANGE_NOT_SATISFIABLE', '%s', 416)
 export const UnknownReference = createError<[string, string]>('UNKNOWN_REFERENCE', '%s refers to a %s that does not exist', 422)
 export const InvalidReference = createError<[string]>('INVALID_REFERENCE', '%s', 422)
 export const RateLimited = createError<[string]>('RATE_LIMITED', 'Too many requests: try again in %s', 429)
@@ -46,6 +48,7 @@ export const problemTitles: Record<number, string> = {
   412: 'Precondition failed',
   413: 'Content too large',
   415: 'Unsupported media type',
+  416: 'Range not satisfiable',
   422: 'Unprocessable content',
   429: 'Too many requests',
   500: 'Internal server error',

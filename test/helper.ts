@@ -1,4 +1,8 @@
 import { randomBytes } from 'node:crypto'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import sharp from 'sharp'
 import { sql } from 'drizzle-orm'
 import pg from 'pg'
 import type { Test } from 'tap'
@@ -57,14 +61,18 @@ export async function buildTestApp(
   const database = await openTestDatabase(t, options.onQuery)
   await ensureAdminToken(database.db, ADMIN_TOKEN)
   // Rate limiting is off unless a test is about it: test files send far more than a client would.
-  const app = await buildApp({ config: loadConfig({ RATE_LIMIT_MAX: '0', ...options.env }), database })
+  // Uploads go to a folder of the test's own, removed at teardown.
+  const dataDir = await mkdtemp(join(tmpdir(), 'bantin-test-'))
+  t.teardown(() => rm(dataDir, { recursive: true, force: true }))
+  const env = { RATE_LIMIT_MAX: '0', DATA_DIR: dataDir, ...options.env }
+  const app = await buildApp({ config: loadConfig(env), database })
   t.teardown(() => app.close())
   return { app, database }
 }
 
 /** Empties every content table; tokens stay. */
 export async function resetDatabase(database: Database): Promise<void> {
-  await database.db.execute(sql`truncate article_people, articles, people, categories restart identity cascade`)
+  await database.db.execute(sql`truncate article_people, articles, people, media, categories restart identity cascade`)
 }
 
 export async function countRows(database: Database, table: string): Promise<number> {
@@ -86,6 +94,14 @@ export function factories(app: App) {
   return {
     category: (input: Json = {}) => post('/v1/categories', { name: 'Tin tức, sự kiện', ...input }),
     person: (input: Json = {}) => post('/v1/people', { name: 'Phạm Thị Thủy', ...input }),
+    /** A small PNG uploaded as media, as an editor's tool would. */
+    image: async (fields: Record<string, string> = {}) => {
+      const png = await sharp({ create: { width: 32, height: 24, channels: 3, background: '#c0392b' } }).png().toBuffer()
+      const form = multipart([{ name: 'file', filename: 'anh.png', data: png, type: 'image/png' }, ...Object.entries(fields).map(([name, value]) => ({ name, value }))])
+      const res = await app.inject({ method: 'POST', url: '/v1/media', headers: { ...admin, ...form.headers }, payload: form.payload })
+      if (res.statusCode !== 201) throw new Error(`POST /v1/media answered ${res.statusCode}: ${res.body}`)
+      return res.json().data as Json & { id: string }
+    },
     article: (input: Json = {}) =>
       post('/v1/articles', {
         title: 'Ban Dân vận Huyện ủy triển khai phương hướng, nhiệm vụ năm 2024',
@@ -101,4 +117,26 @@ export async function tokenFor(app: App, role: 'reader' | 'editor' | 'admin', na
   if (res.statusCode !== 201) throw new Error(`POST /v1/tokens answered ${res.statusCode}: ${res.body}`)
   const { id, token } = res.json().data as { id: string; token: string }
   return { id, token, headers: { authorization: `Bearer ${token}` } }
+}
+
+export type FormPart = { name: string; value: string } | { name: string; filename: string; data: Buffer; type?: string }
+
+/** A multipart/form-data body built by hand, byte for byte as a browser sends it. */
+export function multipart(parts: FormPart[]) {
+  const boundary = `----bantin${randomBytes(8).toString('hex')}`
+  const chunks: Buffer[] = []
+  for (const part of parts) {
+    const file = 'filename' in part
+    chunks.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"${file ? `; filename="${part.filename}"` : ''}\r\n` +
+          (file ? `Content-Type: ${part.type ?? 'application/octet-stream'}\r\n` : '') +
+          '\r\n',
+      ),
+      file ? part.data : Buffer.from(part.value),
+      Buffer.from('\r\n'),
+    )
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`))
+  return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } }
 }

@@ -1,6 +1,7 @@
 import { relations, sql } from 'drizzle-orm'
 import {
   type AnyPgColumn,
+  bigint,
   check,
   index,
   integer,
@@ -24,6 +25,8 @@ export const articleStatuses = ['draft', 'published', 'archived'] as const
 export type ArticleStatus = (typeof articleStatuses)[number]
 export const personRoles = ['author', 'photographer', 'mentioned'] as const
 export type PersonRole = (typeof personRoles)[number]
+export const mediaKinds = ['image', 'video', 'audio', 'document'] as const
+export type MediaKind = (typeof mediaKinds)[number]
 export const tokenRoles = ['reader', 'editor', 'admin'] as const
 export type TokenRole = (typeof tokenRoles)[number]
 
@@ -60,6 +63,7 @@ export const people = pgTable(
     title: text('title'),
     organization: text('organization'),
     bio: text('bio'),
+    photoId: uuid('photo_id').references((): AnyPgColumn => media.id, { onDelete: 'restrict' }),
     version: integer('version').notNull().default(1),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -68,6 +72,41 @@ export const people = pgTable(
     uniqueIndex('people_slug_key').on(t.slug),
     index('people_name_idx').on(t.name, t.id),
     index('people_name_folded_trgm_idx').using('gin', t.nameFolded.op('gin_trgm_ops')),
+    index('people_photo_idx').on(t.photoId),
+  ],
+)
+
+export const media = pgTable(
+  'media',
+  {
+    id: uuid('id').primaryKey(),
+    kind: text('kind').$type<MediaKind>().notNull(),
+    /** The client's name for the file, stripped of paths and control characters. */
+    filename: text('filename').notNull(),
+    mimeType: text('mime_type').notNull(),
+    size: bigint('size', { mode: 'number' }).notNull(),
+    width: integer('width'),
+    height: integer('height'),
+    /** SHA-256 of the stored bytes, hex: the storage key, so the same bytes are stored once. */
+    sha256: text('sha256').notNull(),
+    alt: text('alt'),
+    caption: text('caption'),
+    credit: text('credit'),
+    creditPersonId: uuid('credit_person_id').references((): AnyPgColumn => people.id, { onDelete: 'set null' }),
+    /** ThumbHash of an image, base64. */
+    placeholder: text('placeholder'),
+    /** Filename, caption and credit folded to lowercase ASCII, for diacritics-insensitive search. */
+    searchFolded: text('search_folded').notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check('media_kind_check', sql`${t.kind} in ('image', 'video', 'audio', 'document')`),
+    index('media_created_idx').on(t.createdAt.desc(), t.id.desc()),
+    index('media_kind_created_idx').on(t.kind, t.createdAt.desc(), t.id.desc()),
+    index('media_sha256_idx').on(t.sha256),
+    index('media_credit_person_idx').on(t.creditPersonId),
+    index('media_search_folded_trgm_idx').using('gin', t.searchFolded.op('gin_trgm_ops')),
   ],
 )
 
@@ -82,6 +121,7 @@ export const articles = pgTable(
     status: text('status').$type<ArticleStatus>().notNull().default('draft'),
     publishedAt: timestamptz('published_at'),
     categoryId: uuid('category_id').references(() => categories.id, { onDelete: 'restrict' }),
+    coverId: uuid('cover_id').references(() => media.id, { onDelete: 'restrict' }),
     tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
     version: integer('version').notNull().default(1),
     /** Derived from summary and body at write time, so reads never walk the body. */
@@ -116,6 +156,7 @@ export const articles = pgTable(
     index('articles_updated_idx').on(t.updatedAt.desc(), t.id.desc()).where(sql`${t.deletedAt} is null`),
     index('articles_title_idx').on(t.title, t.id).where(sql`${t.deletedAt} is null`),
     index('articles_category_idx').on(t.categoryId),
+    index('articles_cover_idx').on(t.coverId),
     index('articles_tags_idx').using('gin', t.tags),
   ],
 )
@@ -152,6 +193,8 @@ export interface ArticleSnapshot {
   status: ArticleStatus
   publishedAt: string | null
   categoryId: string | null
+  /** Absent in revisions kept before articles had covers. */
+  coverId?: string | null
   tags: string[]
   people: { personId: string; role: PersonRole }[]
   deleted: boolean

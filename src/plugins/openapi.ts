@@ -25,6 +25,7 @@ export default fp(
           { name: 'people' },
           { name: 'revisions' },
           { name: 'tokens' },
+          { name: 'media' },
           { name: 'operations' },
         ],
       },

@@ -10,6 +10,7 @@ const future = new Date(Date.now() + 86_400_000).toISOString()
 const missingId = '01900000-0000-7000-8000-000000000000'
 
 t.test('POST /v1/articles round-trips a Vietnamese article with blocks, tags and people', async (t) => {
+  const photo = await make.image()
   const thuy = await make.person({ name: 'Phạm Thị Thủy', honorific: 'đồng chí', title: 'Phó Trưởng Ban Dân vận Tỉnh ủy' })
   const vuong = await make.person({ name: 'Văn Vương' })
   const news = await make.category()
@@ -19,7 +20,7 @@ t.test('POST /v1/articles round-trips a Vietnamese article with blocks, tags and
     { type: 'paragraph', spans: [{ text: 'Đồng chí ' }, { text: 'Phạm Thị Thủy', bold: true }, { text: ' phát biểu', href: 'https://lynhan.hanam.gov.vn/' }] },
     { type: 'quote', text: 'Dân vận khéo thì việc gì cũng xong.', cite: 'Hồ Chí Minh' },
     { type: 'list', style: 'ordered', items: ['Một', 'Hai'] },
-    { type: 'image', mediaId: missingId, caption: 'Đồng chí Phạm Thị Thủy phát biểu', credit: 'Văn Vương' },
+    { type: 'image', mediaId: photo.id, caption: 'Đồng chí Phạm Thị Thủy phát biểu', credit: 'Văn Vương' },
     { type: 'embed', url: 'https://www.youtube.com/watch?v=abc' },
   ]
   const res = await app.inject({
@@ -194,6 +195,7 @@ t.test('bad input is a 400 with the paths at fault, and writes nothing', async (
 })
 
 t.test('text with SQL or HTML in it is stored as text and escaped when rendered', async (t) => {
+  const photo = await make.image()
   const title = "'; drop table articles; -- <script>alert(1)</script>"
   const article = await make.article({
     title,
@@ -204,7 +206,7 @@ t.test('text with SQL or HTML in it is stored as text and escaped when rendered'
       { type: 'paragraph', spans: [{ text: '<b>link</b>', href: '/tin-tuc?a=1&b=2' }] },
       { type: 'quote', text: 'Trích <dẫn>', cite: '<cite>' },
       { type: 'list', style: 'bullet', items: ['<li>'] },
-      { type: 'image', mediaId: missingId, caption: '"><script>', credit: 'Văn Vương' },
+      { type: 'image', mediaId: photo.id, caption: '"><script>', credit: 'Văn Vương' },
       { type: 'embed', url: 'https://example.com/?q="x"' },
       { type: 'heading', level: 3, text: '<h1>' },
     ],

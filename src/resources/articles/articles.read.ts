@@ -8,6 +8,7 @@ import { afterCursor, cursorValue, orderBy, type SortSpec } from '../../shared/k
 import { finishPage, pageStart } from '../../shared/paging.js'
 import type { Principal } from '../tokens/tokens.service.js'
 import { toCategory } from '../categories/categories.service.js'
+import { mediaByIds } from '../media/media.service.js'
 import { toPerson } from '../people/people.service.js'
 import type { Article, ArticleField, ArticleInclude, ArticleListQuery, ArticleSort } from './articles.schemas.js'
 import { readingTimeMinutes } from './blocks.js'
@@ -235,10 +236,17 @@ export async function hydrate(
   const wantPeople = !options.fields || options.fields.includes('people') || options.include.includes('people')
   const withPeople = options.include.includes('people')
   const categoryIds = [...new Set(rows.map((r) => r.categoryId).filter((id): id is string => id !== null))]
+  const withCover = options.include.includes('cover')
+  const withMedia = options.include.includes('media')
+  const mediaIds = rows.flatMap((r) => [
+    ...(withCover && r.coverId ? [r.coverId] : []),
+    ...(withMedia ? (r.body ?? []).flatMap((b) => (b.type === 'image' ? [b.mediaId] : [])) : []),
+  ])
 
-  const [links, cats] = await Promise.all([
+  const [links, cats, mediaById] = await Promise.all([
     wantPeople ? (withPeople ? reads(db).linksWithPerson : reads(db).links).execute({ ids }) : [],
     options.include.includes('category') && categoryIds.length ? reads(db).categories.execute({ ids: categoryIds }) : [],
+    mediaByIds(db, mediaIds),
   ])
 
   const linksByArticle = new Map<string, Article['people']>()
@@ -252,10 +260,15 @@ export async function hydrate(
   return rows.map((row) => {
     const article = toArticle(row, linksByArticle.get(row.id) ?? [])
     if (options.include.includes('category')) article.category = row.categoryId ? (categoryById.get(row.categoryId) ?? null) : null
+    if (withCover) article.cover = row.coverId ? (mediaById.get(row.coverId) ?? null) : null
+    if (withMedia && row.body) {
+      article.body = row.body.map((b) => (b.type === 'image' ? { ...b, media: mediaById.get(b.mediaId) ?? null } : b))
+    }
     if (!options.fields) return article
     const picked: Record<string, unknown> = {}
     for (const field of options.fields) picked[field] = article[field]
     if (article.category !== undefined) picked.category = article.category
+    if (article.cover !== undefined) picked.cover = article.cover
     if (withPeople && !options.fields.includes('people')) picked.people = article.people
     return picked as Article
   })
@@ -271,6 +284,7 @@ export function toArticle(row: ArticleRow, links: Article['people']): Article {
     status: row.status,
     publishedAt: row.publishedAt?.toISOString() ?? null,
     categoryId: row.categoryId,
+    coverId: row.coverId,
     tags: row.tags,
     people: links,
     version: row.version,

@@ -11,6 +11,7 @@ import {
   TimestampInput,
 } from '../../shared/schemas.js'
 import { Category } from '../categories/categories.schemas.js'
+import { Media } from '../media/media.schemas.js'
 import { Person } from '../people/people.schemas.js'
 import { Block, Body } from './blocks.js'
 
@@ -29,10 +30,11 @@ export const Article = z
     slug: Slug,
     title: z.string(),
     summary: z.string().nullable(),
-    body: z.array(Block),
+    body: z.array(Block).describe('With include=media, image blocks also carry media: {…}'),
     status: ArticleStatus,
     publishedAt: Timestamp.nullable(),
     categoryId: z.uuid().nullable(),
+    coverId: z.uuid().nullable(),
     tags: z.array(z.string()),
     people: z.array(ArticlePerson),
     version: z.number().int(),
@@ -41,6 +43,7 @@ export const Article = z
     createdAt: Timestamp,
     updatedAt: Timestamp,
     category: Category.nullable().optional().describe('With include=category'),
+    cover: Media.nullable().optional().describe('With include=cover'),
     html: z.string().optional().describe('With render=html: the body as HTML, every text escaped'),
   })
   .meta({ id: 'Article' })
@@ -55,6 +58,7 @@ export const articleFields = [
   'status',
   'publishedAt',
   'categoryId',
+  'coverId',
   'tags',
   'people',
   'version',
@@ -65,7 +69,7 @@ export const articleFields = [
 ] as const
 export type ArticleField = (typeof articleFields)[number]
 
-export const articleIncludes = ['category', 'people'] as const
+export const articleIncludes = ['category', 'people', 'cover', 'media'] as const
 export type ArticleInclude = (typeof articleIncludes)[number]
 
 const Tag = z
@@ -86,6 +90,7 @@ export const ArticleInput = z
     status: ArticleStatus.optional().describe('Default draft'),
     publishedAt: TimestampInput.nullish().describe('Publishing without it sets it to now; a future time schedules'),
     categoryId: z.uuid().nullish(),
+    coverId: z.uuid().nullish().describe('Media shown as the cover'),
     tags: z.array(Tag).max(50).optional(),
     people: z.array(PersonLink).max(200).optional(),
   })

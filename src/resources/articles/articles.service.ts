@@ -6,6 +6,7 @@ import { checkVersion } from '../../plugins/http-cache.js'
 import { newId } from '../../shared/ids.js'
 import { claimingSlug, freeSlug } from '../../shared/slugs.js'
 import { getRevision, recordRevision } from '../revisions/revisions.service.js'
+import { assertMediaExist } from '../media/media.service.js'
 import type { Principal } from '../tokens/tokens.service.js'
 import { type ArticleRow, articleByIdOrSlug, hydrate, toArticle } from './articles.read.js'
 import type { Article, ArticleInput, ArticlePatch } from './articles.schemas.js'
@@ -27,6 +28,10 @@ async function assertReferences(db: Db, input: ArticlePatch) {
     const missing = input.people.findIndex((p) => !found.has(p.personId))
     if (missing >= 0) throw unknownReference(`people.${missing}.personId`, 'person')
   }
+  await assertMediaExist(db, [
+    ...(input.coverId ? [{ path: 'coverId', id: input.coverId }] : []),
+    ...(input.body ?? []).flatMap((b, i) => (b.type === 'image' ? [{ path: `body.${i}.mediaId`, id: b.mediaId }] : [])),
+  ])
 }
 
 /** Each person once per role, in the order given. */
@@ -88,6 +93,7 @@ export async function createArticle(db: Db, input: ArticleInput, auth: Principal
           status,
           publishedAt: publicationDate(status, input.publishedAt, null),
           categoryId: input.categoryId ?? null,
+          coverId: input.coverId ?? null,
           tags: [...new Set(input.tags ?? [])],
           ...deriveReadingFields(input.summary, body),
           createdAt: now,
@@ -129,6 +135,7 @@ function contentChange(current: ArticleRow, patch: ArticlePatch) {
     ...(patch.title !== undefined && { title: patch.title }),
     ...(patch.slug !== undefined && { slug: patch.slug }),
     ...(patch.categoryId !== undefined && { categoryId: patch.categoryId }),
+    ...(patch.coverId !== undefined && { coverId: patch.coverId }),
     ...(patch.tags !== undefined && { tags: [...new Set(patch.tags)] }),
     summary,
     body,
@@ -214,6 +221,7 @@ function patchFrom(snapshot: ArticleSnapshot): ArticlePatch {
     status: snapshot.status,
     publishedAt: snapshot.publishedAt ? new Date(snapshot.publishedAt) : null,
     categoryId: snapshot.categoryId,
+    coverId: snapshot.coverId ?? null,
     tags: snapshot.tags,
     people: snapshot.people,
   }

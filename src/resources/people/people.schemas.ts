@@ -10,6 +10,7 @@ export const Person = z
     title: z.string().nullable().meta({ example: 'Phó Trưởng Ban Dân vận Tỉnh ủy' }),
     organization: z.string().nullable().meta({ example: 'Tỉnh ủy Hà Nam' }),
     bio: z.string().nullable(),
+    photoId: z.uuid().nullable(),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })
@@ -24,6 +25,7 @@ export const PersonInput = z
     title: OptionalText(500),
     organization: OptionalText(500),
     bio: OptionalText(20_000),
+    photoId: z.uuid().nullish().describe('Media shown as the person\'s photo'),
   })
   
 export type PersonInput = z.infer<typeof PersonInput>

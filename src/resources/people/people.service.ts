@@ -8,6 +8,7 @@ import { escapeLike, finishPage, pageStart } from '../../shared/paging.js'
 import { checkVersion } from '../../plugins/http-cache.js'
 import { claimingSlug, freeSlug } from '../../shared/slugs.js'
 import { fold } from '../../shared/text.js'
+import { assertMediaExist } from '../media/media.service.js'
 import type { Person, PersonInput, PersonListQuery, PersonPatch } from './people.schemas.js'
 
 type PersonRow = typeof people.$inferSelect
@@ -20,6 +21,7 @@ export const toPerson = (row: PersonRow): Person => ({
   title: row.title,
   organization: row.organization,
   bio: row.bio,
+  photoId: row.photoId,
   createdAt: row.createdAt.toISOString(),
   updatedAt: row.updatedAt.toISOString(),
 })
@@ -61,25 +63,30 @@ export async function listPeople(db: Db, query: PersonListQuery) {
 }
 
 export async function createPerson(db: Db, input: PersonInput): Promise<PersonRow> {
-  return claimingSlug('people_slug_key', input.slug, async () => {
-    const now = new Date()
-    const [row] = await db
-      .insert(people)
-      .values({
-        id: newId(),
-        slug: input.slug ?? (await freeSlug(db, people, input.name, 'person')),
-        name: input.name,
-        nameFolded: fold(input.name),
-        honorific: input.honorific ?? null,
-        title: input.title ?? null,
-        organization: input.organization ?? null,
-        bio: input.bio ?? null,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning()
-    return row!
-  })
+  return claimingSlug('people_slug_key', input.slug, () =>
+    db.transaction(async (tx) => {
+      // Inside the transaction: the photo is locked against a concurrent delete until the person exists.
+      if (input.photoId) await assertMediaExist(tx, [{ path: 'photoId', id: input.photoId }])
+      const now = new Date()
+      const [row] = await tx
+        .insert(people)
+        .values({
+          id: newId(),
+          slug: input.slug ?? (await freeSlug(tx, people, input.name, 'person')),
+          name: input.name,
+          nameFolded: fold(input.name),
+          honorific: input.honorific ?? null,
+          title: input.title ?? null,
+          organization: input.organization ?? null,
+          bio: input.bio ?? null,
+          photoId: input.photoId ?? null,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning()
+      return row!
+    }),
+  )
 }
 
 /** The person, locked until the transaction ends, at the version If-Match requires. */
@@ -94,6 +101,7 @@ export async function updatePerson(db: Db, idOrSlug: string, patch: PersonPatch,
   return claimingSlug('people_slug_key', patch.slug, () =>
     db.transaction(async (tx) => {
       const current = await lockPerson(tx, idOrSlug, required)
+      if (patch.photoId) await assertMediaExist(tx, [{ path: 'photoId', id: patch.photoId }])
       const { name, ...rest } = patch
       const [row] = await tx
         .update(people)

@@ -15,6 +15,7 @@ export const ArticleSnapshot = z
     status: ArticleStatus,
     publishedAt: Timestamp.nullable(),
     categoryId: z.uuid().nullable(),
+    coverId: z.uuid().nullable().optional(),
     tags: z.array(z.string()),
     people: z.array(z.object({ personId: z.uuid(), role: PersonRole })),
     deleted: z.boolean().describe('The write left the article in the trash'),

@@ -20,6 +20,7 @@ export function snapshotOf(article: Article, deleted: boolean): ArticleSnapshot 
     status: article.status,
     publishedAt: article.publishedAt,
     categoryId: article.categoryId,
+    coverId: article.coverId,
     tags: article.tags,
     people: article.people.map(({ personId, role }) => ({ personId, role })),
     deleted,

@@ -1,0 +1,309 @@
+import { unlink } from 'node:fs/promises'
+import { and, count, eq, inArray, or, sql } from 'drizzle-orm'
+import type { Db } from '../../db/client.js'
+import { articles, media, people } from '../../db/schema.js'
+import { badRequest, InUse, NotFound, unknownReference } from '../../errors.js'
+import { newId } from '../../shared/ids.js'
+import { afterCursor, cursorValue, orderBy, type SortSpec } from '../../shared/keyset.js'
+import { escapeLike, finishPage, pageStart } from '../../shared/paging.js'
+import { fold } from '../../shared/text.js'
+import type { Storage } from '../../storage/storage.js'
+import { cleanImage, detectType, hashFile, inspectImage, makeVariant, type MediaSettings, safeFilename, type Upload } from './media.files.js'
+import { type Media, type MediaFileQuery, type MediaListQuery, type MediaPatch, variantFormats, variantWidths } from './media.schemas.js'
+
+export type MediaRow = typeof media.$inferSelect
+
+const blobKey = (sha256: string) => `${sha256.slice(0, 2)}/${sha256}`
+const originalKey = (sha256: string) => `${blobKey(sha256)}/original`
+const variantKey = (sha256: string, width: number, format: string) => `${blobKey(sha256)}/${width}.${format}`
+
+const fileUrl = (id: string) => `/v1/media/${id}/file`
+
+export function toMedia(row: MediaRow): Media {
+  const widths = row.kind === 'image' && row.width ? variantWidths.filter((w) => w <= row.width!) : []
+  return {
+    id: row.id,
+    kind: row.kind,
+    filename: row.filename,
+    mimeType: row.mimeType,
+    size: row.size,
+    width: row.width,
+    height: row.height,
+    sha256: row.sha256,
+    alt: row.alt,
+    caption: row.caption,
+    credit: row.credit,
+    creditPersonId: row.creditPersonId,
+    url: fileUrl(row.id),
+    variants: widths.flatMap((width) =>
+      variantFormats.map((format) => ({ width, format, url: `${fileUrl(row.id)}?w=${width}&format=${format}` })),
+    ),
+    placeholder: row.placeholder,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  }
+}
+
+export async function getMedia(db: Db, id: string): Promise<MediaRow> {
+  const [row] = await db.select().from(media).where(eq(media.id, id))
+  if (!row) throw new NotFound('Media', id)
+  return row
+}
+
+/** Media by id, for embedding in articles: one query whatever the number. */
+export async function mediaByIds(db: Db, ids: Iterable<string>): Promise<Map<string, Media>> {
+  const unique = [...new Set(ids)]
+  if (unique.length === 0) return new Map()
+  const rows = await db.select().from(media).where(inArray(media.id, unique))
+  return new Map(rows.map((row) => [row.id, toMedia(row)]))
+}
+
+/**
+ * Every reference must name existing media: a 422 names the first path that does not. The rows are
+ * locked for share, so a concurrent delete waits for this write and then sees the reference.
+ */
+export async function assertMediaExist(db: Db, refs: { path: string; id: string }[]): Promise<void> {
+  if (refs.length === 0) return
+  const ids = [...new Set(refs.map((r) => r.id))]
+  const found = new Set((await db.select({ id: media.id }).from(media).where(inArray(media.id, ids)).for('share')).map((r) => r.id))
+  const missing = refs.find((r) => !found.has(r.id))
+  if (missing) throw unknownReference(missing.path, 'media')
+}
+
+const sorts: Record<MediaListQuery['sort'], SortSpec> = {
+  '-createdAt': { column: media.createdAt, direction: 'desc', nullable: false, cast: 'timestamptz' },
+  createdAt: { column: media.createdAt, direction: 'asc', nullable: false, cast: 'timestamptz' },
+}
+
+export async function listMedia(db: Db, query: MediaListQuery) {
+  const spec = sorts[query.sort]
+  const start = pageStart(query, query.sort)
+  const filter = and(
+    query.q ? sql`${media.searchFolded} like ${`%${escapeLike(fold(query.q))}%`}` : undefined,
+    query.kind ? eq(media.kind, query.kind) : undefined,
+  )
+  const [rows, total] = await Promise.all([
+    db
+      .select()
+      .from(media)
+      .where(and(filter, start.after && afterCursor(spec, media.id, start.after)))
+      .orderBy(...orderBy(spec, media.id))
+      .limit(query.limit + 1)
+      .offset(start.offset),
+    query.offset === undefined ? undefined : db.select({ n: count() }).from(media).where(filter),
+  ])
+  const page = finishPage(rows, query.limit, query.sort, (row) => ({ value: cursorValue(row.createdAt), id: row.id }))
+  return { ...page, total: total?.[0]?.n }
+}
+
+/** Any fixed number: writes that store or drop the same bytes take turns (with the hash as second key). */
+const BLOB_LOCK = 5_310_442
+const lockBlob = (db: Db, sha256: string) => db.execute(sql`select pg_advisory_xact_lock(${BLOB_LOCK}, hashtext(${sha256}))`)
+
+async function assertPerson(db: Db, path: string, id: string) {
+  const [found] = await db.select({ id: people.id }).from(people).where(eq(people.id, id))
+  if (!found) throw unknownReference(path, 'person')
+}
+
+/**
+ * Decides the type from the bytes, reads and cleans images, then stores the bytes under their hash
+ * and writes the row in one transaction. The temporary file is gone afterwards, whatever happens.
+ */
+export async function createMedia(db: Db, storage: Storage, upload: Upload, settings: MediaSettings): Promise<MediaRow> {
+  const temps = [upload.path]
+  try {
+    const { mimeType, kind } = await detectType(upload.path, settings.allowedTypes)
+    const { fields } = upload
+    if (fields.creditPersonId) await assertPerson(db, 'creditPersonId', fields.creditPersonId)
+
+    let stored = { path: upload.path, sha256: upload.sha256, size: upload.size }
+    let image: { width: number; height: number; placeholder: string } | undefined
+    if (kind === 'image') {
+      const facts = await inspectImage(upload.path, settings.maxPixels)
+      image = facts
+      if (facts.needsCleaning) {
+        const cleaned = `${upload.path}.clean`
+        temps.push(cleaned)
+        await cleanImage(upload.path, cleaned, settings.maxPixels)
+        stored = { path: cleaned, ...(await hashFile(cleaned)) }
+      }
+    }
+
+    const filename = safeFilename(upload.filename, mimeType)
+    return await db.transaction(async (tx) => {
+      await lockBlob(tx, stored.sha256)
+      const created = await storage.putFile(originalKey(stored.sha256), stored.path, mimeType)
+      try {
+        const now = new Date()
+        const [row] = await tx
+          .insert(media)
+          .values({
+            id: newId(),
+            kind,
+            filename,
+            mimeType,
+            size: stored.size,
+            width: image?.width ?? null,
+            height: image?.height ?? null,
+            sha256: stored.sha256,
+            alt: fields.alt ?? null,
+            caption: fields.caption ?? null,
+            credit: fields.credit ?? null,
+            creditPersonId: fields.creditPersonId ?? null,
+            placeholder: image?.placeholder ?? null,
+            searchFolded: searchText(filename, fields.caption, fields.credit),
+            createdAt: now,
+            updatedAt: now,
+          })
+          .returning()
+        return row!
+      } catch (err) {
+        if (created) await storage.remove(blobKey(stored.sha256))
+        throw err
+      }
+    })
+  } finally {
+    for (const path of temps) await unlink(path).catch(() => {})
+  }
+}
+
+const searchText = (filename: string, caption: string | null | undefined, credit: string | null | undefined) =>
+  fold([filename, caption, credit].filter(Boolean).join(' '))
+
+export async function updateMedia(db: Db, id: string, patch: MediaPatch): Promise<MediaRow> {
+  return db.transaction(async (tx) => {
+    const [current] = await tx.select().from(media).where(eq(media.id, id)).for('update')
+    if (!current) throw new NotFound('Media', id)
+    if (patch.creditPersonId) await assertPerson(tx, 'creditPersonId', patch.creditPersonId)
+    const next = { ...current, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) }
+    const [row] = await tx
+      .update(media)
+      .set({
+        alt: next.alt,
+        caption: next.caption,
+        credit: next.credit,
+        creditPersonId: next.creditPersonId,
+        searchFolded: searchText(next.filename, next.caption, next.credit),
+        updatedAt: new Date(),
+      })
+      .where(eq(media.id, id))
+      .returning()
+    return row!
+  })
+}
+
+const imageBlock = (id: string) => sql`${articles.body} @> ${JSON.stringify([{ type: 'image', mediaId: id }])}::jsonb`
+
+/** Where media is used: articles (trashed ones too, they can come back) and people. */
+export async function mediaUsage(db: Db, id: string): Promise<string[]> {
+  const [inArticles, asPhoto] = await Promise.all([
+    db
+      .select({ slug: articles.slug, cover: sql<boolean>`${articles.coverId} is not distinct from ${id}::uuid` })
+      .from(articles)
+      .where(or(eq(articles.coverId, id), imageBlock(id)))
+      .orderBy(articles.slug)
+      .limit(10),
+    db.select({ slug: people.slug }).from(people).where(eq(people.photoId, id)).orderBy(people.slug).limit(10),
+  ])
+  return [
+    ...inArticles.map((a) => (a.cover ? `the cover of article ${a.slug}` : `the body of article ${a.slug}`)),
+    ...asPhoto.map((p) => `the photo of person ${p.slug}`),
+  ]
+}
+
+/** Media still used anywhere cannot go (409 that says where); bytes that no other media shares go with it. */
+export async function deleteMedia(db: Db, storage: Storage, id: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [row] = await tx.select().from(media).where(eq(media.id, id)).for('update')
+    if (!row) throw new NotFound('Media', id)
+    const places = await mediaUsage(tx, id)
+    if (places.length) throw new InUse(`Media ${id} is used in ${places.join('; ')}`)
+    await tx.delete(media).where(eq(media.id, id))
+    await lockBlob(tx, row.sha256)
+    const [shared] = await tx.select({ id: media.id }).from(media).where(eq(media.sha256, row.sha256)).limit(1)
+    // Inside the transaction and the lock, so that an upload of the same bytes cannot slip in between.
+    if (!shared) await storage.remove(blobKey(row.sha256))
+  })
+}
+
+export interface StoredFile {
+  row: MediaRow
+  key: string
+  size: number
+  contentType: string
+  etag: string
+  filename: string
+}
+
+const pending = new WeakMap<Storage, Map<string, Promise<number>>>()
+
+/** The original bytes, or a variant from the fixed list, made on first request and kept in storage. */
+export async function mediaFile(db: Db, storage: Storage, id: string, query: MediaFileQuery, maxPixels: number): Promise<StoredFile> {
+  const row = await getMedia(db, id)
+  if (query.w === undefined) {
+    return { row, key: originalKey(row.sha256), size: row.size, contentType: row.mimeType, etag: `"${row.sha256}"`, filename: row.filename }
+  }
+  if (row.kind !== 'image') throw badRequest('w', 'Only images have sizes')
+  const format = query.format ?? 'webp'
+  const key = variantKey(row.sha256, query.w, format)
+  const size = (await storage.size(key)) ?? (await makeOnce(storage, key, () => renderVariant(storage, row, key, query.w!, format, maxPixels)))
+  const stem = row.filename.replace(/\.[^.]*$/, '')
+  return {
+    row,
+    key,
+    size,
+    contentType: `image/${format}`,
+    etag: `"${row.sha256}-${query.w}.${format}"`,
+    filename: `${stem}-${query.w}.${format === 'jpeg' ? 'jpg' : format}`,
+  }
+}
+
+/** Concurrent requests for a variant that is not there yet share one rendering. */
+function makeOnce(storage: Storage, key: string, make: () => Promise<number>): Promise<number> {
+  const running = pending.get(storage) ?? new Map<string, Promise<number>>()
+  pending.set(storage, running)
+  const existing = running.get(key)
+  if (existing) return existing
+  const promise = make().finally(() => running.delete(key))
+  running.set(key, promise)
+  return promise
+}
+
+async function renderVariant(
+  storage: Storage,
+  row: MediaRow,
+  key: string,
+  width: number,
+  format: (typeof variantFormats)[number],
+  maxPixels: number,
+): Promise<number> {
+  const data = await withRenderSlot(async () => {
+    const chunks: Buffer[] = []
+    for await (const chunk of await storage.read(originalKey(row.sha256))) chunks.push(chunk as Buffer)
+    return makeVariant(Buffer.concat(chunks), width, format, maxPixels)
+  })
+  await storage.putBuffer(key, data, `image/${format}`)
+  return data.length
+}
+
+/**
+ * At most this many variants are rendered at once; the rest queue. A crawler asking for every size of
+ * every photo then costs time, not memory (each rendering holds its original in memory).
+ */
+const RENDER_SLOTS = 2
+let rendering = 0
+const waitingForSlot: (() => void)[] = []
+
+async function withRenderSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (rendering < RENDER_SLOTS) rendering++
+  else await new Promise<void>((resolve) => waitingForSlot.push(resolve))
+  try {
+    return await work()
+  } finally {
+    // The slot passes straight to the next in line, so no newcomer can slip past the queue.
+    const next = waitingForSlot.shift()
+    if (next) next()
+    else rendering--
+  }
+}
+

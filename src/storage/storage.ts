@@ -1,0 +1,30 @@
+import { join } from 'node:path'
+import type { Readable } from 'node:stream'
+import type { Config } from '../config.js'
+import { LocalStorage } from './local.js'
+import { S3Storage } from './s3.js'
+
+/** An inclusive byte range, as in HTTP. */
+export interface ByteRange {
+  start: number
+  end: number
+}
+
+/**
+ * Where media bytes live, addressed by keys like `originals/ab/ab12…`. Objects are never changed
+ * once written: a key always names the same bytes, which is what makes them safe to cache forever.
+ */
+export interface Storage {
+  /** Moves a finished local file into place; false (and the file removed) when the key already exists. */
+  putFile(key: string, path: string, contentType: string): Promise<boolean>
+  putBuffer(key: string, data: Buffer, contentType: string): Promise<void>
+  /** The object's size in bytes, or null when there is none. */
+  size(key: string): Promise<number | null>
+  read(key: string, range?: ByteRange): Promise<Readable>
+  /** Removes the key and every key under `key/`. */
+  remove(key: string): Promise<void>
+}
+
+export function openStorage(config: Config): Storage {
+  return config.storage.kind === 's3' ? new S3Storage(config.storage) : new LocalStorage(join(config.dataDir, 'media'))
+}
