@@ -13,15 +13,49 @@ interface Problem {
   errors?: { path: string; message: string }[]
 }
 
+interface PgError {
+  code: string
+  message: string
+  constraint?: string
+  detail?: string
+}
+
 /** PostgreSQL error fields, found on the error or, when Drizzle wrapped it, on its cause. */
-function pgError(err: unknown): { code: string; message: string } | undefined {
+function pgError(err: unknown): PgError | undefined {
   for (let e: unknown = err, depth = 0; e && depth < 3; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown }).code
     if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) {
-      return { code, message: String((e as { message?: unknown }).message ?? '') }
+      const { constraint, detail } = e as { constraint?: string; detail?: string }
+      return { code, message: String((e as { message?: unknown }).message ?? ''), constraint, detail }
     }
   }
   return undefined
+}
+
+/**
+ * The field of a write that each foreign key checks, so that a reference to something missing is
+ * a 422 naming that field: the database checks references (race-free, and at no extra query).
+ */
+const foreignKeyFields: Record<string, { path: string; what: string; list?: { field: string; key: string } }> = {
+  articles_category_id_categories_id_fk: { path: 'categoryId', what: 'category' },
+  articles_cover_id_media_id_fk: { path: 'coverId', what: 'media' },
+  article_people_person_id_people_id_fk: { path: 'people', what: 'person', list: { field: 'people', key: 'personId' } },
+  categories_parent_id_categories_id_fk: { path: 'parentId', what: 'category' },
+  people_photo_id_media_id_fk: { path: 'photoId', what: 'media' },
+  media_credit_person_id_people_id_fk: { path: 'creditPersonId', what: 'person' },
+}
+
+function missingReference(pg: PgError, body: unknown): Problem {
+  const field = pg.constraint ? foreignKeyFields[pg.constraint] : undefined
+  if (!field) return problem(422, 'unknown-reference', 'A referenced resource does not exist')
+  let path = field.path
+  if (field.list) {
+    const value = /Key \([a-z_]+\)=\(([^)]*)\)/.exec(pg.detail ?? '')?.[1]
+    const items = (body as Record<string, unknown> | undefined)?.[field.list.field]
+    const index = Array.isArray(items) ? items.findIndex((item) => (item as Record<string, unknown>)?.[field.list!.key] === value) : -1
+    path = index >= 0 ? `${field.list.field}.${index}.${field.list.key}` : field.list.field
+  }
+  return problem(422, 'unknown-reference', `${path} refers to a ${field.what} that does not exist`, [{ path, message: `${field.what} not found` }])
 }
 
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE'])
@@ -50,7 +84,7 @@ function problem(status: number, kind: string, detail?: string, errors?: Problem
 }
 
 /** Turns any error into RFC 9457 problem details; 5xx answers say nothing about internals. */
-export function toProblem(err: FastifyError & ProblemFields): Problem {
+export function toProblem(err: FastifyError & ProblemFields, body?: unknown): Problem {
   if (hasZodFastifySchemaValidationErrors(err)) {
     const where = err.validationContext ?? 'body'
     const errors = err.validation.map((v) => {
@@ -70,7 +104,7 @@ export function toProblem(err: FastifyError & ProblemFields): Problem {
     if (pg.code === '23503') {
       return pg.message.startsWith('update or delete')
         ? problem(409, 'in-use', 'The resource is still referenced')
-        : problem(422, 'unknown-reference', 'A referenced resource does not exist')
+        : missingReference(pg, body)
     }
     if (pg.code === '22P02' || pg.code === '22007' || pg.code === '22008') return problem(400, 'invalid-request', 'A value has the wrong format')
     if (pg.code === '23514') return problem(422, 'constraint', 'The values break a rule of the resource')
@@ -86,7 +120,7 @@ export function toProblem(err: FastifyError & ProblemFields): Problem {
 export default fp(
   async function errors(app: FastifyInstance) {
     app.setErrorHandler((err: FastifyError & ProblemFields, req: FastifyRequest, reply: FastifyReply) => {
-      const body = toProblem(err)
+      const body = toProblem(err, req.body)
       if (body.status >= 500) req.log.error({ err }, 'request failed')
       else req.log.info({ problem: body.type, status: body.status }, 'request rejected')
       if ((body.status === 503 || body.status === 429) && !reply.hasHeader('retry-after')) reply.header('retry-after', '5')

@@ -1,10 +1,11 @@
-import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm'
+import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
-import { type ArticleSnapshot, articlePeople, articles, categories, people, type RevisionOp } from '../../db/schema.js'
-import { InUse, NotFound, unknownReference } from '../../errors.js'
+import { type ArticleSnapshot, articlePeople, articles, type RevisionOp } from '../../db/schema.js'
+import { InUse, NotFound, SlugTaken } from '../../errors.js'
 import { checkVersion } from '../../plugins/http-cache.js'
 import { newId } from '../../shared/ids.js'
 import { claimingSlug, freeSlug } from '../../shared/slugs.js'
+import { slugify } from '../../shared/text.js'
 import { getRevision, recordRevision } from '../revisions/revisions.service.js'
 import { assertMediaExist } from '../media/media.service.js'
 import type { Principal } from '../tokens/tokens.service.js'
@@ -16,20 +17,12 @@ type PersonLinks = NonNullable<ArticleInput['people']>
 /** The version an If-Match header requires, or `*`, or nothing. */
 type Required = number | '*' | undefined
 
-/** Every category and person the write refers to must exist: a 422 names the first that does not. */
+/**
+ * Media in image blocks must exist: a 422 names the first that does not. The category, the people
+ * and the cover are foreign keys, checked by the database as the rows are written.
+ */
 async function assertReferences(db: Db, input: ArticlePatch) {
-  if (input.categoryId) {
-    const [found] = await db.select({ id: categories.id }).from(categories).where(eq(categories.id, input.categoryId))
-    if (!found) throw unknownReference('categoryId', 'category')
-  }
-  if (input.people?.length) {
-    const ids = [...new Set(input.people.map((p) => p.personId))]
-    const found = new Set((await db.select({ id: people.id }).from(people).where(inArray(people.id, ids))).map((r) => r.id))
-    const missing = input.people.findIndex((p) => !found.has(p.personId))
-    if (missing >= 0) throw unknownReference(`people.${missing}.personId`, 'person')
-  }
   await assertMediaExist(db, [
-    ...(input.coverId ? [{ path: 'coverId', id: input.coverId }] : []),
     ...(input.body ?? []).flatMap((b, i) => (b.type === 'image' ? [{ path: `body.${i}.mediaId`, id: b.mediaId }] : [])),
   ])
 }
@@ -82,24 +75,34 @@ export async function createArticle(db: Db, input: ArticleInput, auth: Principal
       const now = new Date()
       const status = input.status ?? 'draft'
       const body = input.body ?? []
-      const [row] = await tx
+      const values = {
+        id,
+        slug: input.slug ?? (slugify(input.title) || 'article'),
+        title: input.title,
+        summary: input.summary ?? null,
+        body,
+        status,
+        publishedAt: publicationDate(status, input.publishedAt, null),
+        categoryId: input.categoryId ?? null,
+        coverId: input.coverId ?? null,
+        tags: [...new Set(input.tags ?? [])],
+        ...deriveReadingFields(input.summary, body),
+        createdAt: now,
+        updatedAt: now,
+      }
+      // Most titles are new: try the plain slug first, and look for a free suffix only when it is taken.
+      let [row] = await tx
         .insert(articles)
-        .values({
-          id,
-          slug: input.slug ?? (await freeSlug(tx, articles, input.title, 'article')),
-          title: input.title,
-          summary: input.summary ?? null,
-          body,
-          status,
-          publishedAt: publicationDate(status, input.publishedAt, null),
-          categoryId: input.categoryId ?? null,
-          coverId: input.coverId ?? null,
-          tags: [...new Set(input.tags ?? [])],
-          ...deriveReadingFields(input.summary, body),
-          createdAt: now,
-          updatedAt: now,
-        })
+        .values(values)
+        .onConflictDoNothing(input.slug === undefined ? { target: articles.slug } : undefined)
         .returning()
+      if (!row && input.slug === undefined) {
+        ;[row] = await tx
+          .insert(articles)
+          .values({ ...values, slug: await freeSlug(tx, articles, input.title, 'article') })
+          .returning()
+      }
+      if (!row) throw new SlugTaken(values.slug)
       // A new article has no links to replace, and its answer is what was just written:
       // no read-back queries on the write path.
       const links = uniqueLinks(input.people ?? [])

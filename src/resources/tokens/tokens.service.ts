@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
-import { and, asc, eq, isNull } from 'drizzle-orm'
+import { and, asc, eq, isNull, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { type TokenRole, tokens } from '../../db/schema.js'
 import { NotFound } from '../../errors.js'
@@ -23,13 +23,24 @@ export const hashToken = (token: string) => createHash('sha256').update(token).d
 
 export const generateToken = () => TOKEN_PREFIX + randomBytes(32).toString('hex')
 
-/** The live token with this secret, or null. Looks up by hash, then compares the hashes in constant time. */
-export async function findToken(db: Db, token: string): Promise<Principal | null> {
-  const hash = hashToken(token)
-  const [row] = await db
+/** Every request with a token runs this lookup: prepared once per database. */
+const lookups = new WeakMap<Db, ReturnType<typeof prepareLookup>>()
+const prepareLookup = (db: Db) =>
+  db
     .select({ id: tokens.id, name: tokens.name, role: tokens.role, tokenHash: tokens.tokenHash })
     .from(tokens)
-    .where(and(eq(tokens.tokenHash, hash), isNull(tokens.revokedAt)))
+    .where(and(eq(tokens.tokenHash, sql.placeholder('hash')), isNull(tokens.revokedAt)))
+    .prepare('token_by_hash')
+
+/**
+ * The live token with this secret, or null. Looks up by hash, then compares the hashes in
+ * constant time. No cache: a revoked token is refused from the next request on.
+ */
+export async function findToken(db: Db, token: string): Promise<Principal | null> {
+  const hash = hashToken(token)
+  let lookup = lookups.get(db)
+  if (!lookup) lookups.set(db, (lookup = prepareLookup(db)))
+  const [row] = await lookup.execute({ hash })
   if (!row || !timingSafeEqual(Buffer.from(row.tokenHash), Buffer.from(hash))) return null
   return { tokenId: row.id, name: row.name, role: row.role }
 }
