@@ -7,6 +7,7 @@ import auth from './plugins/auth.js'
 import errors from './plugins/errors.js'
 import guards from './plugins/guards.js'
 import httpCache from './plugins/http-cache.js'
+import metrics from './plugins/metrics.js'
 import openapi from './plugins/openapi.js'
 import { operationRoutes } from './plugins/operations.js'
 import { articleRoutes } from './resources/articles/articles.routes.js'
@@ -72,6 +73,7 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
   await app.register(httpCache)
 
   await app.register(operationRoutes, { database })
+  await app.register(metrics)
   await app.register(categoryRoutes, { prefix: '/v1/categories' })
   await app.register(personRoutes, { prefix: '/v1/people' })
   await app.register(articleRoutes, { prefix: '/v1/articles' })

@@ -12,6 +12,8 @@ type Role = 'reader' | 'editor' | 'admin' | null
 const routes: Record<string, Role> = {
   'GET /health': null,
   'GET /ready': null,
+  'GET /metrics': null,
+  'GET /v1/tokens/{id}': 'admin',
   'GET /v1/categories': null,
   'GET /v1/categories/{idOrSlug}': null,
   'POST /v1/categories': 'editor',

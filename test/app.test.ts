@@ -32,6 +32,15 @@ t.test('GET /health and /ready answer 200', async (t) => {
   t.same((await app.inject('/ready')).json(), { status: 'ok' })
 })
 
+t.test('GET /metrics speaks Prometheus, by route pattern', async (t) => {
+  await app.inject('/v1/articles/khong-co')
+  const res = await app.inject('/metrics')
+  t.equal(res.statusCode, 200)
+  t.match(res.headers['content-type'], /^text\/plain/)
+  t.match(res.body, /bantin_http_requests_total\{method="GET",route="\/v1\/articles\/:idOrSlug",status="404"\} 1/)
+  t.match(res.body, /bantin_process_resident_memory_bytes/)
+})
+
 t.test('unknown routes are a problem+json 404', async (t) => {
   const res = await app.inject('/v1/nothing-here?x=1')
   t.equal(res.statusCode, 404)
@@ -105,6 +114,16 @@ t.test('when the database does not answer: 503 with Retry-After, quickly, never 
   t.notMatch(list.body, /127\.0\.0\.1|ECONNREFUSED|select/)
   const write = await broken.inject({ method: 'POST', url: '/v1/articles', headers: admin, payload: { title: 'A' } })
   t.equal(write.statusCode, 503)
+})
+
+t.test('a NUL byte or a number out of range is a 400, never a 500', async (t) => {
+  for (const url of ['/v1/articles/a%00b', '/v1/articles?tag=a%00b', '/v1/people?q=a%00', '/v1/categories/a%00', `/v1/articles/01900000-0000-7000-8000-000000000000/revisions/99999999999`]) {
+    const res = await app.inject({ url, headers: admin })
+    t.equal(res.statusCode, 400, url)
+  }
+  const write = await app.inject({ method: 'POST', url: '/v1/people', headers: admin, payload: { name: 'x\u0000y' } })
+  t.equal(write.statusCode, 400)
+  t.match(write.json(), { type: 'urn:bantin:problem:invalid-request' })
 })
 
 t.test('a body over the limit is a 413', async (t) => {

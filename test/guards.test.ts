@@ -19,6 +19,22 @@ t.test('over the limit: 429 problem+json with Retry-After, counted per token or 
   t.equal((await app.inject({ url: '/v1/articles', remoteAddress: ip() })).statusCode, 200, 'another IP has its own count')
   t.equal((await app.inject({ url: '/v1/articles', remoteAddress: caller, headers: admin })).statusCode, 200, 'a token has its own count')
   t.equal((await app.inject({ url: '/health', remoteAddress: caller })).statusCode, 200, 'health checks are never limited')
+  for (const scheme of ['bearer', 'BEARER']) {
+    const variant = await app.inject({ url: '/v1/articles', remoteAddress: ip(), headers: { authorization: admin.authorization.replace('Bearer', scheme) } })
+    t.equal(variant.statusCode, 200, 'the scheme is case-insensitive')
+  }
+  t.equal((await app.inject({ url: '/v1/articles', remoteAddress: caller, headers: admin })).statusCode, 429, 'spelling the scheme otherwise is the same token, the same count')
+})
+
+t.test('guessing tokens counts against the IP: wrong tokens are limited like anonymous calls', async (t) => {
+  const { app } = await buildTestApp(t, { env: { RATE_LIMIT_MAX: '3' } })
+  const caller = ip()
+  const statuses: number[] = []
+  for (let i = 0; i < 5; i++) {
+    const guess = { authorization: `Bearer bantin_${randomBytes(32).toString('hex')}` }
+    statuses.push((await app.inject({ url: '/v1/articles', remoteAddress: caller, headers: guess })).statusCode)
+  }
+  t.same(statuses, [401, 401, 401, 429, 429])
 })
 
 t.test('with REDIS_URL, instances share one count', { skip: !process.env.REDIS_URL && 'needs REDIS_URL' }, async (t) => {

@@ -58,6 +58,29 @@ t.test('a list ETag changes when an article in it, or something it embeds, chang
   t.equal((await app.inject({ url: '/v1/articles?offset=0&limit=1', headers: { 'if-none-match': offsetTag } })).statusCode, 200, 'meta.total changed')
 })
 
+t.test('ETags of answers that embed media change when the media changes', async (t) => {
+  const photo = await make.image({ caption: 'Ảnh cũ' })
+  const article = await make.article({
+    status: 'published',
+    publishedAt: past,
+    coverId: photo.id,
+    body: [{ type: 'image', mediaId: photo.id }],
+  })
+  const urls = ['/v1/articles?include=cover', '/v1/articles?include=media', `/v1/articles/${article.id}?include=cover,media`]
+  const before = await Promise.all(urls.map(async (url) => (await app.inject(url)).headers.etag as string))
+  const patched = await app.inject({ method: 'PATCH', url: `/v1/media/${photo.id}`, headers: { ...admin, 'if-match': '"v1"' }, payload: { caption: 'Ảnh mới' } })
+  t.equal(patched.statusCode, 200)
+  t.equal(patched.headers.etag, '"v2"')
+  for (const [i, url] of urls.entries()) {
+    const res = await app.inject({ url, headers: { 'if-none-match': before[i]! } })
+    t.equal(res.statusCode, 200, url)
+    t.match(res.body, 'Ảnh mới', url)
+  }
+  const stale = await app.inject({ method: 'PATCH', url: `/v1/media/${photo.id}`, headers: { ...admin, 'if-match': '"v1"' }, payload: { caption: 'Ghi đè' } })
+  t.equal(stale.statusCode, 412, 'media honour If-Match too')
+  t.equal((await app.inject({ url: `/v1/media/${photo.id}`, headers: { 'if-none-match': '"v2"' } })).statusCode, 304)
+})
+
 t.test('a scheduled article changes the list ETag when its time comes, with no write', async (t) => {
   await make.article({ status: 'published', publishedAt: past })
   await make.article({ status: 'published', publishedAt: new Date(Date.now() + 1500).toISOString(), title: 'Hẹn giờ' })

@@ -67,6 +67,9 @@ async function openServer(url: string, poolMax: number, logger: Logger): Promise
     max: poolMax,
     connectionTimeoutMillis: 3_000,
     idleTimeoutMillis: 30_000,
+    // A server that stops answering mid-query must become a 503, never a hang.
+    query_timeout: 15_000,
+    statement_timeout: 10_000,
     application_name: 'bantin',
   })
   // An idle client that loses its connection must not take the process down; the next query reports it.

@@ -97,6 +97,8 @@ export const media = pgTable(
     placeholder: text('placeholder'),
     /** Filename, caption and credit folded to lowercase ASCII, for diacritics-insensitive search. */
     searchFolded: text('search_folded').notNull(),
+    /** Raised by every change of metadata; the ETag that If-Match is checked against. */
+    version: integer('version').notNull().default(1),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -178,6 +180,7 @@ export const articlePeople = pgTable(
     primaryKey({ name: 'article_people_pkey', columns: [t.articleId, t.personId, t.role] }),
     check('article_people_role_check', sql`${t.role} in ('author', 'photographer', 'mentioned')`),
     index('article_people_person_role_idx').on(t.personId, t.role, t.articleId),
+    index('article_people_role_idx').on(t.role, t.articleId),
   ],
 )
 

@@ -65,10 +65,19 @@ function isConnectionError(err: unknown): boolean {
     const code = (e as { code?: unknown }).code
     const message = String((e as { message?: unknown }).message ?? '')
     if (typeof code === 'string' && CONNECTION_CODES.has(code)) return true
-    if (/Connection terminated|timeout exceeded when trying to connect|database did not answer|PGlite is closed/i.test(message)) return true
-    if (typeof code === 'string' && /^(08|57P0)/.test(code)) return true
+    if (/Connection terminated|timeout exceeded when trying to connect|database did not answer|PGlite is closed|Query read timeout/i.test(message)) return true
+    if (typeof code === 'string' && /^(08|57P0|57014)/.test(code)) return true
   }
   return false
+}
+
+/** Fastify's own errors, named as ours are: one problem type per kind of problem. */
+const kindOf: Record<string, string> = {
+  BAD_REQUEST: 'invalid-request',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload-too-large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported-media-type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid-request',
+  FST_ERR_VALIDATION: 'invalid-request',
 }
 
 const kebab = (code: string) => code.toLowerCase().replace(/^fst_err_/, '').replace(/_/g, '-')
@@ -106,14 +115,17 @@ export function toProblem(err: FastifyError & ProblemFields, body?: unknown): Pr
         ? problem(409, 'in-use', 'The resource is still referenced')
         : missingReference(pg, body)
     }
-    if (pg.code === '22P02' || pg.code === '22007' || pg.code === '22008') return problem(400, 'invalid-request', 'A value has the wrong format')
+    // Bad text (a NUL byte), a number out of range, a malformed value: the request's fault.
+    if (['22P02', '22007', '22008', '22021', '22P05', '22003', '54000'].includes(pg.code)) {
+      return problem(400, 'invalid-request', 'A value has the wrong format, or is out of range')
+    }
     if (pg.code === '23514') return problem(422, 'constraint', 'The values break a rule of the resource')
   }
   if (isConnectionError(err)) return problem(503, 'unavailable', 'The database is not answering; try again shortly')
 
   const status = err.statusCode ?? 500
   if (status >= 500) return problem(status === 503 ? 503 : 500, status === 503 ? 'unavailable' : 'internal', status === 503 ? err.message : undefined)
-  const kind = err.code ? kebab(err.code) : 'error'
+  const kind = (err.code && kindOf[err.code]) ?? (err.code ? kebab(err.code) : 'error')
   return problem(status, kind, err.message, err.errors)
 }
 

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import cors from '@fastify/cors'
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
@@ -9,10 +8,9 @@ import { RateLimited } from '../errors.js'
 
 const OPEN_PATHS = new Set(['/health', '/ready'])
 
-/** Counts per token when one is shown (hashed: keys never hold a secret), else per IP. */
+/** Counts per valid token (by its id), else per IP: a wrong or garbled token counts against the IP. */
 function rateKey(req: FastifyRequest): string {
-  const header = req.headers.authorization
-  return header ? `t:${createHash('sha256').update(header).digest('base64url').slice(0, 22)}` : `ip:${req.ip}`
+  return req.auth ? `t:${req.auth.tokenId}` : `ip:${req.ip}`
 }
 
 /** Rate limits, CORS and security headers: what every response gets before any route runs. */

@@ -66,7 +66,9 @@ const isRead = (req: FastifyRequest) => req.method === 'GET' || req.method === '
 export default fp(
   async function httpCache(app: FastifyInstance) {
     app.addHook('onSend', async (req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-      reply.header('vary', 'Authorization')
+      // Added to what is there: CORS varies by Origin, and a cache must keep both apart.
+      const vary = reply.getHeader('vary')
+      reply.header('vary', vary ? `${vary}, Authorization` : 'Authorization')
       // A 304 has no body, so no length and no type either: a stray length makes clients wait for bytes.
       if (reply.statusCode === 304) {
         reply.removeHeader('content-type')

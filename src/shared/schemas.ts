@@ -1,10 +1,12 @@
 import { z } from 'zod'
+import { isUuid } from './ids.js'
 
 export const Slug = z
   .string()
   .min(1)
   .max(120)
   .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'Lowercase ASCII letters, digits and single dashes')
+  .refine((v) => !isUuid(v), 'A slug cannot look like an id: ids and slugs share one path')
   .meta({ id: 'Slug', example: 'tin-tuc-su-kien' })
 
 export const Timestamp = z.iso.datetime({ offset: true }).meta({ id: 'Timestamp', example: '2023-12-06T07:00:00.000Z' })
@@ -35,6 +37,7 @@ export function commaList<const T extends readonly [string, ...string[]]>(allowe
     .max(1000)
     .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
     .pipe(z.array(z.enum(allowed)))
+    .transform((list) => (list.length ? list : undefined))
     .optional()
     .describe(`Comma list of ${allowed.join(', ')}`)
 }

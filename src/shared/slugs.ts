@@ -2,7 +2,7 @@ import { eq, like, or } from 'drizzle-orm'
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core'
 import type { Db } from '../db/client.js'
 import { SlugTaken } from '../errors.js'
-import { slugify } from './text.js'
+import { SLUG_MAX, slugify } from './text.js'
 
 /** The PostgreSQL error inside whatever wrapped it (Drizzle puts the driver's error in `cause`). */
 export function pgCause(err: unknown): { code?: string; constraint?: string; message?: string } | undefined {
@@ -24,10 +24,16 @@ export async function freeSlug(db: Db, table: PgTable & { slug: PgColumn }, text
   const rows = await db
     .select({ slug: table.slug })
     .from(table)
-    .where(or(eq(table.slug, base), like(table.slug, `${base}-%`)))
+    // Slugs hold only [a-z0-9-], nothing LIKE would read as a pattern.
+    .where(or(eq(table.slug, base), like(table.slug, `${base.slice(0, SLUG_MAX - 8)}%`)))
   const taken = new Set(rows.map((r) => r.slug as string))
   if (!taken.has(base)) return base
-  for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`
+  for (let n = 2; ; n++) {
+    // The suffix fits inside the slug's 120 characters: the base gives way.
+    const suffix = `-${n}`
+    const candidate = `${base.slice(0, SLUG_MAX - suffix.length).replace(/-+$/, '')}${suffix}`
+    if (!taken.has(candidate)) return candidate
+  }
 }
 
 /**

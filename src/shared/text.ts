@@ -10,7 +10,7 @@ export function fold(text: string): string {
     .toLowerCase()
 }
 
-const SLUG_MAX = 120
+export const SLUG_MAX = 120
 
 /** A URL slug from a name or title: "Tin tức, sự kiện" → "tin-tuc-su-kien". */
 export function slugify(text: string): string {

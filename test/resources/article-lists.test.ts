@@ -99,6 +99,8 @@ t.test('filters: category with its sub-categories, person and role, tag, dates',
     ['category=khong-co', []],
     ['person=pham-thi-thuy', [c!.id, b!.id]],
     [`person=${thuy.id}&role=mentioned`, [b!.id]],
+    ['role=author', [c!.id]],
+    ['role=photographer', []],
     ['tag=d%C3%A2n%20v%E1%BA%ADn', [a!.id]],
     [`publishedAfter=${day(2)}`, [c!.id, b!.id]],
     [`publishedBefore=${day(2)}`, [a!.id]],
@@ -142,6 +144,8 @@ t.test('fields returns only the fields asked for', async (t) => {
   const res = await app.inject('/v1/articles?fields=id,title,readingTimeMinutes')
   t.equal(res.statusCode, 200)
   for (const item of res.json().data) t.same(Object.keys(item).sort(), ['id', 'readingTimeMinutes', 'title'])
+  const empty = await app.inject('/v1/articles?fields=&include=')
+  t.ok(Object.keys(empty.json().data[0]).includes('body'), 'an empty fields is no narrowing')
   const withInclude = await app.inject('/v1/articles?fields=slug&include=category')
   t.same(Object.keys(withInclude.json().data[0]).sort(), ['category', 'slug'])
 })

@@ -232,6 +232,13 @@ t.test('a generated slug that is taken gets a suffix; an explicit one is a 409',
   t.equal(res.statusCode, 409)
   t.equal(await countRows(database, 'articles'), 2)
   t.equal((await make.article({ title: '!!!' })).slug, 'article', 'a title with no letters still gets a slug')
+  const uuidSlug = await app.inject({ method: 'POST', url: '/v1/articles', headers: admin, payload: { title: 'X', slug: first.id } })
+  t.equal(uuidSlug.statusCode, 400, 'a slug shaped like an id would never be found by it')
+  const long = 'Hội nghị '.repeat(30)
+  const slugs = [(await make.article({ title: long })).slug, (await make.article({ title: long })).slug, (await make.article({ title: long })).slug]
+  t.ok(slugs.every((s) => s.length <= 120), 'suffixes fit in 120 characters')
+  t.equal(new Set(slugs).size, 3)
+  t.match(slugs[2], /-3$/)
 })
 
 t.test('every read carries an excerpt and a reading time', async (t) => {

@@ -20,6 +20,9 @@ t.test('POST /v1/tokens shows the secret once; it is stored only as a hash', asy
   t.equal(list.statusCode, 200)
   t.notMatch(list.body, /bantin_[0-9a-f]{64}/, 'a list never shows a secret')
   t.ok(list.json().data.some((tok: { id: string }) => tok.id === data.id))
+  const one = await app.inject({ url: res.headers.location as string, headers: admin })
+  t.equal(one.statusCode, 200, 'Location points at the token')
+  t.same(Object.keys(one.json().data).sort(), ['createdAt', 'id', 'lastUsedAt', 'name', 'role'])
 })
 
 t.test('a token works at once, records its last use, and stops at once when revoked', async (t) => {

@@ -28,7 +28,7 @@ t.test('renderBody renders each block type with its text escaped', async (t) => 
 
 t.test('safeHref lets through only http(s), mailto and site-relative links', async (t) => {
   for (const ok of ['https://a.vn', 'http://a.vn/x?y=1', 'mailto:x@y.vn', '/tin-tuc', '#muc-1']) t.equal(safeHref(ok), ok)
-  for (const bad of ['javascript:alert(1)', 'JAVASCRIPT:alert(1)', 'data:text/html,x', '//evil.com', 'vbscript:x', 'https://a.vn/"onmouseover=x', ' https://a.vn']) {
+  for (const bad of ['javascript:alert(1)', 'JAVASCRIPT:alert(1)', 'data:text/html,x', '//evil.com', '/\\evil.com', '/ok\\..', 'vbscript:x', 'https://a.vn/"onmouseover=x', ' https://a.vn']) {
     t.equal(safeHref(bad), null, bad)
     t.notOk(Block.safeParse({ type: 'paragraph', spans: [{ text: 'x', href: bad }] }).success, bad)
   }

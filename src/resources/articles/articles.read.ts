@@ -1,6 +1,6 @@
 import { and, arrayContains, asc, count, eq, getTableColumns, gte, inArray, isNotNull, isNull, lt, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
-import { articlePeople, articles, categories, people, type PersonRole } from '../../db/schema.js'
+import { articlePeople, articles, categories, media, people, type PersonRole } from '../../db/schema.js'
 import { NotFound } from '../../errors.js'
 import { digest, versionTag } from '../../plugins/http-cache.js'
 import { isUuid } from '../../shared/ids.js'
@@ -99,11 +99,16 @@ function filters(query: ArticleListQuery): (SQL | undefined)[] {
         select c.id from ${categories} c join sub on c.parent_id = sub.id
       ) select id from sub)`
     : undefined
-  const linked = query.person
-    ? sql`(select ${articlePeople.articleId} from ${articlePeople}
-        where ${articlePeople.personId} = (select ${people.id} from ${people} where ${refCondition(people, query.person)})
-        ${query.role ? sql`and ${articlePeople.role} = ${query.role}` : sql``})`
-    : undefined
+  // person narrows to one person's links, role to links of that role; either alone works too.
+  const linked =
+    query.person || query.role
+      ? sql`(select ${articlePeople.articleId} from ${articlePeople} where ${and(
+          query.person
+            ? sql`${articlePeople.personId} = (select ${people.id} from ${people} where ${refCondition(people, query.person)})`
+            : undefined,
+          query.role ? eq(articlePeople.role, query.role) : undefined,
+        )})`
+      : undefined
   return [
     subtree && sql`${articles.categoryId} in ${subtree}`,
     linked && sql`${articles.id} in ${linked}`,
@@ -134,6 +139,16 @@ function listTag(key: string, rows: { id: string; version: number }[], hasMore: 
   return `W/"${digest(key, versions, String(hasMore), String(total ?? ''), [...new Set(related)].sort().join(','))}"`
 }
 
+/** What an article embeds, each at the time it last changed: part of the ETag of any answer embedding it. */
+function relatedStamps(article: Partial<Article>): string[] {
+  return [
+    ...(article.category ? [stamp(article.category)] : []),
+    ...(article.people ?? []).flatMap((p) => (p.person ? [stamp(p.person)] : [])),
+    ...(article.cover ? [stamp(article.cover)] : []),
+    ...(article.body ?? []).flatMap((b) => (b.type === 'image' && 'media' in b && b.media ? [stamp(b.media as { id: string; updatedAt: string })] : [])),
+  ]
+}
+
 const stamp = (item: { id: string; updatedAt: string | Date }) =>
   `${item.id}@${typeof item.updatedAt === 'string' ? item.updatedAt : item.updatedAt.toISOString()}`
 
@@ -152,10 +167,7 @@ export async function listArticles(db: Db, query: ArticleListQuery, auth: Princi
   ])
   const page = finishPage(rows as ArticleRow[], query.limit, query.sort, (row) => ({ value: sortValue(query.sort, row), id: row.id }))
   const data = await hydrate(db, page.rows, { include: query.include ?? [], fields: query.fields })
-  const related = data.flatMap((a) => [
-    ...(a.category ? [stamp(a.category)] : []),
-    ...(a.people ?? []).flatMap((p) => (p.person ? [stamp(p.person)] : [])),
-  ])
+  const related = data.flatMap(relatedStamps)
   const n = total?.[0]?.n
   return { data, nextCursor: page.nextCursor, total: n, etag: listTag(key, page.rows, page.nextCursor !== null, n, related) }
 }
@@ -165,7 +177,14 @@ export async function articleListTag(db: Db, query: ArticleListQuery, auth: Prin
   const plan = listPlan(query, auth)
   const [rows, total] = await Promise.all([
     db
-      .select({ id: articles.id, version: articles.version, categoryId: articles.categoryId })
+      .select({
+        id: articles.id,
+        version: articles.version,
+        categoryId: articles.categoryId,
+        coverId: articles.coverId,
+        // Only to find the media of image blocks, and only when they are embedded.
+        ...(query.include?.includes('media') && (!query.fields || query.fields.includes('body')) ? { body: articles.body } : {}),
+      })
       .from(articles)
       .where(plan.pageWhere)
       .orderBy(...plan.order)
@@ -177,7 +196,11 @@ export async function articleListTag(db: Db, query: ArticleListQuery, auth: Prin
   const ids = pageRows.map((r) => r.id)
   const categoryIds = [...new Set(pageRows.map((r) => r.categoryId).filter((id): id is string => id !== null))]
   const include = query.include ?? []
-  const [cats, persons] = await Promise.all([
+  const mediaIds = [
+    ...(include.includes('cover') ? pageRows.map((r) => r.coverId) : []),
+    ...(include.includes('media') ? pageRows.flatMap((r) => ((r as { body?: ArticleRow['body'] }).body ?? []).flatMap((b) => (b.type === 'image' ? [b.mediaId] : []))) : []),
+  ].filter((id): id is string => id !== null)
+  const [cats, persons, embedded] = await Promise.all([
     include.includes('category') && categoryIds.length
       ? db.select({ id: categories.id, updatedAt: categories.updatedAt }).from(categories).where(inArray(categories.id, categoryIds))
       : [],
@@ -188,8 +211,9 @@ export async function articleListTag(db: Db, query: ArticleListQuery, auth: Prin
           .innerJoin(people, eq(people.id, articlePeople.personId))
           .where(inArray(articlePeople.articleId, ids))
       : [],
+    mediaIds.length ? db.select({ id: media.id, updatedAt: media.updatedAt }).from(media).where(inArray(media.id, [...new Set(mediaIds)])) : [],
   ])
-  return listTag(key, pageRows, rows.length > query.limit, total?.[0]?.n, [...cats, ...persons].map(stamp))
+  return listTag(key, pageRows, rows.length > query.limit, total?.[0]?.n, [...cats, ...persons, ...embedded].map(stamp))
 }
 
 export async function findArticleRow(db: Db, idOrSlug: string, auth: Principal | null): Promise<ArticleRow> {
@@ -214,10 +238,7 @@ export async function getArticle(
 
 /** A single article's ETag: its version, plus a variant for what is embedded or rendered. */
 export function articleTag(article: Article, options: { include?: ArticleInclude[] | undefined; render?: 'html' | undefined }) {
-  const related = [
-    ...(article.category ? [stamp(article.category)] : []),
-    ...article.people.flatMap((p) => (p.person ? [stamp(p.person)] : [])),
-  ]
+  const related = relatedStamps(article)
   if (!options.include?.length && !options.render) return versionTag(article.version)
   return versionTag(article.version, digest(options.include?.join(',') ?? '', options.render ?? '', related.join(',')))
 }

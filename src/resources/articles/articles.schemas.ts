@@ -112,7 +112,7 @@ export const ArticleListQuery = z.strictObject({
   sort: z.enum(articleSorts).default('-publishedAt'),
   category: RefFilter.optional().describe('Id or slug; includes its sub-categories'),
   person: RefFilter.optional().describe('Id or slug of a person linked to the article'),
-  role: PersonRole.optional().describe('With person: only links with this role'),
+  role: PersonRole.optional().describe('Only articles linked to a person (the one in person, or any) in this role'),
   tag: z.string().trim().min(1).max(100).optional(),
   status: ArticleStatus.optional().describe('Tokens only; anonymous callers see published articles'),
   trashed: z

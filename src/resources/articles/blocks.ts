@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { safeHref } from './render.js'
 
 const TEXT_MAX = 20_000
 
@@ -6,7 +7,7 @@ const TEXT_MAX = 20_000
 export const Href = z
   .string()
   .max(2000)
-  .refine((v) => /^(https?:\/\/|mailto:|\/(?!\/)|#)/i.test(v) && !/[\s<>"]/.test(v), {
+  .refine((v) => safeHref(v) !== null, {
     message: 'Must be an http(s), mailto or site-relative link',
   })
 

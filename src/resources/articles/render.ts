@@ -6,9 +6,12 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => entities[c]!)
 }
 
-/** Only http(s), mailto and site-relative links survive; anything else renders as plain text. */
+/**
+ * Only http(s), mailto and site-relative links survive; anything else renders as plain text.
+ * A backslash anywhere is refused: browsers read `/\\host` as `//host`, another site.
+ */
 export function safeHref(href: string): string | null {
-  return /^(https?:\/\/|mailto:|\/(?!\/)|#)/i.test(href) && !/[\s<>"]/.test(href) ? href : null
+  return /^(https?:\/\/|mailto:|\/(?![/\\])|#)/i.test(href) && !/[\s<>"\\]/.test(href) ? href : null
 }
 
 function renderBlock(block: Block, mediaUrl: (id: string) => string): string {

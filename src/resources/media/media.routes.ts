@@ -5,7 +5,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { Config } from '../../config.js'
 import { RangeNotSatisfiable, UnsupportedMediaType } from '../../errors.js'
-import { IdParams, many, NoContent, one, Problem } from '../../shared/schemas.js'
+import { notModified, requiredVersion, versionTag } from '../../plugins/http-cache.js'
+import { IdParams, many, NoContent, NotModified, one, Problem } from '../../shared/schemas.js'
 import type { ByteRange, Storage } from '../../storage/storage.js'
 import { Media, MediaFileQuery, MediaListQuery, MediaPatch, variantFormats, variantWidths } from './media.schemas.js'
 import { type MediaSettings, receiveUpload, sweepTempDir, tooLarge } from './media.files.js'
@@ -36,8 +37,12 @@ export const mediaRoutes: FastifyPluginAsyncZod<{ config: Config; storage: Stora
 
   app.get(
     '/:id',
-    { schema: { tags, summary: 'Get media', params: IdParams, response: { 200: one(Media), 404: Problem } } },
-    async (req) => ({ data: toMedia(await getMedia(app.db, req.params.id)) }),
+    { schema: { tags, summary: 'Get media', params: IdParams, response: { 200: one(Media), 304: NotModified, 404: Problem } } },
+    async (req, reply) => {
+      const row = await getMedia(app.db, req.params.id)
+      if (notModified(req, reply, versionTag(row.version))) return reply.send(null)
+      return { data: toMedia(row) }
+    },
   )
 
   app.post(
@@ -73,10 +78,14 @@ export const mediaRoutes: FastifyPluginAsyncZod<{ config: Config; storage: Stora
         summary: 'Change the alt text, caption or credit',
         params: IdParams,
         body: MediaPatch,
-        response: { 200: one(Media), 404: Problem, 422: Problem },
+        response: { 200: one(Media), 404: Problem, 412: Problem, 422: Problem },
       },
     },
-    async (req) => ({ data: toMedia(await updateMedia(app.db, req.params.id, req.body)) }),
+    async (req, reply) => {
+      const row = await updateMedia(app.db, req.params.id, req.body, requiredVersion(req))
+      reply.header('etag', versionTag(row.version))
+      return { data: toMedia(row) }
+    },
   )
 
   app.delete(
@@ -88,11 +97,11 @@ export const mediaRoutes: FastifyPluginAsyncZod<{ config: Config; storage: Stora
         summary: 'Delete media that nothing uses',
         description: 'While an article (trashed ones too) or a person uses it, the answer is 409 and says where.',
         params: IdParams,
-        response: { 204: NoContent, 404: Problem, 409: Problem },
+        response: { 204: NoContent, 404: Problem, 409: Problem, 412: Problem },
       },
     },
     async (req, reply) => {
-      await deleteMedia(app.db, storage, req.params.id)
+      await deleteMedia(app.db, storage, req.params.id, requiredVersion(req))
       return reply.code(204).send(null)
     },
   )

@@ -66,10 +66,10 @@ export type MediaListQuery = z.infer<typeof MediaListQuery>
 
 export const MediaFileQuery = z
   .strictObject({
-    w: z.coerce
-      .number()
-      .int()
-      .refine((w) => (variantWidths as readonly number[]).includes(w), { message: `One of ${variantWidths.join(', ')}` })
+    // Exactly as listed ("0640" or "640.0" would be other cache keys for the same immutable bytes).
+    w: z
+      .enum(variantWidths.map(String) as [string, ...string[]], { message: `One of ${variantWidths.join(', ')}` })
+      .transform(Number)
       .optional(),
     format: z.enum(variantFormats).optional().describe('With w; default webp'),
   })

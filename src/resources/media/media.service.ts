@@ -3,6 +3,7 @@ import { and, count, eq, inArray, or, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { articles, media, people } from '../../db/schema.js'
 import { badRequest, InUse, NotFound, unknownReference } from '../../errors.js'
+import { checkVersion } from '../../plugins/http-cache.js'
 import { newId } from '../../shared/ids.js'
 import { afterCursor, cursorValue, orderBy, type SortSpec } from '../../shared/keyset.js'
 import { escapeLike, finishPage, pageStart } from '../../shared/paging.js'
@@ -170,10 +171,11 @@ export async function createMedia(db: Db, storage: Storage, upload: Upload, sett
 const searchText = (filename: string, caption: string | null | undefined, credit: string | null | undefined) =>
   fold([filename, caption, credit].filter(Boolean).join(' '))
 
-export async function updateMedia(db: Db, id: string, patch: MediaPatch): Promise<MediaRow> {
+export async function updateMedia(db: Db, id: string, patch: MediaPatch, required?: number | '*'): Promise<MediaRow> {
   return db.transaction(async (tx) => {
     const [current] = await tx.select().from(media).where(eq(media.id, id)).for('update')
     if (!current) throw new NotFound('Media', id)
+    checkVersion(required, current.version)
     if (patch.creditPersonId) await assertPerson(tx, 'creditPersonId', patch.creditPersonId)
     const next = { ...current, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) }
     const [row] = await tx
@@ -184,6 +186,7 @@ export async function updateMedia(db: Db, id: string, patch: MediaPatch): Promis
         credit: next.credit,
         creditPersonId: next.creditPersonId,
         searchFolded: searchText(next.filename, next.caption, next.credit),
+        version: sql`${media.version} + 1`,
         updatedAt: new Date(),
       })
       .where(eq(media.id, id))
@@ -211,18 +214,25 @@ export async function mediaUsage(db: Db, id: string): Promise<string[]> {
   ]
 }
 
-/** Media still used anywhere cannot go (409 that says where); bytes that no other media shares go with it. */
-export async function deleteMedia(db: Db, storage: Storage, id: string): Promise<void> {
-  await db.transaction(async (tx) => {
+/**
+ * Media still used anywhere cannot go (409 that says where). Bytes that no other media shares go
+ * after the row has: a failed commit never leaves a row without its bytes. The second
+ * transaction holds the lock on the bytes, so an upload of the same bytes meanwhile keeps them.
+ */
+export async function deleteMedia(db: Db, storage: Storage, id: string, required?: number | '*'): Promise<void> {
+  const sha256 = await db.transaction(async (tx) => {
     const [row] = await tx.select().from(media).where(eq(media.id, id)).for('update')
     if (!row) throw new NotFound('Media', id)
+    checkVersion(required, row.version)
     const places = await mediaUsage(tx, id)
     if (places.length) throw new InUse(`Media ${id} is used in ${places.join('; ')}`)
     await tx.delete(media).where(eq(media.id, id))
-    await lockBlob(tx, row.sha256)
-    const [shared] = await tx.select({ id: media.id }).from(media).where(eq(media.sha256, row.sha256)).limit(1)
-    // Inside the transaction and the lock, so that an upload of the same bytes cannot slip in between.
-    if (!shared) await storage.remove(blobKey(row.sha256))
+    return row.sha256
+  })
+  await db.transaction(async (tx) => {
+    await lockBlob(tx, sha256)
+    const [shared] = await tx.select({ id: media.id }).from(media).where(eq(media.sha256, sha256)).limit(1)
+    if (!shared) await storage.remove(blobKey(sha256))
   })
 }
 

@@ -31,7 +31,7 @@ export const personRoutes: FastifyPluginAsyncZod = async (app) => {
     '/',
     {
       config: { role: 'editor' },
-      schema: { tags, summary: 'Create a person', body: PersonInput, response: { 201: one(Person), 409: Problem } },
+      schema: { tags, summary: 'Create a person', body: PersonInput, response: { 201: one(Person), 409: Problem, 422: Problem } },
     },
     async (req, reply) => {
       const row = await createPerson(app.db, req.body)
@@ -49,7 +49,7 @@ export const personRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Change a person',
         params: IdOrSlugParams,
         body: PersonPatch,
-        response: { 200: one(Person), 404: Problem, 409: Problem, 412: Problem },
+        response: { 200: one(Person), 404: Problem, 409: Problem, 412: Problem, 422: Problem },
       },
     },
     async (req, reply) => {

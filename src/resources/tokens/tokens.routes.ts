@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { NoContent, one, Problem } from '../../shared/schemas.js'
 import { NewToken, Token, TokenInput } from './tokens.schemas.js'
-import { createToken, listTokens, revokeToken } from './tokens.service.js'
+import { createToken, getToken, listTokens, revokeToken } from './tokens.service.js'
 
 const tags = ['tokens']
 
@@ -33,6 +33,15 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: { tags, summary: 'List the live tokens (never their secrets)', response: { 200: z.object({ data: z.array(Token) }) } },
     },
     async () => ({ data: await listTokens(app.db) }),
+  )
+
+  app.get(
+    '/:id',
+    {
+      config: { role: 'admin' },
+      schema: { tags, summary: 'Get a live token (never its secret)', params: z.strictObject({ id: z.string().min(1).max(100) }), response: { 200: one(Token), 404: Problem } },
+    },
+    async (req) => ({ data: await getToken(app.db, req.params.id) }),
   )
 
   app.delete(

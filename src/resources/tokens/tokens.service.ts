@@ -81,6 +81,12 @@ export async function listTokens(db: Db): Promise<Token[]> {
   return rows.map(toToken)
 }
 
+export async function getToken(db: Db, id: string): Promise<Token> {
+  const [row] = isUuid(id) ? await db.select().from(tokens).where(and(eq(tokens.id, id), isNull(tokens.revokedAt))) : []
+  if (!row) throw new NotFound('Token', id)
+  return toToken(row)
+}
+
 /** Revokes a token at once: the next request that shows it is a 401. */
 export async function revokeToken(db: Db, id: string): Promise<void> {
   const [row] = isUuid(id)
