@@ -1,5 +1,5 @@
 import { and, arrayContains, asc, count, eq, getTableColumns, gte, inArray, isNotNull, isNull, lt, type SQL, sql } from 'drizzle-orm'
-import type { Db } from '../../db/client.js'
+import { type Db, rawRows } from '../../db/client.js'
 import { articlePeople, articles, categories, media, people, type PersonRole } from '../../db/schema.js'
 import { NotFound } from '../../errors.js'
 import { digest, versionTag } from '../../plugins/http-cache.js'
@@ -134,8 +134,9 @@ function listPlan(query: ArticleListQuery, auth: Principal | null) {
  * A list's ETag: which articles at which versions, whether more follow, the total, and the
  * versions of what is embedded. The same whether computed from a full answer or by the lean check.
  */
-function listTag(key: string, rows: { id: string; version: number }[], hasMore: boolean, total: number | undefined, related: string[]) {
-  const versions = rows.map((r) => `${r.id}:${r.version}`).join(',')
+function listTag(key: string, rows: { id: string; version: number }[], hasMore: boolean, total: number | null | undefined, related: string[]) {
+  // A set: the order of a page follows from its rows' content, which their versions stand for.
+  const versions = rows.map((r) => `${r.id}:${r.version}`).sort().join(',')
   return `W/"${digest(key, versions, String(hasMore), String(total ?? ''), [...new Set(related)].sort().join(','))}"`
 }
 
@@ -150,7 +151,7 @@ function relatedStamps(article: Partial<Article>): string[] {
 }
 
 const stamp = (item: { id: string; updatedAt: string | Date }) =>
-  `${item.id}@${typeof item.updatedAt === 'string' ? item.updatedAt : item.updatedAt.toISOString()}`
+  `${item.id}@${typeof item.updatedAt === 'string' ? Date.parse(item.updatedAt) : item.updatedAt.getTime()}`
 
 export async function listArticles(db: Db, query: ArticleListQuery, auth: Principal | null, key: string) {
   const plan = listPlan(query, auth)
@@ -172,48 +173,42 @@ export async function listArticles(db: Db, query: ArticleListQuery, auth: Princi
   return { data, nextCursor: page.nextCursor, total: n, etag: listTag(key, page.rows, page.nextCursor !== null, n, related) }
 }
 
-/** The ETag `listArticles` would give, from ids and versions only: no bodies, nothing to serialize. */
+/**
+ * The ETag `listArticles` would give, in one query over ids and versions: no bodies read (unless
+ * image blocks' media are embedded), nothing hydrated, nothing serialized.
+ */
 export async function articleListTag(db: Db, query: ArticleListQuery, auth: Principal | null, key: string) {
   const plan = listPlan(query, auth)
-  const [rows, total] = await Promise.all([
-    db
-      .select({
-        id: articles.id,
-        version: articles.version,
-        categoryId: articles.categoryId,
-        coverId: articles.coverId,
-        // Only to find the media of image blocks, and only when they are embedded.
-        ...(query.include?.includes('media') && (!query.fields || query.fields.includes('body')) ? { body: articles.body } : {}),
-      })
-      .from(articles)
-      .where(plan.pageWhere)
-      .orderBy(...plan.order)
-      .limit(query.limit + 1)
-      .offset(plan.offset),
-    query.offset === undefined ? undefined : db.select({ n: count() }).from(articles).where(plan.where),
-  ])
-  const pageRows = rows.slice(0, query.limit)
-  const ids = pageRows.map((r) => r.id)
-  const categoryIds = [...new Set(pageRows.map((r) => r.categoryId).filter((id): id is string => id !== null))]
   const include = query.include ?? []
-  const mediaIds = [
-    ...(include.includes('cover') ? pageRows.map((r) => r.coverId) : []),
-    ...(include.includes('media') ? pageRows.flatMap((r) => ((r as { body?: ArticleRow['body'] }).body ?? []).flatMap((b) => (b.type === 'image' ? [b.mediaId] : []))) : []),
-  ].filter((id): id is string => id !== null)
-  const [cats, persons, embedded] = await Promise.all([
-    include.includes('category') && categoryIds.length
-      ? db.select({ id: categories.id, updatedAt: categories.updatedAt }).from(categories).where(inArray(categories.id, categoryIds))
-      : [],
-    include.includes('people') && ids.length
-      ? db
-          .select({ id: people.id, updatedAt: people.updatedAt })
-          .from(articlePeople)
-          .innerJoin(people, eq(people.id, articlePeople.personId))
-          .where(inArray(articlePeople.articleId, ids))
-      : [],
-    mediaIds.length ? db.select({ id: media.id, updatedAt: media.updatedAt }).from(media).where(inArray(media.id, [...new Set(mediaIds)])) : [],
-  ])
-  return listTag(key, pageRows, rows.length > query.limit, total?.[0]?.n, [...cats, ...persons, ...embedded].map(stamp))
+  const withBody = include.includes('media') && (!query.fields || query.fields.includes('body'))
+  const page = db
+    .select({ id: articles.id, version: articles.version, categoryId: articles.categoryId, coverId: articles.coverId, ...(withBody ? { body: articles.body } : {}) })
+    .from(articles)
+    .where(plan.pageWhere)
+    .orderBy(...plan.order)
+    .limit(query.limit + 1)
+    .offset(plan.offset)
+  const stampOf = (alias: string) => sql.raw(`${alias}.id::text || '@' || (extract(epoch from ${alias}.updated_at) * 1000)::bigint`)
+  const related = [
+    include.includes('category') && sql`select ${stampOf('c')} from categories c where c.id in (select category_id from shown)`,
+    include.includes('people') &&
+      sql`select ${stampOf('p')} from article_people ap join people p on p.id = ap.person_id where ap.article_id in (select id from shown)`,
+    include.includes('cover') && sql`select ${stampOf('m')} from media m where m.id in (select cover_id from shown)`,
+    withBody &&
+      sql`select ${stampOf('m')} from media m where m.id in (
+        select (b ->> 'mediaId')::uuid from shown, jsonb_array_elements(shown.body) b where b ->> 'type' = 'image')`,
+  ].filter((q): q is SQL => Boolean(q))
+  const [row] = await rawRows<{ rows: [string, number][]; more: boolean; total: number | null; related: string[] }>(
+    db,
+    sql`with page as (${page}), shown as (select * from page limit ${query.limit})
+      select
+        (select coalesce(json_agg(json_build_array(id, version)), '[]'::json) from shown) as rows,
+        (select count(*) > ${query.limit} from page) as more,
+        ${query.offset === undefined ? sql`null::int` : sql`(${db.select({ n: count() }).from(articles).where(plan.where)})::int`} as total,
+        ${related.length ? sql`array(${sql.join(related, sql` union `)})` : sql`'{}'::text[]`} as related`,
+  )
+  const rows = row!.rows.map(([id, version]: [string, number]) => ({ id, version }))
+  return listTag(key, rows, row!.more, row!.total, row!.related)
 }
 
 export async function findArticleRow(db: Db, idOrSlug: string, auth: Principal | null): Promise<ArticleRow> {

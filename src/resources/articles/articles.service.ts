@@ -1,12 +1,12 @@
 import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm'
-import type { Db } from '../../db/client.js'
+import { type Db, rawRows } from '../../db/client.js'
 import { type ArticleSnapshot, articlePeople, articles, type RevisionOp } from '../../db/schema.js'
 import { InUse, NotFound, SlugTaken } from '../../errors.js'
 import { checkVersion } from '../../plugins/http-cache.js'
 import { newId } from '../../shared/ids.js'
 import { claimingSlug, freeSlug } from '../../shared/slugs.js'
 import { slugify } from '../../shared/text.js'
-import { getRevision, recordRevision } from '../revisions/revisions.service.js'
+import { getRevision, recordRevision, revisionOf } from '../revisions/revisions.service.js'
 import { assertMediaExist } from '../media/media.service.js'
 import type { Principal } from '../tokens/tokens.service.js'
 import { type ArticleRow, articleByIdOrSlug, hydrate, toArticle } from './articles.read.js'
@@ -68,50 +68,79 @@ async function finishWrite(db: Db, id: string, op: RevisionOp, auth: Principal, 
 }
 
 export async function createArticle(db: Db, input: ArticleInput, auth: Principal): Promise<Article> {
+  const now = new Date()
+  const status = input.status ?? 'draft'
+  const body = input.body ?? []
+  const values = {
+    id: newId(),
+    slug: input.slug ?? (slugify(input.title) || 'article'),
+    title: input.title,
+    summary: input.summary ?? null,
+    body,
+    status,
+    publishedAt: publicationDate(status, input.publishedAt, null),
+    categoryId: input.categoryId ?? null,
+    coverId: input.coverId ?? null,
+    tags: [...new Set(input.tags ?? [])],
+    ...deriveReadingFields(input.summary, body),
+    createdAt: now,
+    updatedAt: now,
+  }
+  const links = uniqueLinks(input.people ?? [])
+  // The answer is what is written: no read-back queries on the write path.
+  const article = toArticle({ ...values, version: 1, deletedAt: null }, links)
+  // Image blocks need their media checked (and locked) first; anything else goes in one statement.
+  if (!body.some((b) => b.type === 'image')) {
+    if (await insertInOneStatement(db, values, links, article, auth)) return article
+    if (input.slug !== undefined) throw new SlugTaken(input.slug)
+  }
   return claimingSlug('articles_slug_key', input.slug, () =>
     db.transaction(async (tx) => {
       await assertReferences(tx, input)
-      const id = newId()
-      const now = new Date()
-      const status = input.status ?? 'draft'
-      const body = input.body ?? []
-      const values = {
-        id,
-        slug: input.slug ?? (slugify(input.title) || 'article'),
-        title: input.title,
-        summary: input.summary ?? null,
-        body,
-        status,
-        publishedAt: publicationDate(status, input.publishedAt, null),
-        categoryId: input.categoryId ?? null,
-        coverId: input.coverId ?? null,
-        tags: [...new Set(input.tags ?? [])],
-        ...deriveReadingFields(input.summary, body),
-        createdAt: now,
-        updatedAt: now,
-      }
-      // Most titles are new: try the plain slug first, and look for a free suffix only when it is taken.
-      let [row] = await tx
+      // The plain slug is taken (or media had to be checked first): find a free one.
+      const [row] = await tx
         .insert(articles)
-        .values(values)
-        .onConflictDoNothing(input.slug === undefined ? { target: articles.slug } : undefined)
+        .values({ ...values, slug: input.slug ?? (await freeSlug(tx, articles, input.title, 'article')) })
         .returning()
-      if (!row && input.slug === undefined) {
-        ;[row] = await tx
-          .insert(articles)
-          .values({ ...values, slug: await freeSlug(tx, articles, input.title, 'article') })
-          .returning()
-      }
-      if (!row) throw new SlugTaken(values.slug)
-      // A new article has no links to replace, and its answer is what was just written:
-      // no read-back queries on the write path.
-      const links = uniqueLinks(input.people ?? [])
-      if (links.length) await tx.insert(articlePeople).values(links.map((l, position) => ({ articleId: id, ...l, position })))
-      const article = toArticle(row!, links)
-      await recordRevision(tx, article, 'create', auth)
-      return article
+      if (links.length) await tx.insert(articlePeople).values(links.map((l, position) => ({ articleId: values.id, ...l, position })))
+      const created = toArticle(row!, links)
+      await recordRevision(tx, created, 'create', auth)
+      return created
     }),
   )
+}
+
+/**
+ * Writes a new article, its people and its first revision in one statement, atomic without a
+ * transaction: two round trips fewer per create. The category, people and cover are foreign keys;
+ * a missing one fails the whole statement (a 422). False when the slug was taken: nothing written.
+ */
+async function insertInOneStatement(
+  db: Db,
+  values: typeof articles.$inferInsert & { id: string },
+  links: PersonLinks,
+  article: Article,
+  auth: Principal,
+): Promise<boolean> {
+  const revision = revisionOf(article, 'create', auth)
+  const people = JSON.stringify(links.map((l, position) => ({ person_id: l.personId, role: l.role, position })))
+  const rows = await rawRows<{ id: string }>(
+    db,
+    sql`with a as (${db.insert(articles).values(values).onConflictDoNothing({ target: articles.slug }).returning({ id: articles.id }).getSQL()}),
+      l as (
+        insert into article_people (article_id, person_id, role, position)
+        select a.id, x.person_id, x.role, x.position
+        from a, jsonb_to_recordset(${people}::jsonb) as x(person_id uuid, role text, position int)
+      ),
+      r as (
+        insert into article_revisions (id, article_id, number, op, snapshot, actor, token_id, created_at)
+        select ${revision.id}::uuid, a.id, 1, 'create', ${JSON.stringify(revision.snapshot)}::jsonb, ${revision.actor},
+               ${revision.tokenId}::uuid, ${revision.createdAt.toISOString()}::timestamptz
+        from a
+      )
+      select id from a`,
+  )
+  return rows.length === 1
 }
 
 /**

@@ -27,9 +27,9 @@ export function snapshotOf(article: Article, deleted: boolean): ArticleSnapshot 
   }
 }
 
-/** Keeps the article as this write left it, as revision number `article.version`. */
-export async function recordRevision(db: Db, article: Article, op: RevisionOp, auth: Principal, deleted = false) {
-  await db.insert(articleRevisions).values({
+/** The revision row that keeps the article as this write left it, as number `article.version`. */
+export function revisionOf(article: Article, op: RevisionOp, auth: Principal, deleted = false) {
+  return {
     id: newId(),
     articleId: article.id,
     number: article.version,
@@ -38,7 +38,11 @@ export async function recordRevision(db: Db, article: Article, op: RevisionOp, a
     actor: auth.name,
     tokenId: auth.tokenId === SYSTEM_TOKEN_ID ? null : auth.tokenId,
     createdAt: new Date(article.updatedAt),
-  })
+  }
+}
+
+export async function recordRevision(db: Db, article: Article, op: RevisionOp, auth: Principal, deleted = false) {
+  await db.insert(articleRevisions).values(revisionOf(article, op, auth, deleted))
 }
 
 /** Writes made by the server itself (sample content) have no token. */
