@@ -154,18 +154,18 @@ function uniqueSlug(taken: Set<string>, text: string): string {
 
 const iso = (ms: number) => new Date(ms).toISOString()
 
-interface CategoryRow { id: string; slug: string; name: string; description: string | null; parent_id: string | null; position: number; created_at: string; updated_at: string }
-interface PersonRow { id: string; slug: string; name: string; name_folded: string; honorific: string | null; title: string | null; organization: string | null; bio: string | null; created_at: string; updated_at: string }
+interface CategoryRow { id: string; slug: string; name: string; description: string | null; parent_id: string | null; position: number; version: number; created_at: string; updated_at: string }
+interface PersonRow { id: string; slug: string; name: string; name_folded: string; honorific: string | null; title: string | null; organization: string | null; bio: string | null; version: number; created_at: string; updated_at: string }
 
 function makeCategories(rng: Rng): CategoryRow[] {
   const rows: CategoryRow[] = []
   const taken = new Set<string>()
   const at = iso(START - 86_400_000)
   rootCategories.forEach(([name, children], i) => {
-    const root: CategoryRow = { id: uuidv7(START - 86_400_000, rng), slug: uniqueSlug(taken, name), name, description: `Tin bài về ${name.toLowerCase()}`, parent_id: null, position: i + 1, created_at: at, updated_at: at }
+    const root: CategoryRow = { id: uuidv7(START - 86_400_000, rng), slug: uniqueSlug(taken, name), name, description: `Tin bài về ${name.toLowerCase()}`, parent_id: null, position: i + 1, version: 1, created_at: at, updated_at: at }
     rows.push(root)
     children.forEach((child, j) => {
-      rows.push({ id: uuidv7(START - 86_400_000, rng), slug: uniqueSlug(taken, child), name: child, description: null, parent_id: root.id, position: j + 1, created_at: at, updated_at: at })
+      rows.push({ id: uuidv7(START - 86_400_000, rng), slug: uniqueSlug(taken, child), name: child, description: null, parent_id: root.id, position: j + 1, version: 1, created_at: at, updated_at: at })
     })
   })
   return rows
@@ -182,6 +182,7 @@ function makePeople(rng: Rng, count: number): PersonRow[] {
       slug: uniqueSlug(taken, name),
       name,
       name_folded: fold(name),
+      version: 1,
       honorific: title.startsWith('Phóng viên') ? null : 'đồng chí',
       title,
       organization: rng.pick(organizations),
