@@ -16,4 +16,4 @@ COPY migrations ./migrations
 USER node
 EXPOSE 3000
 # A small VM is the usual home: a bounded old generation keeps the process near 150 MB under load.
-CMD ["node", "--max-old-space-size=128", "dist/server.js"]
+CMD ["node", "--max-old-space-size=128", "--max-semi-space-size=8", "dist/server.js"]

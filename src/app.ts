@@ -79,7 +79,7 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
   await app.register(articleRoutes, { prefix: '/v1/articles' })
   await app.register(revisionRoutes, { prefix: '/v1/articles' })
   await app.register(tokenRoutes, { prefix: '/v1/tokens' })
-  await app.register(mediaRoutes, { prefix: '/v1/media', config, storage: openStorage(config) })
+  await app.register(mediaRoutes, { prefix: '/v1/media', config, storage: await openStorage(config) })
 
   await app.ready()
   return app

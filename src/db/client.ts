@@ -1,17 +1,13 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { PGlite } from '@electric-sql/pglite'
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
-import { unaccent } from '@electric-sql/pglite/contrib/unaccent'
+import type { PGlite } from '@electric-sql/pglite'
 import { type SQL, sql } from 'drizzle-orm'
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import pg from 'pg'
 import * as schema from './schema.js'
+import { migrationsFolder, readTemplate, writeTemplate } from './template.js'
 
 /** One type for PGlite, pg and a transaction of either: services take it as their first argument. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
@@ -32,10 +28,9 @@ export type QueryListener = (query: string) => void
 export type DatabaseOptions = (
   | { url: string; poolMax?: number }
   | { dataDir: string }
-  | { memory: true }
+  | { memory: true; makeTemplate?: boolean }
 ) & { onQuery?: QueryListener }
 
-const migrationsFolder = fileURLToPath(new URL('../../migrations', import.meta.url))
 /** Any fixed number: instances that start together take turns at migrating. */
 const MIGRATION_LOCK = 7_245_113
 
@@ -122,6 +117,12 @@ async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
   throw new Error(`Could not lock ${file}`)
 }
 
+const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  )
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0)
@@ -131,20 +132,33 @@ function isAlive(pid: number): boolean {
   }
 }
 
-async function openEmbedded(options: { dataDir: string } | { memory: true }, logger: Logger): Promise<Database> {
+async function openEmbedded(options: { dataDir: string } | { memory: true; makeTemplate?: boolean }, logger: Logger): Promise<Database> {
+  // Loaded only here: a server on PostgreSQL carries none of the embedded engine.
+  const [{ PGlite }, { pg_trgm }, { unaccent }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite/contrib/pg_trgm'),
+    import('@electric-sql/pglite/contrib/unaccent'),
+    import('drizzle-orm/pglite'),
+    import('drizzle-orm/pglite/migrator'),
+  ])
   const extensions = { pg_trgm, unaccent }
   let client: PGlite
   let unlock = async () => {}
+  let created: boolean
+  const template = 'makeTemplate' in options && options.makeTemplate ? undefined : await readTemplate()
   if ('dataDir' in options) {
     await mkdir(options.dataDir, { recursive: true })
     unlock = await lockDataDir(options.dataDir)
-    client = await PGlite.create(options.dataDir, { extensions })
+    created = !(await exists(join(options.dataDir, 'PG_VERSION')))
+    client = await PGlite.create(options.dataDir, { extensions, ...(created && template && { loadDataDir: template }) })
   } else {
-    client = await PGlite.create({ extensions })
+    created = true
+    client = await PGlite.create({ extensions, ...(template && { loadDataDir: template }) })
   }
   const db = drizzlePglite(client, { schema, ...(logger && { logger }) }) as unknown as Db
-  const created = !(await hasTables(db))
+  // With a template this finds nothing to do; without one (or with an older one) it does the work.
   await migratePglite(db as never, { migrationsFolder })
+  if (!template && !('dataDir' in options)) await writeTemplate(await client.dumpDataDir('gzip')).catch(() => {})
   return {
     db,
     kind: 'pglite',

@@ -2,7 +2,6 @@ import cors from '@fastify/cors'
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { Redis } from 'ioredis'
 import type { Config } from '../config.js'
 import { RateLimited } from '../errors.js'
 
@@ -25,8 +24,13 @@ export default fp(
     })
 
     if (config.rateLimit.max > 0) {
+      // ioredis is loaded only when there is a Redis to talk to.
       const redis = config.rateLimit.redisUrl
-        ? new Redis(config.rateLimit.redisUrl, { connectTimeout: 1000, maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false })
+        ? new (await import('ioredis')).Redis(config.rateLimit.redisUrl, {
+            connectTimeout: 1000,
+            maxRetriesPerRequest: 1,
+            enableOfflineQueue: false,
+          })
         : undefined
       // A Redis that is down must not take the API with it: limiting is skipped until it is back.
       redis?.on('error', (err) => app.log.warn({ err: err.message }, 'rate limit store unavailable'))

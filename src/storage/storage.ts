@@ -2,7 +2,6 @@ import { join } from 'node:path'
 import type { Readable } from 'node:stream'
 import type { Config } from '../config.js'
 import { LocalStorage } from './local.js'
-import { S3Storage } from './s3.js'
 
 /** An inclusive byte range, as in HTTP. */
 export interface ByteRange {
@@ -25,6 +24,9 @@ export interface Storage {
   remove(key: string): Promise<void>
 }
 
-export function openStorage(config: Config): Storage {
-  return config.storage.kind === 's3' ? new S3Storage(config.storage) : new LocalStorage(join(config.dataDir, 'media'))
+/** The configured storage. The AWS SDK is loaded only when S3 is used: it costs some 20 MB. */
+export async function openStorage(config: Config): Promise<Storage> {
+  if (config.storage.kind !== 's3') return new LocalStorage(join(config.dataDir, 'media'))
+  const { S3Storage } = await import('./s3.js')
+  return new S3Storage(config.storage)
 }

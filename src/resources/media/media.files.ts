@@ -5,14 +5,18 @@ import { join } from 'node:path'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { Multipart } from '@fastify/multipart'
-import { fileTypeFromFile } from 'file-type'
-import sharp, { type Metadata } from 'sharp'
+import type { Metadata } from 'sharp'
 import { rgbaToThumbHash } from 'thumbhash'
 import type { Config, MediaType } from '../../config.js'
 import type { MediaKind } from '../../db/schema.js'
 import { badRequest, PayloadTooLarge, UnreadableMedia, UnsupportedMediaType } from '../../errors.js'
 import { newId } from '../../shared/ids.js'
 import { MediaUploadFields, type VariantFormat } from './media.schemas.js'
+
+// Loaded on first use: libvips and file-type's tables add some 40 MB to a process that only reads.
+let sharpModule: Promise<typeof import('sharp').default> | undefined
+const loadSharp = () => (sharpModule ??= import('sharp').then((m) => m.default))
+const loadFileType = () => import('file-type')
 
 // The bytes of media: receiving them, telling their type, reading and resizing images.
 
@@ -33,6 +37,7 @@ const SAME_AS: Record<string, MediaType> = { 'image/apng': 'image/png' }
 
 /** The type from the bytes (magic numbers), never from the client's name or claim; others are 415. */
 export async function detectType(path: string, allowed: MediaType[]): Promise<{ mimeType: MediaType; kind: MediaKind }> {
+  const { fileTypeFromFile } = await loadFileType()
   const detected = await fileTypeFromFile(path)
   const type = detected && (SAME_AS[detected.mime] ?? detected.mime)
   if (!type || !(allowed as string[]).includes(type)) {
@@ -163,6 +168,7 @@ const CLEANABLE = new Set(['jpeg', 'png', 'webp', 'heif'])
  * truncated or damaged file fails here, at upload, rather than later for a reader.
  */
 export async function inspectImage(path: string, maxPixels: number): Promise<ImageFacts> {
+  const sharp = await loadSharp()
   const open = () => sharp(path, { limitInputPixels: maxPixels, failOn: 'truncated' })
   let meta: Metadata
   try {
@@ -203,6 +209,7 @@ export async function inspectImage(path: string, maxPixels: number): Promise<Ima
  * upright JPEG only loses its metadata segments, so its pixels stay exactly as the camera made them.
  */
 export async function cleanImage(input: string, output: string, maxPixels: number): Promise<void> {
+  const sharp = await loadSharp()
   const image = sharp(input, { limitInputPixels: maxPixels, failOn: 'truncated' }).rotate().keepIccProfile()
   const { format, orientation } = await image.metadata()
   if (format === 'jpeg' && (orientation ?? 1) === 1) {
@@ -222,6 +229,7 @@ export async function cleanImage(input: string, output: string, maxPixels: numbe
 
 /** A resized copy, never wider than the original. */
 export async function makeVariant(original: Buffer, width: number, format: VariantFormat, maxPixels: number): Promise<Buffer> {
+  const sharp = await loadSharp()
   const image = sharp(original, { limitInputPixels: maxPixels }).rotate().resize({ width, withoutEnlargement: true })
   const encoded =
     format === 'webp'
