@@ -7,11 +7,16 @@ import { seedIfNew } from './db/seed.js'
 import { ensureAdminToken } from './resources/tokens/tokens.service.js'
 
 const config = loadConfig()
-const logger = pino({
+const options = {
   level: config.logLevel,
   redact: { paths: ['req.headers.authorization', 'headers.authorization', 'authorization'], censor: '[redacted]' },
-  ...(process.stdout.isTTY && { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l' } } }),
-})
+}
+// Pretty on a terminal; otherwise JSON lines written in batches, off the request's path, and
+// flushed before the process exits.
+const destination = process.stdout.isTTY ? undefined : pino.destination({ sync: false })
+const logger = destination
+  ? pino(options, destination)
+  : pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l' } } })
 
 const database = await openDatabase(
   config.databaseUrl ? { url: config.databaseUrl, poolMax: config.databasePoolMax } : { dataDir: config.dataDir },
@@ -26,6 +31,7 @@ closeWithGrace({ delay: 10_000, logger }, async ({ signal, err }) => {
   else logger.info({ signal }, 'closing: finishing in-flight requests')
   await app.close()
   await database.close()
+  destination?.flushSync()
 })
 
 await app.listen({ port: config.port, host: config.host })
