@@ -194,6 +194,9 @@ function mixedPaths(fixture: Fixture): string[] {
   })
 }
 
+/** Counts creates across rounds: every title (and so every slug) of a run is new. */
+let created = 0
+
 /** A realistic article to create: about 600 words in paragraphs, a category and two people. */
 function creationBody(fixture: Fixture, runId: string): Partial<autocannon.Options> {
   const paragraphs = [...corpus, ...corpus].slice(0, 6).map((text) => ({ type: 'paragraph', text }))
@@ -205,13 +208,12 @@ function creationBody(fixture: Fixture, runId: string): Partial<autocannon.Optio
     tags: ['bench'],
     people: fixture.personIds.slice(0, 2).map((personId, n) => ({ personId, role: n === 0 ? 'author' : 'mentioned' })),
   }).slice(1)
-  let n = 0
   return {
     method: 'POST',
     headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
     requests: [
       {
-        setupRequest: (req) => ({ ...req, path: '/v1/articles', body: `{"title":"Bench write ${runId} ${++n} bài viết thử nghiệm",${rest}` }),
+        setupRequest: (req) => ({ ...req, path: '/v1/articles', body: `{"title":"Bench write ${runId} ${++created} bài viết thử nghiệm",${rest}` }),
       },
     ],
   }

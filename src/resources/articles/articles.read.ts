@@ -1,5 +1,6 @@
 import { and, arrayContains, asc, count, eq, getTableColumns, gte, inArray, isNotNull, isNull, lt, type SQL, sql } from 'drizzle-orm'
-import { type Db, rawRows } from '../../db/client.js'
+import type { Db } from '../../db/client.js'
+import { queryPrepared } from '../../db/prepared.js'
 import { articlePeople, articles, categories, media, people, type PersonRole } from '../../db/schema.js'
 import { NotFound } from '../../errors.js'
 import { digest, versionTag } from '../../plugins/http-cache.js'
@@ -153,19 +154,32 @@ function relatedStamps(article: Partial<Article>): string[] {
 const stamp = (item: { id: string; updatedAt: string | Date }) =>
   `${item.id}@${typeof item.updatedAt === 'string' ? Date.parse(item.updatedAt) : item.updatedAt.getTime()}`
 
+const articleColumns = Object.entries(getTableColumns(articles)).map(([key, column]) => [key, column.name] as const)
+
+/** A row as the driver gives it (by column name) in the shape Drizzle gives (by field name). */
+function toArticleRow(raw: Record<string, unknown>): ArticleRow {
+  const row: Record<string, unknown> = {}
+  for (const [key, name] of articleColumns) if (name in raw) row[key] = raw[name]
+  return row as ArticleRow
+}
+
 export async function listArticles(db: Db, query: ArticleListQuery, auth: Principal | null, key: string) {
   const plan = listPlan(query, auth)
   const needsBody = !query.fields || query.fields.includes('body')
-  const [rows, total] = await Promise.all([
-    db
-      .select(needsBody ? getTableColumns(articles) : withoutBody)
-      .from(articles)
-      .where(plan.pageWhere)
-      .orderBy(...plan.order)
-      .limit(query.limit + 1)
-      .offset(plan.offset),
+  const [raw, total] = await Promise.all([
+    queryPrepared(
+      db,
+      db
+        .select(needsBody ? getTableColumns(articles) : withoutBody)
+        .from(articles)
+        .where(plan.pageWhere)
+        .orderBy(...plan.order)
+        .limit(query.limit + 1)
+        .offset(plan.offset),
+    ),
     query.offset === undefined ? undefined : db.select({ n: count() }).from(articles).where(plan.where),
   ])
+  const rows = raw.map(toArticleRow)
   const page = finishPage(rows as ArticleRow[], query.limit, query.sort, (row) => ({ value: sortValue(query.sort, row), id: row.id }))
   const data = await hydrate(db, page.rows, { include: query.include ?? [], fields: query.fields })
   const related = data.flatMap(relatedStamps)
@@ -198,7 +212,7 @@ export async function articleListTag(db: Db, query: ArticleListQuery, auth: Prin
       sql`select ${stampOf('m')} from media m where m.id in (
         select (b ->> 'mediaId')::uuid from shown, jsonb_array_elements(shown.body) b where b ->> 'type' = 'image')`,
   ].filter((q): q is SQL => Boolean(q))
-  const [row] = await rawRows<{ rows: [string, number][]; more: boolean; total: number | null; related: string[] }>(
+  const [row] = (await queryPrepared(
     db,
     sql`with page as (${page}), shown as (select * from page limit ${query.limit})
       select
@@ -206,7 +220,7 @@ export async function articleListTag(db: Db, query: ArticleListQuery, auth: Prin
         (select count(*) > ${query.limit} from page) as more,
         ${query.offset === undefined ? sql`null::int` : sql`(${db.select({ n: count() }).from(articles).where(plan.where)})::int`} as total,
         ${related.length ? sql`array(${sql.join(related, sql` union `)})` : sql`'{}'::text[]`} as related`,
-  )
+  )) as { rows: [string, number][]; more: boolean; total: number | null; related: string[] }[]
   const rows = row!.rows.map(([id, version]: [string, number]) => ({ id, version }))
   return listTag(key, rows, row!.more, row!.total, row!.related)
 }
