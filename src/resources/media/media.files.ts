@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
-import { mkdir, readdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises'
+import { mkdir, open, readdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -104,7 +104,10 @@ export async function receiveUpload(parts: AsyncIterable<Multipart>, settings: M
           done(null, chunk)
         },
       })
-      await pipeline(part.file, meter, createWriteStream(temp, { flags: 'wx' }))
+      // Opened before the bytes flow: a stream that opens its file lazily could create it after a
+      // failed upload's clean-up had already run, and leave it behind.
+      const handle = await open(temp, 'wx')
+      await pipeline(part.file, meter, createWriteStream('', { fd: handle }))
       if (part.file.truncated) throw tooLarge(settings.maxBytes)
       file = { path: temp, sha256: hash.digest('hex'), size, filename: part.filename ?? '' }
     }
