@@ -2,7 +2,7 @@ import { unlink } from 'node:fs/promises'
 import { and, count, eq, inArray, or, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { articles, media, people } from '../../db/schema.js'
-import { badRequest, InUse, NotFound, unknownReference } from '../../errors.js'
+import { badRequest, InUse, NotFound, Unavailable, unknownReference } from '../../errors.js'
 import { checkVersion } from '../../plugins/http-cache.js'
 import { newId } from '../../shared/ids.js'
 import { afterCursor, cursorValue, orderBy, type SortSpec } from '../../shared/keyset.js'
@@ -131,10 +131,16 @@ export async function createMedia(db: Db, storage: Storage, upload: Upload, sett
     }
 
     const filename = safeFilename(upload.filename, mimeType)
-    return await db.transaction(async (tx) => {
-      await lockBlob(tx, stored.sha256)
-      const created = await storage.putFile(originalKey(stored.sha256), stored.path, mimeType)
-      try {
+    const key = originalKey(stored.sha256)
+    // Stored before the transaction: bytes are addressed by their hash, so storing them twice is
+    // harmless, and a long transfer (to S3, say) holds no database connection.
+    const created = await storage.putFile(key, stored.path, mimeType)
+    try {
+      return await db.transaction(async (tx) => {
+        await lockBlob(tx, stored.sha256)
+        // A delete of other media with the same bytes may have removed them in between (putFile
+        // moved ours into place): then nothing is written and the client sends the file again.
+        if ((await storage.size(key)) === null) throw new Unavailable('The same file was being deleted meanwhile: send it again')
         const now = new Date()
         const [row] = await tx
           .insert(media)
@@ -158,11 +164,11 @@ export async function createMedia(db: Db, storage: Storage, upload: Upload, sett
           })
           .returning()
         return row!
-      } catch (err) {
-        if (created) await storage.remove(blobKey(stored.sha256))
-        throw err
-      }
-    })
+      })
+    } catch (err) {
+      if (created) await dropBytesIfUnused(db, storage, stored.sha256)
+      throw err
+    }
   } finally {
     for (const path of temps) await unlink(path).catch(() => {})
   }
@@ -229,6 +235,11 @@ export async function deleteMedia(db: Db, storage: Storage, id: string, required
     await tx.delete(media).where(eq(media.id, id))
     return row.sha256
   })
+  await dropBytesIfUnused(db, storage, sha256)
+}
+
+/** Removes stored bytes (and their variants) that no media row has, under the lock on those bytes. */
+async function dropBytesIfUnused(db: Db, storage: Storage, sha256: string): Promise<void> {
   await db.transaction(async (tx) => {
     await lockBlob(tx, sha256)
     const [shared] = await tx.select({ id: media.id }).from(media).where(eq(media.sha256, sha256)).limit(1)
