@@ -47,15 +47,6 @@ export function checkVersion(required: number | '*' | undefined, current: number
   throw new PreconditionFailed(`The resource is at version ${current}; If-Match asked for another. Read it again and redo the change.`)
 }
 
-/** Checks an If-Match header against an ETag made from the current representation. */
-export function checkTag(req: FastifyRequest, etag: string): void {
-  const header = req.headers['if-match']
-  if (header === undefined || header.trim() === '*') return
-  if (!header.split(',').some((t) => t.trim() === etag)) {
-    throw new PreconditionFailed('The resource has changed since that ETag; read it again and redo the change.')
-  }
-}
-
 const isRead = (req: FastifyRequest) => req.method === 'GET' || req.method === 'HEAD'
 
 /**
