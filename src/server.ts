@@ -3,6 +3,8 @@ import { pino } from 'pino'
 import { buildApp } from './app.js'
 import { loadConfig } from './config.js'
 import { openDatabase } from './db/client.js'
+import { backgroundJobs } from './jobs/jobs.js'
+import { startJobs } from './jobs/runner.js'
 import { seedIfNew } from './db/seed.js'
 import { ensureAdminToken } from './resources/tokens/tokens.service.js'
 
@@ -25,11 +27,13 @@ if (config.adminToken) await ensureAdminToken(database.db, config.adminToken)
 if (await seedIfNew(database, config)) logger.info('new embedded database: sample content added')
 
 const app = await buildApp({ config, database, logger })
+const jobs = startJobs(backgroundJobs(config, database), logger)
 
 closeWithGrace({ delay: 10_000, logger }, async ({ signal, err }) => {
   if (err) logger.error({ err }, 'closing after an error')
   else logger.info({ signal }, 'closing: finishing in-flight requests')
   await app.close()
+  await jobs.stop()
   await database.close()
   destination?.flushSync()
 })

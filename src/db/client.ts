@@ -6,6 +6,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import pg from 'pg'
+import { LOCKS } from './locks.js'
 import * as schema from './schema.js'
 import { migrationsFolder, readTemplate, writeTemplate } from './template.js'
 
@@ -30,9 +31,6 @@ export type DatabaseOptions = (
   | { dataDir: string }
   | { memory: true; makeTemplate?: boolean }
 ) & { onQuery?: QueryListener }
-
-/** Any fixed number: instances that start together take turns at migrating. */
-const MIGRATION_LOCK = 7_245_113
 
 /** Rows of a raw query, the same way on both drivers. */
 export async function rawRows<T>(db: Db, query: SQL): Promise<T[]> {
@@ -76,7 +74,7 @@ async function openServer(url: string, poolMax: number, logger: Logger): Promise
   let created: boolean
   try {
     await lock.connect()
-    await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK])
+    await lock.query('select pg_advisory_lock($1)', [LOCKS.migrate])
     created = !(await hasTables(db))
     await migratePg(db as never, { migrationsFolder })
   } catch (err) {

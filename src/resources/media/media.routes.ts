@@ -9,7 +9,7 @@ import { notModified, requiredVersion, versionTag } from '../../plugins/http-cac
 import { IdParams, many, NoContent, NotModified, one, Problem } from '../../shared/schemas.js'
 import type { ByteRange, Storage } from '../../storage/storage.js'
 import { Media, MediaFileQuery, MediaListQuery, MediaPatch, variantFormats, variantWidths } from './media.schemas.js'
-import { type MediaSettings, receiveUpload, sweepTempDir, tooLarge } from './media.files.js'
+import { type MediaSettings, receiveUpload, tooLarge } from './media.files.js'
 import { createMedia, deleteMedia, getMedia, listMedia, mediaFile, type StoredFile, toMedia, updateMedia } from './media.service.js'
 
 const tags = ['media']
@@ -18,7 +18,6 @@ const FORM_OVERHEAD = 64 * 1024
 
 export const mediaRoutes: FastifyPluginAsyncZod<{ config: Config; storage: Storage }> = async (app, { config, storage }) => {
   const settings: MediaSettings = { ...config.media, tempDir: join(config.dataDir, 'tmp') }
-  await sweepTempDir(settings.tempDir)
   await app.register(multipart, {
     // The service counts the bytes itself; busboy's limit only stops it from reading far past that.
     throwFileSizeLimit: false,

@@ -1,6 +1,7 @@
 import { unlink } from 'node:fs/promises'
 import { and, count, eq, inArray, or, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
+import { LOCKS, lockForTransaction } from '../../db/locks.js'
 import { articles, media, people } from '../../db/schema.js'
 import { badRequest, InUse, NotFound, Unavailable, unknownReference } from '../../errors.js'
 import { checkVersion } from '../../plugins/http-cache.js'
@@ -97,9 +98,8 @@ export async function listMedia(db: Db, query: MediaListQuery) {
   return { ...page, total: total?.[0]?.n }
 }
 
-/** Any fixed number: writes that store or drop the same bytes take turns (with the hash as second key). */
-const BLOB_LOCK = 5_310_442
-const lockBlob = (db: Db, sha256: string) => db.execute(sql`select pg_advisory_xact_lock(${BLOB_LOCK}, hashtext(${sha256}))`)
+/** Writes that store or drop the same bytes take turns. */
+const lockBlob = (db: Db, sha256: string) => lockForTransaction(db, LOCKS.mediaBlob, sha256)
 
 async function assertPerson(db: Db, path: string, id: string) {
   const [found] = await db.select({ id: people.id }).from(people).where(eq(people.id, id))
