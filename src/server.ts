@@ -5,7 +5,7 @@ import { loadConfig } from './config.js'
 import { openDatabase } from './db/client.js'
 import { backgroundJobs } from './jobs/jobs.js'
 import { startJobs } from './jobs/runner.js'
-import { seedIfNew } from './db/seed.js'
+import { seedIfNew } from './sample/seed.js'
 import { ensureAdminToken } from './resources/tokens/tokens.service.js'
 
 const config = loadConfig()

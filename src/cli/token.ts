@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util'
 import { loadConfig } from '../config.js'
 import { openDatabase } from '../db/client.js'
 import { tokenRoles } from '../db/schema.js'
-import { seedIfNew } from '../db/seed.js'
+import { seedIfNew } from '../sample/seed.js'
 import { TokenInput } from '../resources/tokens/tokens.schemas.js'
 import { createToken, listTokens, revokeToken } from '../resources/tokens/tokens.service.js'
 

@@ -11,6 +11,8 @@ export const LOCKS = {
   migrate: 7_245_113,
   /** Writes that store or drop the same media bytes take turns; the hash is the second key. */
   mediaBlob: 5_310_442,
+  /** Writers that generate a slug from the same base take turns; table and base are the second key. */
+  slug: 4_418_093,
   /** A background job that must run on one instance at a time; the job's name is the second key. */
   job: 6_102_877,
 } as const

@@ -1,8 +1,33 @@
 import { createHash } from 'node:crypto'
 import type { SQL } from 'drizzle-orm'
-import { PgDialect } from 'drizzle-orm/pg-core'
+import { PgDialect, PgTransaction } from 'drizzle-orm/pg-core'
 import pg from 'pg'
 import type { Db } from './client.js'
+
+/**
+ * The one home of prepared statements. Both kinds run on the database's pool (or PGlite's one
+ * connection), so neither may be handed a transaction: the statement would run outside it,
+ * unseen by its locks and its writes. They refuse one.
+ */
+function refuseTransaction(db: Db): void {
+  if (db instanceof PgTransaction) {
+    throw new Error('A prepared statement runs outside any transaction: pass the database, not a transaction')
+  }
+}
+
+/**
+ * Statements that every request of a kind makes, built with Drizzle and prepared once per
+ * database: building their SQL cost more CPU than PostgreSQL took to run them.
+ */
+export function preparedStatements<T>(build: (db: Db) => T): (db: Db) => T {
+  const built = new WeakMap<Db, T>()
+  return (db) => {
+    refuseTransaction(db)
+    let found = built.get(db)
+    if (!found) built.set(db, (found = build(db)))
+    return found
+  }
+}
 
 const dialect = new PgDialect()
 
@@ -13,6 +38,7 @@ const dialect = new PgDialect()
  * parses them (timestamps as Dates, JSON parsed), keyed by column name.
  */
 export async function queryPrepared(db: Db, query: SQL | { toSQL(): { sql: string; params: unknown[] } }): Promise<Record<string, unknown>[]> {
+  refuseTransaction(db)
   const { sql: text, params } = 'toSQL' in query ? query.toSQL() : dialect.sqlToQuery(query)
   const client = (db as unknown as { $client: unknown }).$client
   if (client instanceof pg.Pool) {

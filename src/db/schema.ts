@@ -3,6 +3,7 @@ import {
   type AnyPgColumn,
   bigint,
   check,
+  customType,
   index,
   integer,
   jsonb,
@@ -13,7 +14,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core'
-import type { Block } from '../resources/articles/blocks.js'
+import type { Block } from '../shared/blocks.js'
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
 // Millisecond precision, as in JSON: keyset cursors carry these values and must compare exactly.
@@ -29,6 +30,13 @@ export const mediaKinds = ['image', 'video', 'audio', 'document'] as const
 export type MediaKind = (typeof mediaKinds)[number]
 export const tokenRoles = ['reader', 'editor', 'admin'] as const
 export type TokenRole = (typeof tokenRoles)[number]
+export const resourceTypes = ['article', 'category', 'person', 'media'] as const
+export type ResourceType = (typeof resourceTypes)[number]
+export const changeOps = ['upsert', 'delete'] as const
+export type ChangeOp = (typeof changeOps)[number]
+
+/** PostgreSQL's 64-bit transaction id (13+), as the decimal string the drivers give. */
+const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' })
 
 export const categories = pgTable(
   'categories',
@@ -242,6 +250,47 @@ export const tokens = pgTable(
     check('tokens_role_check', sql`${t.role} in ('reader', 'editor', 'admin')`),
   ],
 )
+
+/**
+ * One row per write of any resource, written in the write's own transaction (or statement): what
+ * the sync feed serves and webhooks are made from. Rows are read in (tx, seq) order and only
+ * below the oldest transaction still running, so one that commits late cannot be skipped.
+ */
+export const changes = pgTable(
+  'changes',
+  {
+    /** Order within a transaction (and a tie-breaker): not commit order on its own. */
+    seq: bigint('seq', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    /** The transaction that wrote it. */
+    tx: xid8('tx').notNull().default(sql`pg_current_xact_id()`),
+    type: text('type').$type<ResourceType>().notNull(),
+    resourceId: uuid('resource_id').notNull(),
+    /** Whether the resource exists for readers after this write (`upsert`) or not (`delete`). */
+    op: text('op').$type<ChangeOp>().notNull(),
+    /** What happened, as webhook event names: `article.created`, `article.published`… */
+    events: text('events').array().notNull(),
+    /** The resource's version after the write; null once it is gone for good. */
+    version: integer('version'),
+    /** The slug at the time, so a receiver can purge a path even after a delete. */
+    slug: text('slug'),
+    actor: text('actor').notNull(),
+    tokenId: uuid('token_id'),
+    at: timestamptz('at').notNull().default(nowMs),
+  },
+  (t) => [
+    check('changes_type_check', sql`${t.type} in ('article', 'category', 'person', 'media')`),
+    check('changes_op_check', sql`${t.op} in ('upsert', 'delete')`),
+    index('changes_position_idx').on(t.tx, t.seq),
+    index('changes_type_position_idx').on(t.type, t.tx, t.seq),
+  ],
+)
+
+/** Small facts the server keeps about itself: the change log's epoch, job watermarks. */
+export const systemState = pgTable('system_state', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').notNull(),
+  updatedAt: updatedAt(),
+})
 
 export const categoriesRelations = relations(categories, ({ one, many }) => ({
   parent: one(categories, { fields: [categories.parentId], references: [categories.id], relationName: 'tree' }),

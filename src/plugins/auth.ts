@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { TokenRole } from '../db/schema.js'
 import { Forbidden, Unauthorized } from '../errors.js'
-import { findToken, hasRole, type Principal, touchToken } from '../resources/tokens/tokens.service.js'
+import { findToken, touchToken } from '../resources/tokens/tokens.service.js'
+import { hasRole, type Principal } from '../shared/principal.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -1,20 +1,10 @@
-import { createHash } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { PreconditionFailed } from '../errors.js'
+import { digest } from '../shared/etags.js'
+import type { ExpectedVersion } from '../shared/versions.js'
 
 const PUBLIC = 'public, max-age=60, stale-while-revalidate=600'
 const PRIVATE = 'private, no-store'
-
-/** A short, stable digest for ETags. */
-export function digest(...parts: string[]): string {
-  const hash = createHash('sha1')
-  for (const part of parts) hash.update(part).update('\u0000')
-  return hash.digest('base64url').slice(0, 22)
-}
-
-/** The ETag of an article: it changes with the version; includes and renderings add a variant. */
-export const versionTag = (version: number, variant?: string) => `"v${version}${variant ? `-${variant}` : ''}"`
 
 const tagValue = (tag: string) => tag.trim().replace(/^W\//, '')
 
@@ -30,7 +20,7 @@ export function noneMatch(header: string | undefined, etag: string): boolean {
  * The version an If-Match header requires, if any. `*` requires only that the resource exists.
  * Tags that are not of this API's article form can never match: the write is refused.
  */
-export function requiredVersion(req: FastifyRequest): number | '*' | undefined {
+export function requiredVersion(req: FastifyRequest): ExpectedVersion {
   const header = req.headers['if-match']
   if (header === undefined) return undefined
   if (header.trim() === '*') return '*'
@@ -39,12 +29,6 @@ export function requiredVersion(req: FastifyRequest): number | '*' | undefined {
     if (match) return Number(match[1])
   }
   return -1
-}
-
-/** Throws the 412 of a write whose If-Match names another version than the current one. */
-export function checkVersion(required: number | '*' | undefined, current: number): void {
-  if (required === undefined || required === '*' || required === current) return
-  throw new PreconditionFailed(`The resource is at version ${current}; If-Match asked for another. Read it again and redo the change.`)
 }
 
 const isRead = (req: FastifyRequest) => req.method === 'GET' || req.method === 'HEAD'

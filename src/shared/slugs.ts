@@ -1,6 +1,7 @@
-import { eq, like, or } from 'drizzle-orm'
+import { eq, getTableName, like, or } from 'drizzle-orm'
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core'
 import type { Db } from '../db/client.js'
+import { LOCKS, lockForTransaction } from '../db/locks.js'
 import { SlugTaken } from '../errors.js'
 import { SLUG_MAX, slugify } from './text.js'
 
@@ -18,9 +19,21 @@ export const isUniqueViolation = (err: unknown, constraint: string) => {
   return cause?.code === '23505' && cause.constraint === constraint
 }
 
-/** `base`, or `base-2`, `base-3`… whichever is free first. */
-export async function freeSlug(db: Db, table: PgTable & { slug: PgColumn }, text: string, fallback: string) {
+type Sluggable = PgTable & { slug: PgColumn }
+
+/**
+ * A slug made from `text` that no row has: `base`, or `base-2`, `base-3`… whichever is free
+ * first. Writers that want the same base take turns until their transaction ends, so two
+ * generated slugs never collide; only a slug given explicitly (or a stray one of the same shape)
+ * can still be taken meanwhile, which `claimingSlug` retries.
+ */
+export async function claimFreeSlug(tx: Db, table: Sluggable, text: string, fallback: string): Promise<string> {
   const base = slugify(text) || fallback
+  await lockForTransaction(tx, LOCKS.slug, `${getTableName(table)}:${base}`)
+  return freeSlug(tx, table, base)
+}
+
+async function freeSlug(db: Db, table: Sluggable, base: string): Promise<string> {
   const rows = await db
     .select({ slug: table.slug })
     .from(table)
@@ -38,7 +51,7 @@ export async function freeSlug(db: Db, table: PgTable & { slug: PgColumn }, text
 
 /**
  * Runs a write that claims a slug. An explicit slug that is taken is a 409; a generated one that
- * another write claimed meanwhile is generated again.
+ * another write claimed meanwhile is generated again, until one is free.
  */
 export async function claimingSlug<T>(
   constraint: string,
@@ -50,7 +63,7 @@ export async function claimingSlug<T>(
       return await write()
     } catch (err) {
       if (!isUniqueViolation(err, constraint)) throw err
-      if (explicit !== undefined || attempt >= 5) throw new SlugTaken(explicit ?? 'generated')
+      if (explicit !== undefined || attempt >= 20) throw new SlugTaken(explicit ?? 'generated')
     }
   }
 }

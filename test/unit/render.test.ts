@@ -1,6 +1,7 @@
 import t from 'tap'
-import { Block, countWords, deriveReadingFields, readingTimeMinutes, truncateAtWord } from '../../src/resources/articles/blocks.js'
-import { escapeHtml, renderBody, safeHref } from '../../src/resources/articles/render.js'
+import { countWords, deriveReadingFields, readingTimeMinutes, truncateAtWord } from '../../src/resources/articles/blocks.js'
+import { escapeHtml, renderBody } from '../../src/resources/articles/render.js'
+import { Block, safeHref } from '../../src/shared/blocks.js'
 
 t.test('renderBody renders each block type with its text escaped', async (t) => {
   const html = renderBody([

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { notModified, requiredVersion } from '../../plugins/http-cache.js'
 import { IdOrSlugParams, many, NoContent, NotModified, one, Problem } from '../../shared/schemas.js'
-import { articleListTag, articleTag, getArticle, listArticles } from './articles.read.js'
+import { articleListTag, articleTag } from './articles.etag.js'
+import { getArticle, listArticles } from './articles.queries.js'
 import { Article, ArticleGetQuery, ArticleInput, ArticleListQuery, ArticlePatch } from './articles.schemas.js'
 import { createArticle, purgeArticle, restoreArticle, trashArticle, updateArticle } from './articles.service.js'
 
@@ -128,7 +129,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
-      await purgeArticle(app.db, req.params.idOrSlug, requiredVersion(req))
+      await purgeArticle(app.db, req.params.idOrSlug, req.auth!, requiredVersion(req))
       return reply.code(204).send(null)
     },
   )

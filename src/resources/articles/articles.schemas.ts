@@ -13,7 +13,7 @@ import {
 import { Category } from '../categories/categories.schemas.js'
 import { Media } from '../media/media.schemas.js'
 import { Person } from '../people/people.schemas.js'
-import { Block, Body } from './blocks.js'
+import { Block, Body } from '../../shared/blocks.js'
 
 export const ArticleStatus = z.enum(articleStatuses).meta({ id: 'ArticleStatus' })
 export const PersonRole = z.enum(personRoles).meta({ id: 'PersonRole' })

@@ -1,21 +1,27 @@
-import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm'
-import { type Db, rawRows } from '../../db/client.js'
-import { type ArticleSnapshot, articlePeople, articles, type RevisionOp } from '../../db/schema.js'
+import { and, asc, eq, isNotNull, isNull, type SQL } from 'drizzle-orm'
+import type { Db } from '../../db/client.js'
+import { articlePeople, articleRevisions, articles, type ArticleSnapshot, type RevisionOp } from '../../db/schema.js'
 import { InUse, NotFound, SlugTaken } from '../../errors.js'
-import { checkVersion } from '../../plugins/http-cache.js'
 import { newId } from '../../shared/ids.js'
-import { claimingSlug, freeSlug } from '../../shared/slugs.js'
+import type { Principal } from '../../shared/principal.js'
+import { claimFreeSlug, claimingSlug, isUniqueViolation } from '../../shared/slugs.js'
 import { slugify } from '../../shared/text.js'
-import { getRevision, recordRevision, revisionOf } from '../revisions/revisions.service.js'
+import { checkVersion, type ExpectedVersion } from '../../shared/versions.js'
+import { type Change, sameJson, write, writeInOneStatement, type Written } from '../../shared/write.js'
 import { assertMediaExist } from '../media/media.service.js'
-import type { Principal } from '../tokens/tokens.service.js'
-import { type ArticleRow, articleByIdOrSlug, hydrate, toArticle } from './articles.read.js'
+import { type ArticleRow, toArticle } from './articles.hydrate.js'
+import { revisionRow, revisionSnapshot } from './articles.revisions.js'
 import type { Article, ArticleInput, ArticlePatch } from './articles.schemas.js'
+import { articleByIdOrSlug, isPublic } from './articles.visibility.js'
 import { deriveReadingFields } from './blocks.js'
 
-type PersonLinks = NonNullable<ArticleInput['people']>
-/** The version an If-Match header requires, or `*`, or nothing. */
-type Required = number | '*' | undefined
+type PersonLinks = { personId: string; role: Article['people'][number]['role'] }[]
+
+/** An article as a write finds it: the row, locked, and its people in order. */
+interface Current {
+  row: ArticleRow
+  links: PersonLinks
+}
 
 /**
  * Media in image blocks must exist: a 422 names the first that does not. The category, the people
@@ -35,16 +41,12 @@ function uniqueLinks(links: PersonLinks): PersonLinks {
     .map((l) => ({ personId: l.personId, role: l.role }))
 }
 
-async function replacePeople(db: Db, articleId: string, links: PersonLinks) {
-  await db.delete(articlePeople).where(eq(articlePeople.articleId, articleId))
-  const rows = uniqueLinks(links).map((l, position) => ({ articleId, ...l, position }))
-  if (rows.length) await db.insert(articlePeople).values(rows)
-}
+const linkRows = (articleId: string, links: PersonLinks) => links.map((l, position) => ({ articleId, ...l, position }))
 
 /** Publishing without a date publishes now; a date given is kept, in the future it schedules. */
-function publicationDate(status: ArticleRow['status'], given: Date | null | undefined, current: Date | null): Date | null {
+function publicationDate(status: ArticleRow['status'], given: Date | null | undefined, current: Date | null, now: Date): Date | null {
   if (given !== undefined && given !== null) return given
-  if (status === 'published') return given === null ? new Date() : (current ?? new Date())
+  if (status === 'published') return given === null ? now : (current ?? now)
   return given === null ? null : current
 }
 
@@ -54,100 +56,100 @@ function opFor(before: ArticleRow['status'], after: ArticleRow['status']): Revis
   return after === 'archived' ? 'archive' : 'unpublish'
 }
 
-async function readBack(db: Db, id: string): Promise<Article> {
-  const [row] = await db.select().from(articles).where(eq(articles.id, id))
-  const [article] = await hydrate(db, [row!], { include: [] })
-  return article!
+/**
+ * The webhook events of a write: what it did, and whether the article became visible to the
+ * public (`article.published`) or stopped being visible (`article.unpublished`). A scheduled
+ * article is published later, when its time comes (see publications.ts).
+ */
+function eventsOf(op: RevisionOp, before: ArticleRow | null, after: ArticleRow, now: Date): string[] {
+  if (op === 'trash') return ['article.deleted']
+  const was = before !== null && isPublic(before, now)
+  const is = isPublic(after, now)
+  return [
+    op === 'create' ? 'article.created' : op === 'restore' ? 'article.restored' : 'article.updated',
+    ...(is && !was ? ['article.published'] : []),
+    ...(was && !is ? ['article.unpublished'] : []),
+  ]
 }
 
-/** Reads the article back as the write left it and keeps that as its revision. */
-async function finishWrite(db: Db, id: string, op: RevisionOp, auth: Principal, deleted = false): Promise<Article> {
-  const article = await readBack(db, id)
-  await recordRevision(db, article, op, auth, deleted)
-  return article
+function changeOf(op: RevisionOp, before: ArticleRow | null, after: ArticleRow, auth: Principal, now: Date): Change {
+  return {
+    type: 'article',
+    id: after.id,
+    op: after.deletedAt ? 'delete' : 'upsert',
+    events: eventsOf(op, before, after, now),
+    version: after.version,
+    slug: after.slug,
+    actor: auth,
+    at: now,
+  }
+}
+
+/**
+ * The statements of a new article: its row, its people and its first revision. The one list that
+ * both ways of creating run, so neither can forget a table.
+ */
+function creation(db: Db, row: ArticleRow, links: PersonLinks, auth: Principal, now: Date) {
+  const article = toArticle(row, links)
+  const statements: SQL[] = [
+    db.insert(articles).values(row).getSQL(),
+    ...(links.length ? [db.insert(articlePeople).values(linkRows(row.id, links)).getSQL()] : []),
+    db.insert(articleRevisions).values(revisionRow(article, 'create', auth)).getSQL(),
+  ]
+  return { article, statements, change: changeOf('create', null, row, auth, now) }
 }
 
 export async function createArticle(db: Db, input: ArticleInput, auth: Principal): Promise<Article> {
   const now = new Date()
   const status = input.status ?? 'draft'
   const body = input.body ?? []
-  const values = {
+  const row: ArticleRow = {
     id: newId(),
     slug: input.slug ?? (slugify(input.title) || 'article'),
     title: input.title,
     summary: input.summary ?? null,
     body,
     status,
-    publishedAt: publicationDate(status, input.publishedAt, null),
+    publishedAt: publicationDate(status, input.publishedAt, null, now),
     categoryId: input.categoryId ?? null,
     coverId: input.coverId ?? null,
     tags: [...new Set(input.tags ?? [])],
+    version: 1,
     ...deriveReadingFields(input.summary, body),
     createdAt: now,
     updatedAt: now,
+    deletedAt: null,
   }
   const links = uniqueLinks(input.people ?? [])
-  // The answer is what is written: no read-back queries on the write path.
-  const article = toArticle({ ...values, version: 1, deletedAt: null }, links)
-  // Image blocks need their media checked (and locked) first; anything else goes in one statement.
+  // Without image blocks there is nothing to check first: one statement, one round trip. The
+  // answer is what was written, so nothing is read back.
   if (!body.some((b) => b.type === 'image')) {
-    if (await insertInOneStatement(db, values, links, article, auth)) return article
-    if (input.slug !== undefined) throw new SlugTaken(input.slug)
+    const { article, statements, change } = creation(db, row, links, auth, now)
+    try {
+      await writeInOneStatement(db, statements, change)
+      return article
+    } catch (err) {
+      if (!isUniqueViolation(err, 'articles_slug_key')) throw err
+      if (input.slug !== undefined) throw new SlugTaken(input.slug)
+    }
   }
+  // Media to check and lock first, or the plain slug was taken: a transaction that finds a free one.
   return claimingSlug('articles_slug_key', input.slug, () =>
-    db.transaction(async (tx) => {
+    write(db, async (tx) => {
       await assertReferences(tx, input)
-      // The plain slug is taken (or media had to be checked first): find a free one.
-      const [row] = await tx
-        .insert(articles)
-        .values({ ...values, slug: input.slug ?? (await freeSlug(tx, articles, input.title, 'article')) })
-        .returning()
-      if (links.length) await tx.insert(articlePeople).values(links.map((l, position) => ({ articleId: values.id, ...l, position })))
-      const created = toArticle(row!, links)
-      await recordRevision(tx, created, 'create', auth)
-      return created
+      const slug = input.slug ?? (await claimFreeSlug(tx, articles, input.title, 'article'))
+      const { article, statements, change } = creation(tx, { ...row, slug }, links, auth, now)
+      for (const statement of statements) await tx.execute(statement)
+      return { result: article, change }
     }),
   )
-}
-
-/**
- * Writes a new article, its people and its first revision in one statement, atomic without a
- * transaction: two round trips fewer per create. The category, people and cover are foreign keys;
- * a missing one fails the whole statement (a 422). False when the slug was taken: nothing written.
- */
-async function insertInOneStatement(
-  db: Db,
-  values: typeof articles.$inferInsert & { id: string },
-  links: PersonLinks,
-  article: Article,
-  auth: Principal,
-): Promise<boolean> {
-  const revision = revisionOf(article, 'create', auth)
-  const people = JSON.stringify(links.map((l, position) => ({ person_id: l.personId, role: l.role, position })))
-  const rows = await rawRows<{ id: string }>(
-    db,
-    sql`with a as (${db.insert(articles).values(values).onConflictDoNothing({ target: articles.slug }).returning({ id: articles.id }).getSQL()}),
-      l as (
-        insert into article_people (article_id, person_id, role, position)
-        select a.id, x.person_id, x.role, x.position
-        from a, jsonb_to_recordset(${people}::jsonb) as x(person_id uuid, role text, position int)
-      ),
-      r as (
-        insert into article_revisions (id, article_id, number, op, snapshot, actor, token_id, created_at)
-        select ${revision.id}::uuid, a.id, 1, 'create', ${JSON.stringify(revision.snapshot)}::jsonb, ${revision.actor},
-               ${revision.tokenId}::uuid, ${revision.createdAt.toISOString()}::timestamptz
-        from a
-      )
-      select id from a`,
-  )
-  return rows.length === 1
 }
 
 /**
  * The article as it stands, locked until the transaction ends, after checking If-Match: of two
  * writers holding the same version, the second to get the lock finds it changed and gets a 412.
  */
-async function lockArticle(db: Db, idOrSlug: string, required: Required, trashed = false): Promise<ArticleRow> {
+async function lockArticle(db: Db, idOrSlug: string, required: ExpectedVersion, trashed = false): Promise<Current> {
   const [row] = await db
     .select()
     .from(articles)
@@ -155,74 +157,104 @@ async function lockArticle(db: Db, idOrSlug: string, required: Required, trashed
     .for('update')
   if (!row) throw new NotFound(trashed ? 'Trashed article' : 'Article', idOrSlug)
   checkVersion(required, row.version)
-  return row
+  const links = await db
+    .select({ personId: articlePeople.personId, role: articlePeople.role })
+    .from(articlePeople)
+    .where(eq(articlePeople.articleId, row.id))
+    .orderBy(asc(articlePeople.position))
+  return { row, links }
 }
 
-/** The columns a change of content sets; the version goes up by one. */
-function contentChange(current: ArticleRow, patch: ArticlePatch) {
+/** The content columns a patch leaves, with the fields derived from them. */
+function patched(current: ArticleRow, patch: ArticlePatch, now: Date) {
   const status = patch.status ?? current.status
   const summary = patch.summary !== undefined ? patch.summary : current.summary
   const body = patch.body ?? current.body
   return {
-    ...(patch.title !== undefined && { title: patch.title }),
-    ...(patch.slug !== undefined && { slug: patch.slug }),
-    ...(patch.categoryId !== undefined && { categoryId: patch.categoryId }),
-    ...(patch.coverId !== undefined && { coverId: patch.coverId }),
-    ...(patch.tags !== undefined && { tags: [...new Set(patch.tags)] }),
+    title: patch.title ?? current.title,
+    slug: patch.slug ?? current.slug,
+    categoryId: patch.categoryId !== undefined ? patch.categoryId : current.categoryId,
+    coverId: patch.coverId !== undefined ? patch.coverId : current.coverId,
+    tags: patch.tags !== undefined ? [...new Set(patch.tags)] : current.tags,
     summary,
     body,
     status,
-    publishedAt: publicationDate(status, patch.publishedAt, current.publishedAt),
+    publishedAt: publicationDate(status, patch.publishedAt, current.publishedAt, now),
     ...deriveReadingFields(summary, body),
-    version: sql`${articles.version} + 1`,
-    updatedAt: new Date(),
   }
 }
 
-export async function updateArticle(db: Db, idOrSlug: string, patch: ArticlePatch, auth: Principal, required?: Required): Promise<Article> {
+/**
+ * Writes new content over an article, its people and a revision. A patch that changes nothing
+ * writes nothing: no version, no revision, no change, the same ETag. A revert always writes: it
+ * is asked for as a new revision.
+ */
+async function changeContent(tx: Db, current: Current, patch: ArticlePatch, op: RevisionOp | null, auth: Principal): Promise<Written<Article>> {
+  const now = new Date()
+  const content = patched(current.row, patch, now)
+  const links = patch.people !== undefined ? uniqueLinks(patch.people) : current.links
+  const samePeople = sameJson(links, current.links)
+  const unchanged = Object.entries(content).every(([key, value]) => sameJson(value, current.row[key as keyof ArticleRow])) && samePeople
+  if (unchanged && op === null) return { result: toArticle(current.row, current.links), change: null }
+
+  const writeOp = op ?? opFor(current.row.status, content.status)
+  const [row] = await tx
+    .update(articles)
+    .set({ ...content, version: current.row.version + 1, updatedAt: now })
+    .where(eq(articles.id, current.row.id))
+    .returning()
+  if (!samePeople) {
+    await tx.delete(articlePeople).where(eq(articlePeople.articleId, row!.id))
+    if (links.length) await tx.insert(articlePeople).values(linkRows(row!.id, links))
+  }
+  const article = toArticle(row!, links)
+  await tx.insert(articleRevisions).values(revisionRow(article, writeOp, auth))
+  return { result: article, change: changeOf(writeOp, current.row, row!, auth, now) }
+}
+
+export async function updateArticle(db: Db, idOrSlug: string, patch: ArticlePatch, auth: Principal, required?: ExpectedVersion): Promise<Article> {
   return claimingSlug('articles_slug_key', patch.slug, () =>
-    db.transaction(async (tx) => {
+    write(db, async (tx) => {
       const current = await lockArticle(tx, idOrSlug, required)
       await assertReferences(tx, patch)
-      const change = contentChange(current, patch)
-      await tx.update(articles).set(change).where(eq(articles.id, current.id))
-      if (patch.people !== undefined) await replacePeople(tx, current.id, patch.people)
-      return finishWrite(tx, current.id, opFor(current.status, change.status), auth)
+      return changeContent(tx, current, patch, null, auth)
     }),
   )
 }
 
-/** Moves an article to the trash: gone from reads, its slug still reserved, its history kept. */
-export async function trashArticle(db: Db, idOrSlug: string, auth: Principal, required?: Required): Promise<void> {
-  await db.transaction(async (tx) => {
-    const current = await lockArticle(tx, idOrSlug, required)
-    await tx
-      .update(articles)
-      .set({ deletedAt: new Date(), updatedAt: new Date(), version: sql`${articles.version} + 1` })
-      .where(eq(articles.id, current.id))
-    await finishWrite(tx, current.id, 'trash', auth, true)
-  })
+/** Moves an article in or out of the trash: a new version and revision, its content untouched. */
+async function setTrashed(tx: Db, current: Current, trashed: boolean, auth: Principal): Promise<Written<Article>> {
+  const now = new Date()
+  const [row] = await tx
+    .update(articles)
+    .set({ deletedAt: trashed ? now : null, updatedAt: now, version: current.row.version + 1 })
+    .where(eq(articles.id, current.row.id))
+    .returning()
+  const article = toArticle(row!, current.links)
+  const op = trashed ? 'trash' : 'restore'
+  await tx.insert(articleRevisions).values(revisionRow(article, op, auth, trashed))
+  return { result: article, change: changeOf(op, current.row, row!, auth, now) }
 }
 
-export async function restoreArticle(db: Db, idOrSlug: string, auth: Principal, required?: Required): Promise<Article> {
-  return db.transaction(async (tx) => {
-    const current = await lockArticle(tx, idOrSlug, required, true)
-    await tx
-      .update(articles)
-      .set({ deletedAt: null, updatedAt: new Date(), version: sql`${articles.version} + 1` })
-      .where(eq(articles.id, current.id))
-    return finishWrite(tx, current.id, 'restore', auth)
-  })
+/** Moves an article to the trash: gone from reads, its slug still reserved, its history kept. */
+export async function trashArticle(db: Db, idOrSlug: string, auth: Principal, required?: ExpectedVersion): Promise<void> {
+  await write(db, async (tx) => setTrashed(tx, await lockArticle(tx, idOrSlug, required), true, auth))
+}
+
+export async function restoreArticle(db: Db, idOrSlug: string, auth: Principal, required?: ExpectedVersion): Promise<Article> {
+  return write(db, async (tx) => setTrashed(tx, await lockArticle(tx, idOrSlug, required, true), false, auth))
 }
 
 /** Deletes an article from the trash for good, with its history. */
-export async function purgeArticle(db: Db, idOrSlug: string, required?: Required): Promise<void> {
-  await db.transaction(async (tx) => {
+export async function purgeArticle(db: Db, idOrSlug: string, auth: Principal, required?: ExpectedVersion): Promise<void> {
+  await write(db, async (tx) => {
     const [row] = await tx.select().from(articles).where(articleByIdOrSlug(idOrSlug)).for('update')
     if (!row) throw new NotFound('Article', idOrSlug)
     if (!row.deletedAt) throw new InUse('Only an article in the trash can be purged: DELETE it first')
     checkVersion(required, row.version)
     await tx.delete(articles).where(eq(articles.id, row.id))
+    const change: Change = { type: 'article', id: row.id, op: 'delete', events: ['article.purged'], version: null, slug: row.slug, actor: auth, at: new Date() }
+    return { result: undefined, change }
   })
 }
 
@@ -230,17 +262,14 @@ export async function purgeArticle(db: Db, idOrSlug: string, required?: Required
  * Makes a revision's content the article's current content, as a new revision. The slug stays
  * as it is when the old one has been taken by another article meanwhile.
  */
-export async function revertArticle(db: Db, idOrSlug: string, number: number, auth: Principal, required?: Required): Promise<Article> {
-  return db.transaction(async (tx) => {
+export async function revertArticle(db: Db, idOrSlug: string, number: number, auth: Principal, required?: ExpectedVersion): Promise<Article> {
+  return write(db, async (tx) => {
     const current = await lockArticle(tx, idOrSlug, required)
-    const { snapshot } = await getRevision(tx, current.id, number)
-    const patch = patchFrom(snapshot)
-    const [owner] = await tx.select({ id: articles.id }).from(articles).where(eq(articles.slug, snapshot.slug))
-    if (owner && owner.id !== current.id) delete patch.slug
+    const patch = patchFrom(await revisionSnapshot(tx, current.row.id, number))
+    const [owner] = await tx.select({ id: articles.id }).from(articles).where(eq(articles.slug, patch.slug!))
+    if (owner && owner.id !== current.row.id) delete patch.slug
     await assertReferences(tx, patch)
-    await tx.update(articles).set(contentChange(current, patch)).where(eq(articles.id, current.id))
-    await replacePeople(tx, current.id, patch.people ?? [])
-    return finishWrite(tx, current.id, 'revert', auth)
+    return changeContent(tx, current, patch, 'revert', auth)
   })
 }
 

@@ -1,17 +1,9 @@
-import type { Block } from './blocks.js'
+import { type Block, safeHref } from '../../shared/blocks.js'
 
 const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => entities[c]!)
-}
-
-/**
- * Only http(s), mailto and site-relative links survive; anything else renders as plain text.
- * A backslash anywhere is refused: browsers read `/\\host` as `//host`, another site.
- */
-export function safeHref(href: string): string | null {
-  return /^(https?:\/\/|mailto:|\/(?![/\\])|#)/i.test(href) && !/[\s<>"\\]/.test(href) ? href : null
 }
 
 function renderBlock(block: Block, mediaUrl: (id: string) => string): string {

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import { notModified, requiredVersion, versionTag } from '../../plugins/http-cache.js'
+import { notModified, requiredVersion } from '../../plugins/http-cache.js'
+import { versionTag } from '../../shared/etags.js'
 import { IdOrSlugParams, many, NoContent, NotModified, one, Problem } from '../../shared/schemas.js'
 import { Category, CategoryInput, CategoryListQuery, CategoryPatch } from './categories.schemas.js'
 import {
@@ -40,7 +41,7 @@ export const categoryRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: { tags, summary: 'Create a category', body: CategoryInput, response: { 201: one(Category), 409: Problem, 422: Problem } },
     },
     async (req, reply) => {
-      const row = await createCategory(app.db, req.body)
+      const row = await createCategory(app.db, req.body, req.auth!)
       reply.code(201).header('location', `/v1/categories/${row.id}`)
       return { data: toCategory(row) }
     },
@@ -59,7 +60,7 @@ export const categoryRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
-      const row = await updateCategory(app.db, req.params.idOrSlug, req.body, requiredVersion(req))
+      const row = await updateCategory(app.db, req.params.idOrSlug, req.body, req.auth!, requiredVersion(req))
       reply.header('etag', versionTag(row.version))
       return { data: toCategory(row) }
     },
@@ -77,7 +78,7 @@ export const categoryRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
-      await deleteCategory(app.db, req.params.idOrSlug, requiredVersion(req))
+      await deleteCategory(app.db, req.params.idOrSlug, req.auth!, requiredVersion(req))
       return reply.code(204).send(null)
     },
   )

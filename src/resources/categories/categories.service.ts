@@ -3,8 +3,10 @@ import { type Db, rawRows } from '../../db/client.js'
 import { articles, categories } from '../../db/schema.js'
 import { InUse, InvalidReference, NotFound, unknownReference } from '../../errors.js'
 import { isUuid, newId } from '../../shared/ids.js'
-import { checkVersion } from '../../plugins/http-cache.js'
-import { claimingSlug, freeSlug } from '../../shared/slugs.js'
+import type { Principal } from '../../shared/principal.js'
+import { claimFreeSlug, claimingSlug } from '../../shared/slugs.js'
+import { checkVersion, type ExpectedVersion } from '../../shared/versions.js'
+import { type Change, changedFields, write } from '../../shared/write.js'
 import type { Category, CategoryInput, CategoryListQuery, CategoryPatch } from './categories.schemas.js'
 
 type CategoryRow = typeof categories.$inferSelect
@@ -74,16 +76,27 @@ async function assertParent(db: Db, parentId: string, selfId?: string) {
   if (cycle?.hit) throw new InvalidReference('parentId: a category cannot be placed under itself or its own descendant')
 }
 
-export async function createCategory(db: Db, input: CategoryInput): Promise<CategoryRow> {
+const changeOf = (row: CategoryRow, events: string, auth: Principal, op: Change['op'] = 'upsert'): Change => ({
+  type: 'category',
+  id: row.id,
+  op,
+  events: [events],
+  version: op === 'delete' ? null : row.version,
+  slug: row.slug,
+  actor: auth,
+  at: row.updatedAt,
+})
+
+export async function createCategory(db: Db, input: CategoryInput, auth: Principal): Promise<CategoryRow> {
   return claimingSlug('categories_slug_key', input.slug, () =>
-    db.transaction(async (tx) => {
+    write(db, async (tx) => {
       if (input.parentId) await assertParent(tx, input.parentId)
       const now = new Date()
       const [row] = await tx
         .insert(categories)
         .values({
           id: newId(),
-          slug: input.slug ?? (await freeSlug(tx, categories, input.name, 'category')),
+          slug: input.slug ?? (await claimFreeSlug(tx, categories, input.name, 'category')),
           name: input.name,
           description: input.description ?? null,
           parentId: input.parentId ?? null,
@@ -92,50 +105,40 @@ export async function createCategory(db: Db, input: CategoryInput): Promise<Cate
           updatedAt: now,
         })
         .returning()
-      return row!
+      return { result: row!, change: changeOf(row!, 'category.created', auth) }
     }),
   )
 }
 
 /** The category, locked until the transaction ends, at the version If-Match requires. */
-async function lockCategory(db: Db, idOrSlug: string, required: number | '*' | undefined): Promise<CategoryRow> {
+async function lockCategory(db: Db, idOrSlug: string, required: ExpectedVersion): Promise<CategoryRow> {
   const [row] = await db.select().from(categories).where(byIdOrSlug(idOrSlug)).for('update')
   if (!row) throw new NotFound('Category', idOrSlug)
   checkVersion(required, row.version)
   return row
 }
 
-export async function updateCategory(
-  db: Db,
-  idOrSlug: string,
-  patch: CategoryPatch,
-  required?: number | '*',
-): Promise<CategoryRow> {
+/** A patch that changes nothing writes nothing: no new version, the same ETag. */
+export async function updateCategory(db: Db, idOrSlug: string, patch: CategoryPatch, auth: Principal, required?: ExpectedVersion): Promise<CategoryRow> {
   return claimingSlug('categories_slug_key', patch.slug, () =>
-    db.transaction(async (tx) => {
+    write(db, async (tx) => {
       const current = await lockCategory(tx, idOrSlug, required)
-      if (patch.parentId) await assertParent(tx, patch.parentId, current.id)
+      const changes = changedFields(current, patch)
+      if (!changes) return { result: current, change: null }
+      if (changes.parentId) await assertParent(tx, changes.parentId, current.id)
       const [row] = await tx
         .update(categories)
-        .set({
-          ...(patch.name !== undefined && { name: patch.name }),
-          ...(patch.slug !== undefined && { slug: patch.slug }),
-          ...(patch.description !== undefined && { description: patch.description }),
-          ...(patch.parentId !== undefined && { parentId: patch.parentId }),
-          ...(patch.position !== undefined && { position: patch.position }),
-          version: sql`${categories.version} + 1`,
-          updatedAt: new Date(),
-        })
+        .set({ ...changes, version: current.version + 1, updatedAt: new Date() })
         .where(eq(categories.id, current.id))
         .returning()
-      return row!
+      return { result: row!, change: changeOf(row!, 'category.updated', auth) }
     }),
   )
 }
 
 /** A category that still has sub-categories or articles (trashed ones included) cannot go. */
-export async function deleteCategory(db: Db, idOrSlug: string, required?: number | '*'): Promise<void> {
-  await db.transaction(async (tx) => {
+export async function deleteCategory(db: Db, idOrSlug: string, auth: Principal, required?: ExpectedVersion): Promise<void> {
+  await write(db, async (tx) => {
     const current = await lockCategory(tx, idOrSlug, required)
     const [[children], [used]] = await Promise.all([
       tx.select({ n: count() }).from(categories).where(eq(categories.parentId, current.id)),
@@ -147,5 +150,6 @@ export async function deleteCategory(db: Db, idOrSlug: string, required?: number
     ].filter(Boolean)
     if (reasons.length) throw new InUse(`Category ${current.slug} still has ${reasons.join(' and ')}`)
     await tx.delete(categories).where(eq(categories.id, current.id))
+    return { result: undefined, change: changeOf({ ...current, updatedAt: new Date() }, 'category.deleted', auth, 'delete') }
   })
 }

@@ -5,7 +5,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { Config } from '../../config.js'
 import { RangeNotSatisfiable, UnsupportedMediaType } from '../../errors.js'
-import { notModified, requiredVersion, versionTag } from '../../plugins/http-cache.js'
+import { notModified, requiredVersion } from '../../plugins/http-cache.js'
+import { versionTag } from '../../shared/etags.js'
 import { IdParams, many, NoContent, NotModified, one, Problem } from '../../shared/schemas.js'
 import type { ByteRange, Storage } from '../../storage/storage.js'
 import { Media, MediaFileQuery, MediaListQuery, MediaPatch, variantFormats, variantWidths } from './media.schemas.js'
@@ -62,7 +63,7 @@ export const mediaRoutes: FastifyPluginAsyncZod<{ config: Config; storage: Stora
       if (!req.isMultipart()) throw new UnsupportedMediaType('Send multipart/form-data')
       if (Number(req.headers['content-length'] ?? 0) > settings.maxBytes + FORM_OVERHEAD) throw tooLarge(settings.maxBytes)
       const upload = await receiveUpload(req.parts(), settings)
-      const row = await createMedia(app.db, storage, upload, settings)
+      const row = await createMedia(app.db, storage, upload, settings, req.auth!)
       reply.code(201).header('location', `/v1/media/${row.id}`)
       return { data: toMedia(row) }
     },
@@ -81,7 +82,7 @@ export const mediaRoutes: FastifyPluginAsyncZod<{ config: Config; storage: Stora
       },
     },
     async (req, reply) => {
-      const row = await updateMedia(app.db, req.params.id, req.body, requiredVersion(req))
+      const row = await updateMedia(app.db, req.params.id, req.body, req.auth!, requiredVersion(req))
       reply.header('etag', versionTag(row.version))
       return { data: toMedia(row) }
     },
@@ -100,7 +101,7 @@ export const mediaRoutes: FastifyPluginAsyncZod<{ config: Config; storage: Stora
       },
     },
     async (req, reply) => {
-      await deleteMedia(app.db, storage, req.params.id, requiredVersion(req))
+      await deleteMedia(app.db, storage, req.params.id, req.auth!, requiredVersion(req))
       return reply.code(204).send(null)
     },
   )

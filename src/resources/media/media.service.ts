@@ -4,7 +4,9 @@ import type { Db } from '../../db/client.js'
 import { LOCKS, lockForTransaction } from '../../db/locks.js'
 import { articles, media, people } from '../../db/schema.js'
 import { badRequest, InUse, NotFound, Unavailable, unknownReference } from '../../errors.js'
-import { checkVersion } from '../../plugins/http-cache.js'
+import type { Principal } from '../../shared/principal.js'
+import { checkVersion, type ExpectedVersion } from '../../shared/versions.js'
+import { type Change, changedFields, write } from '../../shared/write.js'
 import { newId } from '../../shared/ids.js'
 import { afterCursor, cursorValue, orderBy, type SortSpec } from '../../shared/keyset.js'
 import { escapeLike, finishPage, pageStart } from '../../shared/paging.js'
@@ -110,7 +112,18 @@ async function assertPerson(db: Db, path: string, id: string) {
  * Decides the type from the bytes, reads and cleans images, then stores the bytes under their hash
  * and writes the row in one transaction. The temporary file is gone afterwards, whatever happens.
  */
-export async function createMedia(db: Db, storage: Storage, upload: Upload, settings: MediaSettings): Promise<MediaRow> {
+const changeOf = (row: MediaRow, event: string, auth: Principal, op: Change['op'] = 'upsert'): Change => ({
+  type: 'media',
+  id: row.id,
+  op,
+  events: [event],
+  version: op === 'delete' ? null : row.version,
+  slug: null,
+  actor: auth,
+  at: row.updatedAt,
+})
+
+export async function createMedia(db: Db, storage: Storage, upload: Upload, settings: MediaSettings, auth: Principal): Promise<MediaRow> {
   const temps = [upload.path]
   try {
     const { mimeType, kind } = await detectType(upload.path, settings.allowedTypes)
@@ -136,7 +149,7 @@ export async function createMedia(db: Db, storage: Storage, upload: Upload, sett
     // harmless, and a long transfer (to S3, say) holds no database connection.
     const created = await storage.putFile(key, stored.path, mimeType)
     try {
-      return await db.transaction(async (tx) => {
+      return await write(db, async (tx) => {
         await lockBlob(tx, stored.sha256)
         // A delete of other media with the same bytes may have removed them in between (putFile
         // moved ours into place): then nothing is written and the client sends the file again.
@@ -163,7 +176,7 @@ export async function createMedia(db: Db, storage: Storage, upload: Upload, sett
             updatedAt: now,
           })
           .returning()
-        return row!
+        return { result: row!, change: changeOf(row!, 'media.created', auth) }
       })
     } catch (err) {
       if (created) await dropBytesIfUnused(db, storage, stored.sha256)
@@ -177,13 +190,16 @@ export async function createMedia(db: Db, storage: Storage, upload: Upload, sett
 const searchText = (filename: string, caption: string | null | undefined, credit: string | null | undefined) =>
   fold([filename, caption, credit].filter(Boolean).join(' '))
 
-export async function updateMedia(db: Db, id: string, patch: MediaPatch, required?: number | '*'): Promise<MediaRow> {
-  return db.transaction(async (tx) => {
+/** A patch that changes nothing writes nothing: no new version, the same ETag. */
+export async function updateMedia(db: Db, id: string, patch: MediaPatch, auth: Principal, required?: ExpectedVersion): Promise<MediaRow> {
+  return write(db, async (tx) => {
     const [current] = await tx.select().from(media).where(eq(media.id, id)).for('update')
     if (!current) throw new NotFound('Media', id)
     checkVersion(required, current.version)
-    if (patch.creditPersonId) await assertPerson(tx, 'creditPersonId', patch.creditPersonId)
-    const next = { ...current, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) }
+    const changes = changedFields(current, patch)
+    if (!changes) return { result: current, change: null }
+    if (changes.creditPersonId) await assertPerson(tx, 'creditPersonId', changes.creditPersonId)
+    const next = { ...current, ...changes }
     const [row] = await tx
       .update(media)
       .set({
@@ -192,12 +208,12 @@ export async function updateMedia(db: Db, id: string, patch: MediaPatch, require
         credit: next.credit,
         creditPersonId: next.creditPersonId,
         searchFolded: searchText(next.filename, next.caption, next.credit),
-        version: sql`${media.version} + 1`,
+        version: current.version + 1,
         updatedAt: new Date(),
       })
       .where(eq(media.id, id))
       .returning()
-    return row!
+    return { result: row!, change: changeOf(row!, 'media.updated', auth) }
   })
 }
 
@@ -225,15 +241,15 @@ export async function mediaUsage(db: Db, id: string): Promise<string[]> {
  * after the row has: a failed commit never leaves a row without its bytes. The second
  * transaction holds the lock on the bytes, so an upload of the same bytes meanwhile keeps them.
  */
-export async function deleteMedia(db: Db, storage: Storage, id: string, required?: number | '*'): Promise<void> {
-  const sha256 = await db.transaction(async (tx) => {
+export async function deleteMedia(db: Db, storage: Storage, id: string, auth: Principal, required?: ExpectedVersion): Promise<void> {
+  const sha256 = await write(db, async (tx) => {
     const [row] = await tx.select().from(media).where(eq(media.id, id)).for('update')
     if (!row) throw new NotFound('Media', id)
     checkVersion(required, row.version)
     const places = await mediaUsage(tx, id)
     if (places.length) throw new InUse(`Media ${id} is used in ${places.join('; ')}`)
     await tx.delete(media).where(eq(media.id, id))
-    return row.sha256
+    return { result: row.sha256, change: changeOf({ ...row, updatedAt: new Date() }, 'media.deleted', auth, 'delete') }
   })
   await dropBytesIfUnused(db, storage, sha256)
 }

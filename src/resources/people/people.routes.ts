@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import { notModified, requiredVersion, versionTag } from '../../plugins/http-cache.js'
+import { notModified, requiredVersion } from '../../plugins/http-cache.js'
+import { versionTag } from '../../shared/etags.js'
 import { IdOrSlugParams, many, NoContent, NotModified, one, Problem } from '../../shared/schemas.js'
 import { Person, PersonInput, PersonListQuery, PersonPatch } from './people.schemas.js'
 import { createPerson, deletePerson, getPerson, listPeople, toPerson, updatePerson } from './people.service.js'
@@ -34,7 +35,7 @@ export const personRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: { tags, summary: 'Create a person', body: PersonInput, response: { 201: one(Person), 409: Problem, 422: Problem } },
     },
     async (req, reply) => {
-      const row = await createPerson(app.db, req.body)
+      const row = await createPerson(app.db, req.body, req.auth!)
       reply.code(201).header('location', `/v1/people/${row.id}`)
       return { data: toPerson(row) }
     },
@@ -53,7 +54,7 @@ export const personRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
-      const row = await updatePerson(app.db, req.params.idOrSlug, req.body, requiredVersion(req))
+      const row = await updatePerson(app.db, req.params.idOrSlug, req.body, req.auth!, requiredVersion(req))
       reply.header('etag', versionTag(row.version))
       return { data: toPerson(row) }
     },
@@ -71,7 +72,7 @@ export const personRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
-      await deletePerson(app.db, req.params.idOrSlug, requiredVersion(req))
+      await deletePerson(app.db, req.params.idOrSlug, req.auth!, requiredVersion(req))
       return reply.code(204).send(null)
     },
   )

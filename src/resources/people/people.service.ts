@@ -5,8 +5,10 @@ import { InUse, NotFound } from '../../errors.js'
 import { isUuid, newId } from '../../shared/ids.js'
 import { afterCursor, cursorValue, orderBy, type SortSpec } from '../../shared/keyset.js'
 import { escapeLike, finishPage, pageStart } from '../../shared/paging.js'
-import { checkVersion } from '../../plugins/http-cache.js'
-import { claimingSlug, freeSlug } from '../../shared/slugs.js'
+import type { Principal } from '../../shared/principal.js'
+import { claimFreeSlug, claimingSlug } from '../../shared/slugs.js'
+import { checkVersion, type ExpectedVersion } from '../../shared/versions.js'
+import { type Change, changedFields, write } from '../../shared/write.js'
 import { fold } from '../../shared/text.js'
 import { assertMediaExist } from '../media/media.service.js'
 import type { Person, PersonInput, PersonListQuery, PersonPatch } from './people.schemas.js'
@@ -62,9 +64,20 @@ export async function listPeople(db: Db, query: PersonListQuery) {
   return { ...page, total: total?.[0]?.n }
 }
 
-export async function createPerson(db: Db, input: PersonInput): Promise<PersonRow> {
+const changeOf = (row: PersonRow, event: string, auth: Principal, op: Change['op'] = 'upsert'): Change => ({
+  type: 'person',
+  id: row.id,
+  op,
+  events: [event],
+  version: op === 'delete' ? null : row.version,
+  slug: row.slug,
+  actor: auth,
+  at: row.updatedAt,
+})
+
+export async function createPerson(db: Db, input: PersonInput, auth: Principal): Promise<PersonRow> {
   return claimingSlug('people_slug_key', input.slug, () =>
-    db.transaction(async (tx) => {
+    write(db, async (tx) => {
       // Inside the transaction: the photo is locked against a concurrent delete until the person exists.
       if (input.photoId) await assertMediaExist(tx, [{ path: 'photoId', id: input.photoId }])
       const now = new Date()
@@ -72,7 +85,7 @@ export async function createPerson(db: Db, input: PersonInput): Promise<PersonRo
         .insert(people)
         .values({
           id: newId(),
-          slug: input.slug ?? (await freeSlug(tx, people, input.name, 'person')),
+          slug: input.slug ?? (await claimFreeSlug(tx, people, input.name, 'person')),
           name: input.name,
           nameFolded: fold(input.name),
           honorific: input.honorific ?? null,
@@ -84,46 +97,49 @@ export async function createPerson(db: Db, input: PersonInput): Promise<PersonRo
           updatedAt: now,
         })
         .returning()
-      return row!
+      return { result: row!, change: changeOf(row!, 'person.created', auth) }
     }),
   )
 }
 
 /** The person, locked until the transaction ends, at the version If-Match requires. */
-async function lockPerson(db: Db, idOrSlug: string, required: number | '*' | undefined): Promise<PersonRow> {
+async function lockPerson(db: Db, idOrSlug: string, required: ExpectedVersion): Promise<PersonRow> {
   const [row] = await db.select().from(people).where(personByIdOrSlug(idOrSlug)).for('update')
   if (!row) throw new NotFound('Person', idOrSlug)
   checkVersion(required, row.version)
   return row
 }
 
-export async function updatePerson(db: Db, idOrSlug: string, patch: PersonPatch, required?: number | '*'): Promise<PersonRow> {
+/** A patch that changes nothing writes nothing: no new version, the same ETag. */
+export async function updatePerson(db: Db, idOrSlug: string, patch: PersonPatch, auth: Principal, required?: ExpectedVersion): Promise<PersonRow> {
   return claimingSlug('people_slug_key', patch.slug, () =>
-    db.transaction(async (tx) => {
+    write(db, async (tx) => {
       const current = await lockPerson(tx, idOrSlug, required)
-      if (patch.photoId) await assertMediaExist(tx, [{ path: 'photoId', id: patch.photoId }])
-      const { name, ...rest } = patch
+      const changes = changedFields(current, patch)
+      if (!changes) return { result: current, change: null }
+      if (changes.photoId) await assertMediaExist(tx, [{ path: 'photoId', id: changes.photoId }])
       const [row] = await tx
         .update(people)
         .set({
-          ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)),
-          ...(name !== undefined && { name, nameFolded: fold(name) }),
-          version: sql`${people.version} + 1`,
+          ...changes,
+          ...(changes.name !== undefined && { nameFolded: fold(changes.name) }),
+          version: current.version + 1,
           updatedAt: new Date(),
         })
         .where(eq(people.id, current.id))
         .returning()
-      return row!
+      return { result: row!, change: changeOf(row!, 'person.updated', auth) }
     }),
   )
 }
 
 /** A person still linked to articles (trashed ones included) cannot go: the 409 says how many. */
-export async function deletePerson(db: Db, idOrSlug: string, required?: number | '*'): Promise<void> {
-  await db.transaction(async (tx) => {
+export async function deletePerson(db: Db, idOrSlug: string, auth: Principal, required?: ExpectedVersion): Promise<void> {
+  await write(db, async (tx) => {
     const current = await lockPerson(tx, idOrSlug, required)
     const [used] = await tx.select({ n: count() }).from(articlePeople).where(eq(articlePeople.personId, current.id))
     if (used?.n) throw new InUse(`Person ${current.slug} is linked to ${used.n} articles`)
     await tx.delete(people).where(eq(people.id, current.id))
+    return { result: undefined, change: changeOf({ ...current, updatedAt: new Date() }, 'person.deleted', auth, 'delete') }
   })
 }

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { requiredVersion } from '../../plugins/http-cache.js'
 import { IdOrSlugParams, many, one, Problem } from '../../shared/schemas.js'
-import { articleTag } from '../articles/articles.read.js'
+import { articleTag } from '../articles/articles.etag.js'
 import { Article } from '../articles/articles.schemas.js'
 import { revertArticle } from '../articles/articles.service.js'
 import { Revision, RevisionListQuery, RevisionParams, RevisionSummary } from './revisions.schemas.js'

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { revisionOps } from '../../db/schema.js'
 import { Cursor, Limit, Offset, Slug, Timestamp } from '../../shared/schemas.js'
 import { ArticleStatus, PersonRole } from '../articles/articles.schemas.js'
-import { Block } from '../articles/blocks.js'
+import { Block } from '../../shared/blocks.js'
 
 export const RevisionOp = z.enum(revisionOps).meta({ id: 'RevisionOp' })
 

@@ -1,52 +1,13 @@
 import { and, count, desc, eq, lt, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
-import { type ArticleSnapshot, articleRevisions, articles, type RevisionOp } from '../../db/schema.js'
+import { articleRevisions, articles } from '../../db/schema.js'
 import { NotFound } from '../../errors.js'
-import { newId } from '../../shared/ids.js'
 import { finishPage, pageStart } from '../../shared/paging.js'
-import { articleByIdOrSlug } from '../articles/articles.read.js'
 import type { Article } from '../articles/articles.schemas.js'
-import type { Principal } from '../tokens/tokens.service.js'
+import { articleByIdOrSlug } from '../articles/articles.visibility.js'
 import type { Revision, RevisionListQuery, RevisionSummary } from './revisions.schemas.js'
 
 type RevisionRow = typeof articleRevisions.$inferSelect
-
-export function snapshotOf(article: Article, deleted: boolean): ArticleSnapshot {
-  return {
-    slug: article.slug,
-    title: article.title,
-    summary: article.summary,
-    body: article.body,
-    status: article.status,
-    publishedAt: article.publishedAt,
-    categoryId: article.categoryId,
-    coverId: article.coverId,
-    tags: article.tags,
-    people: article.people.map(({ personId, role }) => ({ personId, role })),
-    deleted,
-  }
-}
-
-/** The revision row that keeps the article as this write left it, as number `article.version`. */
-export function revisionOf(article: Article, op: RevisionOp, auth: Principal, deleted = false) {
-  return {
-    id: newId(),
-    articleId: article.id,
-    number: article.version,
-    op,
-    snapshot: snapshotOf(article, deleted),
-    actor: auth.name,
-    tokenId: auth.tokenId === SYSTEM_TOKEN_ID ? null : auth.tokenId,
-    createdAt: new Date(article.updatedAt),
-  }
-}
-
-export async function recordRevision(db: Db, article: Article, op: RevisionOp, auth: Principal, deleted = false) {
-  await db.insert(articleRevisions).values(revisionOf(article, op, auth, deleted))
-}
-
-/** Writes made by the server itself (sample content) have no token. */
-export const SYSTEM_TOKEN_ID = '00000000-0000-0000-0000-000000000000'
 
 /** Revisions belong to articles in the trash too: their history is what restoring relies on. */
 async function articleId(db: Db, idOrSlug: string): Promise<string> {

@@ -1,36 +1,28 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { and, asc, eq, isNull, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
+import { preparedStatements } from '../../db/prepared.js'
 import { type TokenRole, tokens } from '../../db/schema.js'
 import { NotFound } from '../../errors.js'
 import { isUuid, newId } from '../../shared/ids.js'
+import type { Principal } from '../../shared/principal.js'
 import type { Token, TokenInput } from './tokens.schemas.js'
 
 /** Tokens start with this, so secret scanners can recognise a leaked one. */
 export const TOKEN_PREFIX = 'bantin_'
 
-export interface Principal {
-  tokenId: string
-  name: string
-  role: TokenRole
-}
-
-const ROLE_RANK: Record<TokenRole, number> = { reader: 1, editor: 2, admin: 3 }
-
-export const hasRole = (principal: Principal, needed: TokenRole) => ROLE_RANK[principal.role] >= ROLE_RANK[needed]
-
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex')
 
 export const generateToken = () => TOKEN_PREFIX + randomBytes(32).toString('hex')
 
-/** Every request with a token runs this lookup: prepared once per database. */
-const lookups = new WeakMap<Db, ReturnType<typeof prepareLookup>>()
-const prepareLookup = (db: Db) =>
+/** Every request with a token runs this lookup. */
+const lookup = preparedStatements((db) =>
   db
     .select({ id: tokens.id, name: tokens.name, role: tokens.role, tokenHash: tokens.tokenHash })
     .from(tokens)
     .where(and(eq(tokens.tokenHash, sql.placeholder('hash')), isNull(tokens.revokedAt)))
-    .prepare('token_by_hash')
+    .prepare('token_by_hash'),
+)
 
 /**
  * The live token with this secret, or null. Looks up by hash, then compares the hashes in
@@ -38,9 +30,7 @@ const prepareLookup = (db: Db) =>
  */
 export async function findToken(db: Db, token: string): Promise<Principal | null> {
   const hash = hashToken(token)
-  let lookup = lookups.get(db)
-  if (!lookup) lookups.set(db, (lookup = prepareLookup(db)))
-  const [row] = await lookup.execute({ hash })
+  const [row] = await lookup(db).execute({ hash })
   if (!row || !timingSafeEqual(Buffer.from(row.tokenHash), Buffer.from(hash))) return null
   return { tokenId: row.id, name: row.name, role: row.role }
 }

@@ -1,11 +1,11 @@
 import type { Config } from '../config.js'
-import type { Database, Db } from './client.js'
+import type { Database, Db } from '../db/client.js'
 import { createArticle } from '../resources/articles/articles.service.js'
 import { createCategory } from '../resources/categories/categories.service.js'
 import { createPerson } from '../resources/people/people.service.js'
-import { SYSTEM_TOKEN_ID } from '../resources/revisions/revisions.service.js'
+import { SYSTEM } from '../shared/principal.js'
 
-const system = { tokenId: SYSTEM_TOKEN_ID, name: 'sample content', role: 'admin' as const }
+const system = { ...SYSTEM, name: 'sample content' }
 
 /** Seeds a new embedded database, never a server's; true when it did. */
 export async function seedIfNew(database: Database, config: Config): Promise<boolean> {
@@ -24,30 +24,30 @@ export async function seedSampleContent(db: Db): Promise<void> {
     name: 'Tin tức, sự kiện',
     description: 'Tin hoạt động của các cơ quan, đoàn thể trên địa bàn huyện',
     position: 1,
-  })
-  const massMobilisation = await createCategory(db, { name: 'Công tác dân vận', parentId: news.id, position: 1 })
-  await createCategory(db, { name: 'Văn bản, chính sách', position: 2 })
-  await createCategory(db, { name: 'Chuyển đổi số', position: 3 })
+  }, system)
+  const massMobilisation = await createCategory(db, { name: 'Công tác dân vận', parentId: news.id, position: 1 }, system)
+  await createCategory(db, { name: 'Văn bản, chính sách', position: 2 }, system)
+  await createCategory(db, { name: 'Chuyển đổi số', position: 3 }, system)
 
   const thuy = await createPerson(db, {
     name: 'Phạm Thị Thủy',
     honorific: 'đồng chí',
     title: 'Phó Trưởng Ban Dân vận Tỉnh ủy',
     organization: 'Tỉnh ủy Hà Nam',
-  })
+  }, system)
   const ha = await createPerson(db, {
     name: 'Lê Thị Hồng Hà',
     honorific: 'đồng chí',
     title: 'Phó Bí thư Thường trực Huyện ủy',
     organization: 'Huyện ủy Lý Nhân',
-  })
+  }, system)
   const ngoc = await createPerson(db, {
     name: 'Trần Minh Ngọc',
     honorific: 'đồng chí',
     title: 'Ủy viên Ban Thường vụ Huyện ủy, Trưởng Ban Dân vận Huyện ủy, Chủ tịch Ủy ban MTTQ huyện',
     organization: 'Huyện ủy Lý Nhân',
-  })
-  const vuong = await createPerson(db, { name: 'Văn Vương', title: 'Phóng viên ảnh' })
+  }, system)
+  const vuong = await createPerson(db, { name: 'Văn Vương', title: 'Phóng viên ảnh' }, system)
 
   await createArticle(
     db,

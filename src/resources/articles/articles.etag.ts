@@ -1,0 +1,76 @@
+import { count, type SQL, sql } from 'drizzle-orm'
+import type { Db } from '../../db/client.js'
+import { queryPrepared } from '../../db/prepared.js'
+import { articles } from '../../db/schema.js'
+import { digest, versionTag } from '../../shared/etags.js'
+import type { Principal } from '../../shared/principal.js'
+import { listPlan } from './articles.filters.js'
+import type { Article, ArticleInclude, ArticleListQuery } from './articles.schemas.js'
+
+/**
+ * A list's ETag: which articles at which versions, whether more follow, the total, and the
+ * versions of what is embedded. The same whether computed from a full answer or by the lean check.
+ */
+export function listTag(key: string, rows: { id: string; version: number }[], hasMore: boolean, total: number | null | undefined, related: string[]) {
+  // A set: the order of a page follows from its rows' content, which their versions stand for.
+  const versions = rows.map((r) => `${r.id}:${r.version}`).sort().join(',')
+  return `W/"${digest(key, versions, String(hasMore), String(total ?? ''), [...new Set(related)].sort().join(','))}"`
+}
+
+/** What an article embeds, each at the time it last changed: part of the ETag of any answer embedding it. */
+export function relatedStamps(article: Partial<Article>): string[] {
+  return [
+    ...(article.category ? [stamp(article.category)] : []),
+    ...(article.people ?? []).flatMap((p) => (p.person ? [stamp(p.person)] : [])),
+    ...(article.cover ? [stamp(article.cover)] : []),
+    ...(article.body ?? []).flatMap((b) => (b.type === 'image' && 'media' in b && b.media ? [stamp(b.media as { id: string; updatedAt: string })] : [])),
+  ]
+}
+
+const stamp = (item: { id: string; updatedAt: string | Date }) =>
+  `${item.id}@${typeof item.updatedAt === 'string' ? Date.parse(item.updatedAt) : item.updatedAt.getTime()}`
+
+/**
+ * The ETag `listArticles` would give, in one query over ids and versions: no bodies read (unless
+ * image blocks' media are embedded), nothing hydrated, nothing serialized.
+ */
+export async function articleListTag(db: Db, query: ArticleListQuery, auth: Principal | null, key: string) {
+  const plan = listPlan(query, auth)
+  const include = query.include ?? []
+  const withBody = include.includes('media') && (!query.fields || query.fields.includes('body'))
+  const page = db
+    .select({ id: articles.id, version: articles.version, categoryId: articles.categoryId, coverId: articles.coverId, ...(withBody ? { body: articles.body } : {}) })
+    .from(articles)
+    .where(plan.pageWhere)
+    .orderBy(...plan.order)
+    .limit(query.limit + 1)
+    .offset(plan.offset)
+  const stampOf = (alias: string) => sql.raw(`${alias}.id::text || '@' || (extract(epoch from ${alias}.updated_at) * 1000)::bigint`)
+  const related = [
+    include.includes('category') && sql`select ${stampOf('c')} from categories c where c.id in (select category_id from shown)`,
+    include.includes('people') &&
+      sql`select ${stampOf('p')} from article_people ap join people p on p.id = ap.person_id where ap.article_id in (select id from shown)`,
+    include.includes('cover') && sql`select ${stampOf('m')} from media m where m.id in (select cover_id from shown)`,
+    withBody &&
+      sql`select ${stampOf('m')} from media m where m.id in (
+        select (b ->> 'mediaId')::uuid from shown, jsonb_array_elements(shown.body) b where b ->> 'type' = 'image')`,
+  ].filter((q): q is SQL => Boolean(q))
+  const [row] = (await queryPrepared(
+    db,
+    sql`with page as (${page}), shown as (select * from page limit ${query.limit})
+      select
+        (select coalesce(json_agg(json_build_array(id, version)), '[]'::json) from shown) as rows,
+        (select count(*) > ${query.limit} from page) as more,
+        ${query.offset === undefined ? sql`null::int` : sql`(${db.select({ n: count() }).from(articles).where(plan.where)})::int`} as total,
+        ${related.length ? sql`array(${sql.join(related, sql` union `)})` : sql`'{}'::text[]`} as related`,
+  )) as { rows: [string, number][]; more: boolean; total: number | null; related: string[] }[]
+  const rows = row!.rows.map(([id, version]: [string, number]) => ({ id, version }))
+  return listTag(key, rows, row!.more, row!.total, row!.related)
+}
+
+/** A single article's ETag: its version, plus a variant for what is embedded or rendered. */
+export function articleTag(article: Article, options: { include?: ArticleInclude[] | undefined; render?: 'html' | undefined }) {
+  const related = relatedStamps(article)
+  if (!options.include?.length && !options.render) return versionTag(article.version)
+  return versionTag(article.version, digest(options.include?.join(',') ?? '', options.render ?? '', related.join(',')))
+}

@@ -1,0 +1,83 @@
+import { type SQL, sql } from 'drizzle-orm'
+import type { Db } from '../db/client.js'
+import { type ChangeOp, changes, type ResourceType } from '../db/schema.js'
+import { type Principal, SYSTEM } from './principal.js'
+
+/** What a write did to one resource, for the change log (the sync feed, webhooks). */
+export interface Change {
+  type: ResourceType
+  id: string
+  op: ChangeOp
+  /** Webhook event names, e.g. `['article.created', 'article.published']`. */
+  events: string[]
+  version: number | null
+  slug: string | null
+  actor: Principal
+  at: Date
+}
+
+/** What a write's work hands back: its answer, and its change, or null when nothing changed. */
+export interface Written<T> {
+  result: T
+  change: Change | null
+}
+
+const changeRow = (change: Change) => ({
+  type: change.type,
+  resourceId: change.id,
+  op: change.op,
+  events: change.events,
+  version: change.version,
+  slug: change.slug,
+  actor: change.actor.name,
+  tokenId: change.actor.tokenId === SYSTEM.tokenId ? null : change.actor.tokenId,
+  at: change.at,
+})
+
+/** The statement that records a change, for writes that run as one statement. */
+export const changeStatement = (db: Db, change: Change): SQL => db.insert(changes).values(changeRow(change)).getSQL()
+
+/**
+ * The one way content changes: runs `work` in a transaction and records the change it reports
+ * in that same transaction, so a change is in the log exactly when the write committed.
+ */
+export async function write<T>(db: Db, work: (tx: Db) => Promise<Written<T>>): Promise<T> {
+  return db.transaction(async (tx) => {
+    const { result, change } = await work(tx)
+    if (change) await tx.insert(changes).values(changeRow(change))
+    return result
+  })
+}
+
+/**
+ * Runs data-changing statements and the change record as one statement (each a part of one
+ * WITH): atomic without a transaction, in one round trip. The statements must not depend on
+ * each other's effects (they all see the same snapshot): inserts of new rows with known ids.
+ */
+export async function writeInOneStatement(db: Db, statements: SQL[], change: Change): Promise<void> {
+  const parts = [...statements, changeStatement(db, change)].map((s, i) => sql`${sql.raw(`w${i}`)} as (${s})`)
+  await db.execute(sql`with ${sql.join(parts, sql`, `)} select 1`)
+}
+
+/** Whether two JSON values are equal, whatever the order of object keys (jsonb reorders them). */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true
+  if (a instanceof Date || b instanceof Date) return a instanceof Date && b instanceof Date && a.getTime() === b.getTime()
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
+  if (Array.isArray(a) !== Array.isArray(b)) return false
+  if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((v, i) => sameJson(v, (b as unknown[])[i]))
+  const keysA = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined)
+  const keysB = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined)
+  return keysA.length === keysB.length && keysA.every((k) => sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+}
+
+/**
+ * The fields of a patch whose values differ from the current row's, or null when none does: a
+ * patch that changes nothing writes nothing.
+ */
+export function changedFields<Patch extends object>(current: object, patch: Patch): Partial<Patch> | null {
+  const changed = Object.entries(patch).filter(
+    ([key, value]) => value !== undefined && !sameJson(value, (current as Record<string, unknown>)[key]),
+  )
+  return changed.length ? (Object.fromEntries(changed) as Partial<Patch>) : null
+}
