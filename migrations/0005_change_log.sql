@@ -35,3 +35,6 @@ SELECT 'person', "id", 'upsert', '{person.created}', "version", "slug", 'migrati
 --> statement-breakpoint
 INSERT INTO "changes" ("type", "resource_id", "op", "events", "version", "slug", "actor", "at")
 SELECT 'article', "id", 'upsert', '{article.created}', "version", "slug", 'migration', "updated_at" FROM "articles" WHERE "deleted_at" IS NULL ORDER BY "created_at", "id";
+--> statement-breakpoint
+-- Scheduled articles that come due after this are announced in the change log by a job.
+INSERT INTO "system_state" ("key", "value") VALUES ('publications', jsonb_build_object('until', to_char(now() at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')));

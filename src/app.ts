@@ -15,6 +15,7 @@ import { categoryRoutes } from './resources/categories/categories.routes.js'
 import { mediaRoutes } from './resources/media/media.routes.js'
 import { personRoutes } from './resources/people/people.routes.js'
 import { revisionRoutes } from './resources/revisions/revisions.routes.js'
+import { syncRoutes } from './resources/sync/sync.routes.js'
 import { tokenRoutes } from './resources/tokens/tokens.routes.js'
 import { openStorage } from './storage/storage.js'
 
@@ -79,6 +80,7 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
   await app.register(articleRoutes, { prefix: '/v1/articles' })
   await app.register(revisionRoutes, { prefix: '/v1/articles' })
   await app.register(tokenRoutes, { prefix: '/v1/tokens' })
+  await app.register(syncRoutes, { prefix: '/v1/sync' })
   await app.register(mediaRoutes, { prefix: '/v1/media', config, storage: await openStorage(config) })
 
   await app.ready()

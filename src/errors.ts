@@ -13,6 +13,8 @@ export const NotFound = createError<[string, string]>('NOT_FOUND', '%s %s not fo
 export const RouteNotFound = createError<[string, string]>('NOT_FOUND', 'No route %s %s', 404)
 export const SlugTaken = createError<[string]>('SLUG_TAKEN', 'The slug "%s" is already taken', 409)
 export const InUse = createError<[string]>('IN_USE', '%s', 409)
+/** A sync cursor from before what the server can still serve: the client starts a full sync. */
+export const CursorExpired = createError<[string]>('CURSOR_EXPIRED', '%s', 410)
 export const PreconditionFailed = createError<[string]>('PRECONDITION_FAILED', '%s', 412)
 export const PayloadTooLarge = createError<[string]>('PAYLOAD_TOO_LARGE', '%s', 413)
 export const UnsupportedMediaType = createError<[string]>('UNSUPPORTED_MEDIA_TYPE', '%s', 415)
@@ -45,6 +47,7 @@ export const problemTitles: Record<number, string> = {
   405: 'Method not allowed',
   406: 'Not acceptable',
   409: 'Conflict',
+  410: 'Gone',
   412: 'Precondition failed',
   413: 'Content too large',
   415: 'Unsupported media type',

@@ -5,6 +5,7 @@ import { loadConfig } from './config.js'
 import { openDatabase } from './db/client.js'
 import { backgroundJobs } from './jobs/jobs.js'
 import { startJobs } from './jobs/runner.js'
+import { rebaseChangeLogIfRestored } from './resources/sync/sync.service.js'
 import { seedIfNew } from './sample/seed.js'
 import { ensureAdminToken } from './resources/tokens/tokens.service.js'
 
@@ -23,6 +24,7 @@ const logger = destination
 const database = await openDatabase(
   config.databaseUrl ? { url: config.databaseUrl, poolMax: config.databasePoolMax } : { dataDir: config.dataDir },
 )
+if (await rebaseChangeLogIfRestored(database.db)) logger.warn('the change log came from another server: sync clients start over')
 if (config.adminToken) await ensureAdminToken(database.db, config.adminToken)
 if (await seedIfNew(database, config)) logger.info('new embedded database: sample content added')
 

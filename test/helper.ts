@@ -3,12 +3,14 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
-import { sql } from 'drizzle-orm'
+import { getTableName, is, sql } from 'drizzle-orm'
+import { PgTable } from 'drizzle-orm/pg-core'
 import pg from 'pg'
 import type { Test } from 'tap'
 import { type App, buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
 import { type Database, openDatabase, type QueryListener } from '../src/db/client.js'
+import * as schema from '../src/db/schema.js'
 import { ensureAdminToken } from '../src/resources/tokens/tokens.service.js'
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef'
@@ -70,9 +72,16 @@ export async function buildTestApp(
   return { app, database }
 }
 
-/** Empties every content table; tokens stay. */
+/** Tables that outlive a reset: the tokens tests are made with, and the server's own state. */
+const kept = new Set(['tokens', 'system_state'])
+/** Every other table of the schema, so a new one cannot leak rows from one subtest into the next. */
+const resetTables = (Object.values(schema) as unknown[])
+  .flatMap((value) => (is(value, PgTable) ? [getTableName(value)] : []))
+  .filter((name) => !kept.has(name))
+
+/** Empties every table but the tokens and the server's own state. */
 export async function resetDatabase(database: Database): Promise<void> {
-  await database.db.execute(sql`truncate article_people, articles, people, media, categories restart identity cascade`)
+  await database.db.execute(sql.raw(`truncate ${resetTables.map((n) => `"${n}"`).join(', ')} restart identity cascade`))
 }
 
 export async function countRows(database: Database, table: string): Promise<number> {

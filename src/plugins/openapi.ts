@@ -25,6 +25,7 @@ export default fp(
           { name: 'people' },
           { name: 'revisions' },
           { name: 'tokens' },
+          { name: 'sync', description: 'The change feed for integrators that keep a copy of the content' },
           { name: 'media' },
           { name: 'operations' },
         ],

@@ -16,10 +16,10 @@ export interface Change {
   at: Date
 }
 
-/** What a write's work hands back: its answer, and its change, or null when nothing changed. */
+/** What a write's work hands back: its answer, and its change (a job's may be several), or null when nothing changed. */
 export interface Written<T> {
   result: T
-  change: Change | null
+  change: Change | Change[] | null
 }
 
 const changeRow = (change: Change) => ({
@@ -44,7 +44,8 @@ export const changeStatement = (db: Db, change: Change): SQL => db.insert(change
 export async function write<T>(db: Db, work: (tx: Db) => Promise<Written<T>>): Promise<T> {
   return db.transaction(async (tx) => {
     const { result, change } = await work(tx)
-    if (change) await tx.insert(changes).values(changeRow(change))
+    const rows = (Array.isArray(change) ? change : change ? [change] : []).map(changeRow)
+    if (rows.length) await tx.insert(changes).values(rows)
     return result
   })
 }

@@ -1,0 +1,195 @@
+import { sql } from 'drizzle-orm'
+import t from 'tap'
+import { announceDuePublications } from '../../src/resources/articles/publications.js'
+import { rebaseChangeLogIfRestored } from '../../src/resources/sync/sync.service.js'
+import { admin, buildTestApp, countRows, factories, resetDatabase, tokenFor } from '../helper.js'
+
+const { app, database } = await buildTestApp(t)
+const make = factories(app)
+const reader = (await tokenFor(app, 'reader')).headers
+
+type Entry = { type: string; id: string; op: 'upsert' | 'delete'; at: string; data: Record<string, unknown> | null }
+type Page = { data: Entry[]; meta: { limit: number; nextCursor: string; hasMore: boolean } }
+
+const sync = async (query = '', headers: Record<string, string> = reader) => {
+  const res = await app.inject({ url: `/v1/sync${query}`, headers })
+  if (res.statusCode !== 200) throw new Error(`GET /v1/sync${query} answered ${res.statusCode}: ${res.body}`)
+  return res.json() as Page
+}
+
+/** Follows the feed from `cursor` to its end; returns every entry and where to poll from next. */
+async function follow(cursor?: string, limit = 100) {
+  const entries: Entry[] = []
+  for (;;) {
+    const page = await sync(`?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)
+    entries.push(...page.data)
+    cursor = page.meta.nextCursor
+    if (!page.meta.hasMore) return { entries, cursor }
+  }
+}
+
+t.beforeEach(() => resetDatabase(database))
+
+t.test('GET /v1/sync answers every kind of resource, oldest first, each as its own GET answers it', async (t) => {
+  const category = await make.category()
+  const person = await make.person()
+  const image = await make.image({ caption: 'Hội nghị' })
+  const article = await make.article({ status: 'published', categoryId: category.id, people: [{ personId: person.id, role: 'mentioned' }], coverId: image.id })
+
+  const page = await sync()
+  t.same(page.data.map((e) => [e.type, e.id, e.op]), [
+    ['category', category.id, 'upsert'],
+    ['person', person.id, 'upsert'],
+    ['media', image.id, 'upsert'],
+    ['article', article.id, 'upsert'],
+  ])
+  const get = async (url: string) => (await app.inject({ url, headers: reader })).json().data
+  t.same(page.data[0]!.data, await get(`/v1/categories/${category.id}`))
+  t.same(page.data[1]!.data, await get(`/v1/people/${person.id}`))
+  t.same(page.data[2]!.data, await get(`/v1/media/${image.id}`))
+  t.same(page.data[3]!.data, await get(`/v1/articles/${article.id}`))
+  t.match(page.data[3]!.data, { body: Array, people: [{ personId: person.id, role: 'mentioned' }] })
+  t.match(page.data[2]!.data, { url: String, variants: Array, placeholder: String })
+  t.ok(page.data.every((e) => !Number.isNaN(Date.parse(e.at))))
+  t.equal(page.meta.hasMore, false)
+  t.type(page.meta.nextCursor, 'string')
+})
+
+t.test('a resource appears once per page with its latest state; deletes and the trash are tombstones', async (t) => {
+  const draft = await make.article({ title: 'Bản nháp' })
+  for (const title of ['Một', 'Hai', 'Ba']) {
+    await app.inject({ method: 'PATCH', url: `/v1/articles/${draft.id}`, headers: admin, payload: { title } })
+  }
+  let page = await sync()
+  t.equal(page.data.length, 1, 'four writes, one entry')
+  t.match(page.data[0], { id: draft.id, op: 'upsert', data: { title: 'Ba', status: 'draft', version: 4 } }, 'drafts are in the feed')
+
+  const { cursor } = await follow()
+  t.equal((await app.inject({ method: 'DELETE', url: `/v1/articles/${draft.id}`, headers: admin })).statusCode, 204)
+  page = await sync(`?cursor=${cursor}`)
+  t.same(page.data.map((e) => [e.id, e.op, e.data]), [[draft.id, 'delete', null]], 'the trash is a delete')
+
+  await app.inject({ method: 'POST', url: `/v1/articles/${draft.id}/restore`, headers: admin })
+  page = await sync(`?cursor=${page.meta.nextCursor}`)
+  t.match(page.data, [{ id: draft.id, op: 'upsert', data: { title: 'Ba' } }], 'a restore is an upsert again')
+
+  await app.inject({ method: 'DELETE', url: `/v1/articles/${draft.id}`, headers: admin })
+  await app.inject({ method: 'POST', url: `/v1/articles/${draft.id}/purge`, headers: admin })
+  const category = await make.category({ name: 'Tạm' })
+  await app.inject({ method: 'DELETE', url: `/v1/categories/${category.id}`, headers: admin })
+  page = await sync(`?cursor=${page.meta.nextCursor}`)
+  t.same(page.data.map((e) => [e.type, e.id, e.op, e.data]), [
+    ['article', draft.id, 'delete', null],
+    ['category', category.id, 'delete', null],
+  ])
+})
+
+t.test('pages follow nextCursor to the end; the last page still has a cursor to poll from', async (t) => {
+  const ids = []
+  for (let i = 0; i < 7; i++) ids.push((await make.person({ name: `Người ${i}` })).id)
+  const first = await sync('?limit=3')
+  t.equal(first.data.length, 3)
+  t.equal(first.meta.hasMore, true)
+  t.equal(first.meta.limit, 3)
+  const { entries, cursor } = await follow(first.meta.nextCursor, 3)
+  t.same([...first.data, ...entries].map((e) => e.id), ids)
+
+  const empty = await sync(`?cursor=${cursor}`)
+  t.same(empty.data, [])
+  t.equal(empty.meta.hasMore, false)
+  t.equal(empty.meta.nextCursor, cursor, 'an empty page keeps the cursor')
+
+  const later = await make.person({ name: 'Người mới' })
+  t.same((await sync(`?cursor=${cursor}`)).data.map((e) => e.id), [later.id], 'polling from it finds what came next')
+})
+
+t.test('types narrows the feed to some kinds of resource', async (t) => {
+  const category = await make.category()
+  const image = await make.image()
+  await make.person()
+  const page = await sync('?types=category,media')
+  t.same(page.data.map((e) => e.id), [category.id, image.id])
+  const res = await app.inject({ url: '/v1/sync?types=article,page', headers: reader })
+  t.equal(res.statusCode, 400)
+  t.match(res.json(), { errors: [{ path: 'types' }] })
+})
+
+t.test('a garbled or forged cursor is a 400; one from before the log was rebuilt is a 410', async (t) => {
+  await make.category()
+  const { cursor } = await follow()
+  const [payload, signature] = cursor.split('.') as [string, string]
+  const decoded = Buffer.from(payload, 'base64url').toString()
+  const forged = `${Buffer.from(decoded.replace(/\.\d+$/, '.0')).toString('base64url')}.${signature}`
+  for (const bad of ['abc', `${payload}.AAAA`, forged, `${cursor}.x`, '%%%']) {
+    const res = await app.inject({ url: `/v1/sync?cursor=${encodeURIComponent(bad)}`, headers: reader })
+    t.equal(res.statusCode, 400, bad)
+    t.match(res.json(), { type: 'urn:bantin:problem:invalid-request', errors: [{ path: 'cursor' }] })
+  }
+  for (const limit of ['0', '1001', 'x', '1.5']) {
+    t.equal((await app.inject({ url: `/v1/sync?limit=${limit}`, headers: reader })).statusCode, 400, `limit=${limit}`)
+  }
+
+})
+
+t.test('after a restore into another server, old changes keep their order and earlier cursors are a 410', async (t) => {
+  const first = await make.category({ name: 'Một' })
+  const second = await make.category({ name: 'Hai' })
+  const { cursor } = await follow()
+  t.equal(await rebaseChangeLogIfRestored(database.db), false, 'nothing to do on a healthy database')
+  // What a dump restored into a server whose transaction ids are lower looks like.
+  await database.db.execute(sql`update changes set tx = '9999999999'::xid8`)
+  t.equal(await rebaseChangeLogIfRestored(database.db), true)
+
+  const res = await app.inject({ url: `/v1/sync?cursor=${cursor}`, headers: reader })
+  t.equal(res.statusCode, 410)
+  t.match(res.headers['content-type'], /application\/problem\+json/)
+  t.match(res.json(), { type: 'urn:bantin:problem:cursor-expired', status: 410, detail: /full sync/ })
+
+  const third = await make.category({ name: 'Ba' })
+  const { entries } = await follow()
+  t.same(entries.map((e) => e.id), [first.id, second.id, third.id], 'a full sync finds the old changes first, then the new')
+})
+
+t.test('the feed needs a reader token, and answers 304 for a page the caller has', async (t) => {
+  await make.category()
+  t.equal((await app.inject('/v1/sync')).statusCode, 401)
+  const res = await app.inject({ url: '/v1/sync', headers: reader })
+  t.equal(res.headers['cache-control'], 'private, no-store')
+  const etag = res.headers.etag as string
+  t.ok(etag)
+  t.equal((await app.inject({ url: '/v1/sync', headers: { ...reader, 'if-none-match': etag } })).statusCode, 304)
+  await make.category({ name: 'Khác' })
+  t.equal((await app.inject({ url: '/v1/sync', headers: { ...reader, 'if-none-match': etag } })).statusCode, 200)
+})
+
+t.test('a scheduled article appears again when it becomes visible, with nothing written at that moment', async (t) => {
+  const now = Date.now()
+  await announceDuePublications(database.db, new Date(now))
+  const due = new Date(now + 3_600_000)
+  const scheduled = await make.article({ title: 'Hẹn giờ', status: 'published', publishedAt: due.toISOString() })
+  const visibleNow = await make.article({ title: 'Đăng ngay', status: 'published' })
+  const { cursor } = await follow()
+  const versionBefore = (await app.inject({ url: `/v1/articles/${scheduled.id}`, headers: reader })).json().data.version
+
+  t.equal(await announceDuePublications(database.db, new Date(now + 60_000)), 0, 'not yet due')
+  t.same((await sync(`?cursor=${cursor}`)).data, [])
+
+  t.equal(await announceDuePublications(database.db, new Date(due.getTime() + 1)), 1, 'due: announced once')
+  const page = await sync(`?cursor=${cursor}`)
+  t.match(page.data, [{ type: 'article', id: scheduled.id, op: 'upsert', at: due.toISOString(), data: { title: 'Hẹn giờ' } }])
+  const last = ((await database.db.execute(sql`select events, actor from changes order by seq desc limit 1`)) as unknown as { rows: { events: string[]; actor: string }[] }).rows[0]
+  t.same(last, { events: ['article.published'], actor: 'bantin' })
+  t.equal((await app.inject({ url: `/v1/articles/${scheduled.id}`, headers: reader })).json().data.version, versionBefore, 'the article itself is untouched')
+
+  t.equal(await announceDuePublications(database.db, new Date(due.getTime() + 120_000)), 0, 'never announced twice')
+  t.not(visibleNow.id, scheduled.id)
+})
+
+t.test('an article published with a past date is announced by its write, not again by the job', async (t) => {
+  const now = Date.now()
+  await announceDuePublications(database.db, new Date(now - 7_200_000))
+  await make.article({ status: 'published', publishedAt: new Date(now - 3_600_000).toISOString() })
+  const before = await countRows(database, 'changes')
+  t.equal(await announceDuePublications(database.db, new Date(now)), 0)
+  t.equal(await countRows(database, 'changes'), before)
+})
