@@ -43,6 +43,7 @@ const routes: Record<string, Role> = {
   'POST /v1/tokens': 'admin',
   'GET /v1/tokens': 'admin',
   'DELETE /v1/tokens/{id}': 'admin',
+  'GET /v1/sync': 'reader',
 }
 
 const rank = { reader: 1, editor: 2, admin: 3 }
