@@ -2,7 +2,7 @@
  * The bench dataset: 20 categories in a tree, 500 people, 10,000 articles (or `--articles N`) of
  * about 600 Vietnamese words, published over three years. The same seed gives the same rows, ids
  * included. Loaded with multi-row inserts into a PostgreSQL database that the app's own migrations
- * created. Articles have no cover yet: media is not in the schema.
+ * created, with a change log entry per row. Articles have no cover yet: media is not in the schema.
  *
  *   tsx bench/generate.ts [--articles 10000] [--seed 1] [--force]   (DATABASE_URL overrides the target)
  */
@@ -16,7 +16,7 @@ import { fold, slugify } from '../src/shared/text.js'
 import { captions, corpus } from './corpus.js'
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/bantin_bench'
-const DATASET_VERSION = 1
+const DATASET_VERSION = 2
 /** Publication dates are fixed, not relative to today, so that a dataset is the same whenever it is made. */
 const END = Date.parse('2026-01-01T00:00:00.000Z')
 const START = END - 3 * 365 * 86_400_000
@@ -310,6 +310,15 @@ export async function ensureDataset(options: DatasetOptions): Promise<boolean> {
       if (done % 10_000 === 0) log(`dataset: ${done} articles`)
     }
     await pending
+    // Every row enters the change log as if written through the API, references first: what the
+    // migration does for content written before the log existed.
+    for (const [type, table] of [['category', 'categories'], ['person', 'people'], ['article', 'articles']] as const) {
+      await client.query(
+        `insert into changes (type, resource_id, op, events, version, slug, actor, at)
+         select $1, id, 'upsert', array[$1 || '.created'], version, slug, 'bench', updated_at from ${table} order by created_at, id`,
+        [type],
+      )
+    }
     await client.query('vacuum analyze')
     await client.query(`comment on database ${name} is '${marker(options)}'`)
   } finally {

@@ -55,7 +55,7 @@ const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef'
 const PORTS = { bantin: 3100, floor: 3101 } as const
 type ServerName = keyof typeof PORTS
 
-const workloadNames = ['list', 'detail', 'revalidate', 'mixed', 'create'] as const
+const workloadNames = ['list', 'detail', 'revalidate', 'mixed', 'list100', 'sync', 'fullsync', 'create'] as const
 type WorkloadName = (typeof workloadNames)[number]
 const only = args.only ? (args.only.split(',') as WorkloadName[]) : [...workloadNames]
 for (const name of only) if (!workloadNames.includes(name)) throw new Error(`unknown workload ${name}; one of ${workloadNames.join(', ')}`)
@@ -149,6 +149,9 @@ function sampleRss() {
 // ---- workloads ---------------------------------------------------------------------------------
 
 interface Fixture {
+  /** Pages of 100 articles with their bodies: the feed's, and the same through the list. */
+  syncPaths: string[]
+  list100Paths: string[]
   categories: string[]
   slugs: string[]
   etags: Map<string, string>
@@ -192,6 +195,48 @@ function mixedPaths(fixture: Fixture): string[] {
     if (r < 0.9) return listUrl(rng.pick(fixture.categories))
     return listUrl()
   })
+}
+
+const asAdmin = { authorization: `Bearer ${ADMIN_TOKEN}` }
+
+/** The paths of the first 100 pages of 100 articles, by the feed and by the list. */
+async function collectPages(fixture: Fixture) {
+  const base = `http://127.0.0.1:${PORTS.bantin}`
+  let cursor = ''
+  for (let i = 0; i < 100; i++) {
+    const path = `/v1/sync?types=article&limit=100${cursor && `&cursor=${cursor}`}`
+    fixture.syncPaths.push(path)
+    const page = (await (await fetch(base + path, { headers: asAdmin })).json()) as { meta: { nextCursor: string; hasMore: boolean } }
+    cursor = page.meta.nextCursor
+    if (!page.meta.hasMore) break
+  }
+  let next: string | null = null
+  for (let i = 0; i < 100; i++) {
+    const path: string = `/v1/articles?limit=100${next ? `&cursor=${next}` : ''}`
+    fixture.list100Paths.push(path)
+    next = ((await (await fetch(base + path, { headers: asAdmin })).json()) as { meta: { nextCursor: string | null } }).meta.nextCursor
+    if (!next) break
+  }
+}
+
+/** Follows the whole feed from the start, as an integrator's first sync does. */
+async function fullSync(limit: number) {
+  const base = `http://127.0.0.1:${PORTS.bantin}`
+  const started = Date.now()
+  let cursor = ''
+  let entries = 0
+  let pages = 0
+  for (;;) {
+    const res = await fetch(`${base}/v1/sync?limit=${limit}${cursor && `&cursor=${cursor}`}`, { headers: asAdmin })
+    if (res.status !== 200) throw new Error(`full sync: page ${pages + 1} answered ${res.status}`)
+    const page = (await res.json()) as { data: unknown[]; meta: { nextCursor: string; hasMore: boolean } }
+    entries += page.data.length
+    pages++
+    cursor = page.meta.nextCursor
+    if (!page.meta.hasMore) break
+  }
+  const seconds = (Date.now() - started) / 1000
+  return { limit, entries, pages, seconds: Math.round(seconds * 10) / 10, entriesPerSec: Math.round(entries / seconds) }
 }
 
 /** Counts creates across rounds: every title (and so every slug) of a run is new. */
@@ -251,6 +296,22 @@ const workloads: Workload[] = [
     connections,
     expect: 200,
     options: (f) => rotating(mixedPaths(f)),
+  },
+  {
+    name: 'list100',
+    description: 'GET /v1/articles?limit=100 with a token: 100 articles with bodies, over 100 keyset pages',
+    servers: ['bantin'],
+    connections,
+    expect: 200,
+    options: (f) => rotating(f.list100Paths, () => asAdmin),
+  },
+  {
+    name: 'sync',
+    description: 'GET /v1/sync?types=article&limit=100: 100 articles with bodies, over 100 pages (ratio to list100)',
+    servers: ['bantin'],
+    connections,
+    expect: 200,
+    options: (f) => rotating(f.syncPaths, () => asAdmin),
   },
   {
     name: 'create',
@@ -323,7 +384,7 @@ async function fixtureFrom(url: string): Promise<Fixture> {
     ).rows.map((r) => r.slug)
     const [category] = (await client.query<{ id: string }>('select id from categories order by slug limit 1')).rows
     const personIds = (await client.query<{ id: string }>('select id from people order by slug limit 2')).rows.map((r) => r.id)
-    return { categories, slugs, etags: new Map(), categoryId: category!.id, personIds }
+    return { categories, slugs, etags: new Map(), categoryId: category!.id, personIds, syncPaths: [], list100Paths: [] }
   } finally {
     await client.end()
   }
@@ -399,7 +460,8 @@ async function main() {
       console.log(`revalidate: skipped: ${problem}`)
     }
   }
-  const active = selected.filter((w) => !skipped.has(w.name))
+  if (only.includes('sync') || only.includes('list100')) await collectPages(fixture)
+  const active = selected.filter((w) => !skipped.has(w.name) && w.name !== 'fullsync')
 
   const poll = setInterval(sampleRss, 200)
   measuring = true
@@ -428,6 +490,8 @@ async function main() {
       }
     }
   }
+  const full = only.includes('fullsync') ? await fullSync(1000) : null
+  if (full) console.log(`full sync: ${full.entries} entries in ${full.pages} pages of ${full.limit}, ${full.seconds} s, ${full.entriesPerSec} entries/s`)
   measuring = false
   clearInterval(poll)
 
@@ -458,7 +522,13 @@ async function main() {
   const results: Record<string, unknown> = {}
   const rows: string[][] = []
   const bantinList = summarize('list/bantin')
+  const bantinList100 = summarize('list100/bantin')
   for (const w of selected) {
+    if (w.name === 'fullsync') {
+      results[w.name] = { description: 'the whole feed from the start, limit=1000', ...full }
+      rows.push([w.name, '–', `${full!.entriesPerSec} entries/s`, '–', '–', '–', '–', '–', '0', `${full!.entries} entries in ${full!.seconds} s`])
+      continue
+    }
     if (skipped.has(w.name)) {
       results[w.name] = { description: w.description, skipped: skipped.get(w.name) }
       rows.push([w.name, '–', '–', '–', '–', '–', '–', '–', '–', `skipped: ${skipped.get(w.name)}`])
@@ -466,7 +536,7 @@ async function main() {
     }
     const floor = summarize(`${w.name}/floor`)
     const bantin = summarize(`${w.name}/bantin`)!
-    const base = w.name === 'revalidate' ? bantinList : floor
+    const base = w.name === 'revalidate' ? bantinList : w.name === 'sync' ? bantinList100 : floor
     const ratio = {
       reqPerSec: base ? Math.round((bantin.reqPerSec / base.reqPerSec) * 100) / 100 : null,
       p99: floor ? Math.round((bantin.p99 / Math.max(floor.p99, 1)) * 100) / 100 : null,
@@ -477,7 +547,7 @@ async function main() {
       w.name,
       fmt(floor?.reqPerSec),
       fmt(bantin.reqPerSec),
-      ratio.reqPerSec === null ? '–' : `${ratio.reqPerSec.toFixed(2)}${w.name === 'revalidate' ? ' × list' : ''}`,
+      ratio.reqPerSec === null ? '–' : `${ratio.reqPerSec.toFixed(2)}${w.name === 'revalidate' ? ' × list' : w.name === 'sync' ? ' × list100' : ''}`,
       floor ? `${floor.p50}/${floor.p99}` : '–',
       `${bantin.p50}/${bantin.p99}`,
       fmt(ratio.p99, 2),
@@ -500,6 +570,7 @@ async function main() {
       ? selected.every((w) => { const v = r[w.name]?.ratio?.p99; return v === null || v === undefined || v <= 2 })
       : null,
     '304 revalidation ≥ 5 × list': check(r.revalidate?.ratio?.reqPerSec, (v) => v >= 5),
+    'a sync page costs ≤ 1.2 × a list page of 100': check(r.sync?.ratio?.reqPerSec, (v) => 1 / v <= 1.2),
     'create ≥ 300/s with 8 writers': check(r.create?.bantin?.reqPerSec, (v) => v >= 300),
     'peak RSS ≤ 150 MB': check(rss.bantin.peakUnderLoadMB, (v) => v <= 150),
     'zero errors': Object.values(r).every((w) => !w.bantin || (w.bantin.errors === 0 && w.bantin.unexpected === 0)),
