@@ -16,6 +16,29 @@ export interface Change {
   at: Date
 }
 
+/**
+ * The change of a write to a resource with one event per write (categories, people, media): the
+ * row as the write left it, and no version once it is deleted.
+ */
+export function rowChange(
+  type: ResourceType,
+  event: string,
+  row: { id: string; version: number; slug?: string; updatedAt: Date },
+  actor: Principal,
+  op: ChangeOp = 'upsert',
+): Change {
+  return {
+    type,
+    id: row.id,
+    op,
+    events: [event],
+    version: op === 'delete' ? null : row.version,
+    slug: row.slug ?? null,
+    actor,
+    at: op === 'delete' ? new Date() : row.updatedAt,
+  }
+}
+
 /** What a write's work hands back: its answer, and its change (a job's may be several), or null when nothing changed. */
 export interface Written<T> {
   result: T

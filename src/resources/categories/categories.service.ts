@@ -6,7 +6,7 @@ import { isUuid, newId } from '../../shared/ids.js'
 import type { Principal } from '../../shared/principal.js'
 import { claimFreeSlug, claimingSlug } from '../../shared/slugs.js'
 import { checkVersion, type ExpectedVersion } from '../../shared/versions.js'
-import { type Change, changedFields, write } from '../../shared/write.js'
+import { changedFields, rowChange, write } from '../../shared/write.js'
 import type { Category, CategoryInput, CategoryListQuery, CategoryPatch } from './categories.schemas.js'
 
 type CategoryRow = typeof categories.$inferSelect
@@ -76,17 +76,6 @@ async function assertParent(db: Db, parentId: string, selfId?: string) {
   if (cycle?.hit) throw new InvalidReference('parentId: a category cannot be placed under itself or its own descendant')
 }
 
-const changeOf = (row: CategoryRow, events: string, auth: Principal, op: Change['op'] = 'upsert'): Change => ({
-  type: 'category',
-  id: row.id,
-  op,
-  events: [events],
-  version: op === 'delete' ? null : row.version,
-  slug: row.slug,
-  actor: auth,
-  at: row.updatedAt,
-})
-
 export async function createCategory(db: Db, input: CategoryInput, auth: Principal): Promise<CategoryRow> {
   return claimingSlug('categories_slug_key', input.slug, () =>
     write(db, async (tx) => {
@@ -105,7 +94,7 @@ export async function createCategory(db: Db, input: CategoryInput, auth: Princip
           updatedAt: now,
         })
         .returning()
-      return { result: row!, change: changeOf(row!, 'category.created', auth) }
+      return { result: row!, change: rowChange('category', 'category.created', row!, auth) }
     }),
   )
 }
@@ -131,7 +120,7 @@ export async function updateCategory(db: Db, idOrSlug: string, patch: CategoryPa
         .set({ ...changes, version: current.version + 1, updatedAt: new Date() })
         .where(eq(categories.id, current.id))
         .returning()
-      return { result: row!, change: changeOf(row!, 'category.updated', auth) }
+      return { result: row!, change: rowChange('category', 'category.updated', row!, auth) }
     }),
   )
 }
@@ -150,6 +139,6 @@ export async function deleteCategory(db: Db, idOrSlug: string, auth: Principal, 
     ].filter(Boolean)
     if (reasons.length) throw new InUse(`Category ${current.slug} still has ${reasons.join(' and ')}`)
     await tx.delete(categories).where(eq(categories.id, current.id))
-    return { result: undefined, change: changeOf({ ...current, updatedAt: new Date() }, 'category.deleted', auth, 'delete') }
+    return { result: undefined, change: rowChange('category', 'category.deleted', current, auth, 'delete') }
   })
 }

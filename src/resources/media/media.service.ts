@@ -6,7 +6,7 @@ import { articles, media, people } from '../../db/schema.js'
 import { badRequest, InUse, NotFound, Unavailable, unknownReference } from '../../errors.js'
 import type { Principal } from '../../shared/principal.js'
 import { checkVersion, type ExpectedVersion } from '../../shared/versions.js'
-import { type Change, changedFields, write } from '../../shared/write.js'
+import { changedFields, rowChange, write } from '../../shared/write.js'
 import { newId } from '../../shared/ids.js'
 import { afterCursor, cursorValue, orderBy, type SortSpec } from '../../shared/keyset.js'
 import { escapeLike, finishPage, pageStart } from '../../shared/paging.js'
@@ -112,17 +112,6 @@ async function assertPerson(db: Db, path: string, id: string) {
  * Decides the type from the bytes, reads and cleans images, then stores the bytes under their hash
  * and writes the row in one transaction. The temporary file is gone afterwards, whatever happens.
  */
-const changeOf = (row: MediaRow, event: string, auth: Principal, op: Change['op'] = 'upsert'): Change => ({
-  type: 'media',
-  id: row.id,
-  op,
-  events: [event],
-  version: op === 'delete' ? null : row.version,
-  slug: null,
-  actor: auth,
-  at: row.updatedAt,
-})
-
 export async function createMedia(db: Db, storage: Storage, upload: Upload, settings: MediaSettings, auth: Principal): Promise<MediaRow> {
   const temps = [upload.path]
   try {
@@ -176,7 +165,7 @@ export async function createMedia(db: Db, storage: Storage, upload: Upload, sett
             updatedAt: now,
           })
           .returning()
-        return { result: row!, change: changeOf(row!, 'media.created', auth) }
+        return { result: row!, change: rowChange('media', 'media.created', row!, auth) }
       })
     } catch (err) {
       if (created) await dropBytesIfUnused(db, storage, stored.sha256)
@@ -213,7 +202,7 @@ export async function updateMedia(db: Db, id: string, patch: MediaPatch, auth: P
       })
       .where(eq(media.id, id))
       .returning()
-    return { result: row!, change: changeOf(row!, 'media.updated', auth) }
+    return { result: row!, change: rowChange('media', 'media.updated', row!, auth) }
   })
 }
 
@@ -249,7 +238,7 @@ export async function deleteMedia(db: Db, storage: Storage, id: string, auth: Pr
     const places = await mediaUsage(tx, id)
     if (places.length) throw new InUse(`Media ${id} is used in ${places.join('; ')}`)
     await tx.delete(media).where(eq(media.id, id))
-    return { result: row.sha256, change: changeOf({ ...row, updatedAt: new Date() }, 'media.deleted', auth, 'delete') }
+    return { result: row.sha256, change: rowChange('media', 'media.deleted', row, auth, 'delete') }
   })
   await dropBytesIfUnused(db, storage, sha256)
 }

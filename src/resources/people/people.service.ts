@@ -8,7 +8,7 @@ import { escapeLike, finishPage, pageStart } from '../../shared/paging.js'
 import type { Principal } from '../../shared/principal.js'
 import { claimFreeSlug, claimingSlug } from '../../shared/slugs.js'
 import { checkVersion, type ExpectedVersion } from '../../shared/versions.js'
-import { type Change, changedFields, write } from '../../shared/write.js'
+import { changedFields, rowChange, write } from '../../shared/write.js'
 import { fold } from '../../shared/text.js'
 import { assertMediaExist } from '../media/media.service.js'
 import type { Person, PersonInput, PersonListQuery, PersonPatch } from './people.schemas.js'
@@ -64,17 +64,6 @@ export async function listPeople(db: Db, query: PersonListQuery) {
   return { ...page, total: total?.[0]?.n }
 }
 
-const changeOf = (row: PersonRow, event: string, auth: Principal, op: Change['op'] = 'upsert'): Change => ({
-  type: 'person',
-  id: row.id,
-  op,
-  events: [event],
-  version: op === 'delete' ? null : row.version,
-  slug: row.slug,
-  actor: auth,
-  at: row.updatedAt,
-})
-
 export async function createPerson(db: Db, input: PersonInput, auth: Principal): Promise<PersonRow> {
   return claimingSlug('people_slug_key', input.slug, () =>
     write(db, async (tx) => {
@@ -97,7 +86,7 @@ export async function createPerson(db: Db, input: PersonInput, auth: Principal):
           updatedAt: now,
         })
         .returning()
-      return { result: row!, change: changeOf(row!, 'person.created', auth) }
+      return { result: row!, change: rowChange('person', 'person.created', row!, auth) }
     }),
   )
 }
@@ -128,7 +117,7 @@ export async function updatePerson(db: Db, idOrSlug: string, patch: PersonPatch,
         })
         .where(eq(people.id, current.id))
         .returning()
-      return { result: row!, change: changeOf(row!, 'person.updated', auth) }
+      return { result: row!, change: rowChange('person', 'person.updated', row!, auth) }
     }),
   )
 }
@@ -140,6 +129,6 @@ export async function deletePerson(db: Db, idOrSlug: string, auth: Principal, re
     const [used] = await tx.select({ n: count() }).from(articlePeople).where(eq(articlePeople.personId, current.id))
     if (used?.n) throw new InUse(`Person ${current.slug} is linked to ${used.n} articles`)
     await tx.delete(people).where(eq(people.id, current.id))
-    return { result: undefined, change: changeOf({ ...current, updatedAt: new Date() }, 'person.deleted', auth, 'delete') }
+    return { result: undefined, change: rowChange('person', 'person.deleted', current, auth, 'delete') }
   })
 }
