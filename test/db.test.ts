@@ -4,7 +4,9 @@ import { join } from 'node:path'
 import { sql } from 'drizzle-orm'
 import t from 'tap'
 import { openDatabase, rawRows } from '../src/db/client.js'
-import { createServerDatabase } from './helper.js'
+import { preparedStatements, queryPrepared } from '../src/db/prepared.js'
+import { categories } from '../src/db/schema.js'
+import { createServerDatabase, openTestDatabase } from './helper.js'
 
 t.test('an embedded database is created once, then reopened with its data', async (t) => {
   const dataDir = await mkdtemp(join(tmpdir(), 'bantin-db-'))
@@ -28,4 +30,15 @@ t.test('instances that start together on one server migrate it once', { skip: !p
   t.ok(migrations!.n >= 2)
   t.ok(tables!.n >= 5)
   await Promise.all(opened.map((d) => d.close()))
+})
+
+t.test('prepared statements refuse a transaction: they would run outside it', async (t) => {
+  const database = await openTestDatabase(t)
+  const count = preparedStatements((db) => db.select({ n: sql<number>`count(*)::int` }).from(categories).prepare('count_categories'))
+  t.same(await count(database.db).execute(), [{ n: 0 }])
+  t.same(await queryPrepared(database.db, sql`select 1 as one`), [{ one: 1 }])
+  await database.db.transaction(async (tx) => {
+    t.throws(() => count(tx), /outside any transaction/)
+    await t.rejects(queryPrepared(tx, sql`select 1`), /outside any transaction/)
+  })
 })
