@@ -3,9 +3,10 @@ import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
-import { RateLimited } from '../errors.js'
+import { badRequest, CorsRefused, RateLimited, UnsupportedMediaType } from '../errors.js'
 
 const OPEN_PATHS = new Set(['/health', '/ready'])
+const CORS_METHODS = ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE']
 
 /** Counts per valid token (by its id), else per IP: a wrong or garbled token counts against the IP. */
 function rateKey(req: FastifyRequest): string {
@@ -15,9 +16,23 @@ function rateKey(req: FastifyRequest): string {
 /** Rate limits, CORS and security headers: what every response gets before any route runs. */
 export default fp(
   async function guards(app: FastifyInstance, { config }: { config: Config }) {
+    // A preflight that would be refused is a problem that says why (before the CORS plugin, which
+    // would answer it in plain text, or with a 204 that only a browser understands as a no).
+    app.addHook('onRequest', async (req) => {
+      if (req.method !== 'OPTIONS') return
+      const origin = req.headers.origin
+      const method = req.headers['access-control-request-method']
+      if (!origin) throw badRequest('Origin', 'A CORS preflight needs an Origin header')
+      if (!method) throw badRequest('Access-Control-Request-Method', 'A CORS preflight needs an Access-Control-Request-Method header')
+      if (config.corsOrigins !== '*' && !config.corsOrigins.includes(origin)) {
+        throw new CorsRefused(`The origin ${origin.slice(0, 200)} may not call this API from a browser`)
+      }
+      if (!CORS_METHODS.includes(method.toUpperCase())) throw new CorsRefused(`The method ${method.slice(0, 20)} is not allowed from a browser`)
+    })
+
     await app.register(cors, {
       origin: config.corsOrigins === '*' ? '*' : config.corsOrigins,
-      methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
+      methods: CORS_METHODS,
       allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'X-Request-Id'],
       exposedHeaders: ['ETag', 'Location', 'Retry-After', 'X-Request-Id', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'],
       maxAge: 600,
@@ -46,6 +61,14 @@ export default fp(
         errorResponseBuilder: (_req, context) => new RateLimited(context.after),
       })
     }
+
+    // Compressed bodies are not decoded: said plainly, rather than as "not valid JSON".
+    app.addHook('onRequest', async (req) => {
+      const encoding = req.headers['content-encoding']?.trim().toLowerCase()
+      if (encoding && encoding !== 'identity') {
+        throw new UnsupportedMediaType(`Content-Encoding ${encoding} is not accepted: send the body uncompressed`)
+      }
+    })
 
     app.addHook('onSend', async (req, reply) => {
       reply.header('x-content-type-options', 'nosniff')

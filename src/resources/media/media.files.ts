@@ -11,6 +11,7 @@ import type { Config, MediaType } from '../../config.js'
 import type { MediaKind } from '../../db/schema.js'
 import { badRequest, PayloadTooLarge, UnreadableMedia, UnsupportedMediaType } from '../../errors.js'
 import { newId } from '../../shared/ids.js'
+import { NUL_MESSAGE, normalizeInput } from '../../shared/schemas.js'
 import { MediaUploadFields, type VariantFormat } from './media.schemas.js'
 
 // Loaded on first use: libvips and file-type's tables add some 40 MB to a process that only reads.
@@ -112,7 +113,10 @@ export async function receiveUpload(parts: AsyncIterable<Multipart>, settings: M
       file = { path: temp, sha256: hash.digest('hex'), size, filename: part.filename ?? '' }
     }
     if (!file) throw badRequest('file', 'A file part is required')
-    const parsed = MediaUploadFields.safeParse(fields)
+    const nul: (string | number)[][] = []
+    const normalized = normalizeInput(fields, nul)
+    if (nul.length) throw badRequest(nul[0]!.join('.'), NUL_MESSAGE)
+    const parsed = MediaUploadFields.safeParse(normalized)
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!
       throw badRequest(issue.path.join('.'), issue.message)
