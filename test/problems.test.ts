@@ -132,7 +132,7 @@ t.test('unknown query parameters are named by errors[].path, numbers must be dig
     { path: 'colour', message: 'Unknown parameter' },
     { path: 'size', message: 'Unknown parameter' },
   ])
-  for (const url of ['/v1/people?limit=1e2', '/v1/categories?offset=0x10', '/v1/media?limit=10.0']) {
+  for (const url of ['/v1/people?limit=1e2', '/v1/categories?offset=0x10', '/v1/media?limit=10.0', '/v1/tokens?limit=+5']) {
     const res = await app.inject({ url, headers: admin })
     t.equal(res.statusCode, 400, url)
     t.match(res.json(), { errors: [{ message: 'A whole number, in digits' }] }, url)
