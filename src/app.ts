@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { Config } from './config.js'
 import type { Database, Db } from './db/client.js'
 import { BadRequest, Unavailable } from './errors.js'
+import { redactUrl } from './logger.js'
 import auth from './plugins/auth.js'
 import errors, { clientErrorHandler, frameworkErrors } from './plugins/errors.js'
 import guards from './plugins/guards.js'
@@ -36,6 +37,15 @@ export interface AppOptions {
   storage?: Storage
 }
 
+/**
+ * TRUST_PROXY for Fastify. A hop count trusts that many addresses from the socket's end of
+ * X-Forwarded-For, whoever sent it (Fastify itself no longer takes a count, as it cannot tell a
+ * proxy from a client that adds the header itself): only for a server no one reaches directly.
+ */
+function trustProxyOption(trust: Config['trustProxy']): FastifyServerOptions['trustProxy'] {
+  return typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : trust
+}
+
 const REQUEST_ID = /^[\w.:-]{1,128}$/
 
 /** Builds a ready app on an open database. It never listens: server.ts does, tests inject. */
@@ -44,6 +54,7 @@ export async function buildApp({ config, database, logger = false, storage }: Ap
     ...(logger ? { loggerInstance: logger } : { logger: false }),
     ...serverTimeouts(config),
     bodyLimit: config.bodyLimitBytes,
+    trustProxy: trustProxyOption(config.trustProxy),
     clientErrorHandler,
     frameworkErrors,
     // One line per request, written by the onResponse hook below.
@@ -82,10 +93,17 @@ export async function buildApp({ config, database, logger = false, storage }: Ap
     // While draining, a request that still arrives on an open connection goes elsewhere.
     if (closing) throw new Unavailable('The server is shutting down; try again')
   })
-  // One log line per request.
+  // One log line per request; ip is the client's as far as TRUST_PROXY believes the proxies.
   app.addHook('onResponse', async (req, reply) => {
     req.log.info(
-      { method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, token: req.auth?.name },
+      {
+        method: req.method,
+        url: redactUrl(req.url),
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+        ip: req.ip,
+        token: req.auth?.name,
+      },
       'request',
     )
   })
