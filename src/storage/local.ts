@@ -36,8 +36,14 @@ export class LocalStorage implements Storage {
     const target = this.path(key)
     await mkdir(dirname(target), { recursive: true })
     const temp = `${target}.${randomUUID()}.part`
-    await writeFile(temp, data)
-    await rename(temp, target)
+    try {
+      await writeFile(temp, data)
+      await rename(temp, target)
+    } catch (err) {
+      // A disk that filled up midway leaves no half-written file behind.
+      await unlink(temp).catch(() => {})
+      throw err
+    }
   }
 
   async size(key: string): Promise<number | null> {

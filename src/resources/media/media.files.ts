@@ -16,7 +16,13 @@ import { MediaUploadFields, type VariantFormat } from './media.schemas.js'
 
 // Loaded on first use: libvips and file-type's tables add some 40 MB to a process that only reads.
 let sharpModule: Promise<typeof import('sharp').default> | undefined
-const loadSharp = () => (sharpModule ??= import('sharp').then((m) => m.default))
+// libvips' operation cache keeps the files it read open and mapped, so a temporary upload that
+// was removed still held its disk space: nothing is cached (every rendering is kept in storage anyway).
+const loadSharp = () =>
+  (sharpModule ??= import('sharp').then((m) => {
+    m.default.cache(false)
+    return m.default
+  }))
 const loadFileType = () => import('file-type')
 
 // The bytes of media: receiving them, telling their type, reading and resizing images.
