@@ -19,7 +19,7 @@ if (config.adminToken) await ensureAdminToken(database.db, config.adminToken)
 if (await seedIfNew(database, config)) logger.info('new embedded database: sample content added')
 
 const app = await buildApp({ config, database, logger })
-const jobs = startJobs(backgroundJobs(config, database), logger)
+const jobs = startJobs(backgroundJobs(config, database, logger), logger)
 
 // The requests in flight, so that a shutdown that has to cut them can say which.
 const inFlight = new Map<IncomingMessage, number>()

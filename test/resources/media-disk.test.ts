@@ -24,6 +24,7 @@ const storage: Storage = {
   size: (key) => local.size(key),
   read: (key, range) => local.read(key, range),
   remove: (key) => local.remove(key),
+  list: () => local.list(),
 }
 const { app, database } = await buildTestApp(t, { env: { DATA_DIR: dataDir }, storage })
 const tempFiles = () => readdir(join(dataDir, 'tmp')).catch(() => [] as string[])

@@ -141,16 +141,20 @@ const isParseError = (err: unknown) => {
 }
 
 /**
- * Removes temporary files that a crashed process left behind. Only old ones: another instance
- * sharing DATA_DIR may be receiving an upload right now.
+ * Removes temporary uploads last written before `before`: what a crashed or killed process left
+ * behind. Uploads in flight are being written (or were, moments ago), so they are newer.
  */
-export async function sweepTempDir(tempDir: string, olderThanMs = 24 * 60 * 60 * 1000): Promise<void> {
-  const names = await readdir(tempDir).catch(() => [] as string[])
-  for (const name of names) {
+export async function sweepTempDir(tempDir: string, before: Date): Promise<number> {
+  let removed = 0
+  for (const name of await readdir(tempDir).catch(() => [] as string[])) {
     const path = join(tempDir, name)
     const info = await stat(path).catch(() => undefined)
-    if (info && info.mtimeMs < Date.now() - olderThanMs) await rm(path, { force: true, recursive: true })
+    if (info && info.mtimeMs < before.getTime()) {
+      await rm(path, { force: true, recursive: true })
+      removed++
+    }
   }
+  return removed
 }
 
 export const tooLarge = (maxBytes: number) => new PayloadTooLarge(`The file is larger than ${maxBytes} bytes`)
