@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { syncBuiltinESMExports } from 'node:module'
 import { join } from 'node:path'
 import { sql } from 'drizzle-orm'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { runBackupCommand } from '../src/cli/backup.js'
 import { openDatabase, rawRows } from '../src/db/client.js'
 import { createCategory, listCategories } from '../src/resources/categories/categories.service.js'
@@ -60,14 +60,19 @@ async function siteWithContent(dataDir: string) {
   await writeFile(join(dataDir, 'tmp', 'x.upload'), 'in flight')
 }
 
-t.test('npm run backup copies the database and media; restore brings them back, keeping what it replaces', async (t) => {
+/** A DATA_DIR with content, as the commands' environment, and what they print. */
+async function site(t: Test) {
   const root = t.testdir()
   const dataDir = join(root, 'data')
   await siteWithContent(dataDir)
   process.env.DATA_DIR = dataDir
   t.teardown(() => void delete process.env.DATA_DIR)
   const lines: string[] = []
-  const out = (line: string) => lines.push(line)
+  return { root, dataDir, lines, out: (line: string) => void lines.push(line) }
+}
+
+t.test('npm run backup copies the database and media; restore brings them back, keeping what it replaces', async (t) => {
+  const { root, dataDir, lines, out } = await site(t)
   const file = join(root, 'backups', 'bantin.tar.gz')
   t.equal(await runBackupCommand(['backup', file], out), 0, lines.join('\n'))
   t.match(lines.pop(), /^Wrote .*bantin\.tar\.gz: \d+ files, \d+ bytes$/)
@@ -100,13 +105,7 @@ t.test('npm run backup copies the database and media; restore brings them back, 
 })
 
 t.test('backup and restore refuse while a server runs on DATA_DIR, and a damaged archive changes nothing', async (t) => {
-  const root = t.testdir()
-  const dataDir = join(root, 'data')
-  await siteWithContent(dataDir)
-  process.env.DATA_DIR = dataDir
-  t.teardown(() => void delete process.env.DATA_DIR)
-  const lines: string[] = []
-  const out = (line: string) => lines.push(line)
+  const { root, dataDir, lines, out } = await site(t)
   const file = join(root, 'copy.tar.gz')
   t.equal(await runBackupCommand(['backup', file, '--no-media'], out), 0)
 
