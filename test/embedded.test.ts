@@ -9,7 +9,9 @@ import { openDatabase, rawRows } from '../src/db/client.js'
 import { createCategory, listCategories } from '../src/resources/categories/categories.service.js'
 
 // The embedded database on disk: its commits reach the disk (fsync), and it can be copied and
-// restored by command. These run the same whatever DATABASE_URL says: they are about PGlite.
+// restored by command. These run the same whatever DATABASE_URL says: they are about PGlite,
+// and the commands read the environment, so the suite's DATABASE_URL is set aside.
+delete process.env.DATABASE_URL
 
 /** Counts fsync calls that reach Node, wherever they come from (PGlite's file layer uses node:fs). */
 let fsyncs = 0

@@ -13,21 +13,29 @@ function rateKey(req: FastifyRequest): string {
   return req.auth ? `t:${req.auth.tokenId}` : `ip:${req.ip}`
 }
 
+/** Why a CORS preflight is refused, if it is. */
+function preflightRefusal(req: FastifyRequest, origins: Config['corsOrigins']): Error | undefined {
+  const origin = req.headers.origin
+  const method = req.headers['access-control-request-method']
+  if (!origin) return badRequest('Origin', 'A CORS preflight needs an Origin header')
+  if (!method) return badRequest('Access-Control-Request-Method', 'A CORS preflight needs an Access-Control-Request-Method header')
+  if (origins !== '*' && !origins.includes(origin)) return new CorsRefused(`The origin ${origin.slice(0, 200)} may not call this API from a browser`)
+  if (!CORS_METHODS.includes(method.toUpperCase())) return new CorsRefused(`The method ${method.slice(0, 20)} is not allowed from a browser`)
+  return undefined
+}
+
 /** Rate limits, CORS and security headers: what every response gets before any route runs. */
 export default fp(
   async function guards(app: FastifyInstance, { config }: { config: Config }) {
-    // A preflight that would be refused is a problem that says why (before the CORS plugin, which
-    // would answer it in plain text, or with a 204 that only a browser understands as a no).
-    app.addHook('onRequest', async (req) => {
-      if (req.method !== 'OPTIONS') return
-      const origin = req.headers.origin
-      const method = req.headers['access-control-request-method']
-      if (!origin) throw badRequest('Origin', 'A CORS preflight needs an Origin header')
-      if (!method) throw badRequest('Access-Control-Request-Method', 'A CORS preflight needs an Access-Control-Request-Method header')
-      if (config.corsOrigins !== '*' && !config.corsOrigins.includes(origin)) {
-        throw new CorsRefused(`The origin ${origin.slice(0, 200)} may not call this API from a browser`)
+    // Before the CORS plugin's own hook: a preflight that would be refused is a problem that says
+    // why (the plugin answers it in plain text, or with a 204 only a browser reads as a no). And
+    // compressed bodies are not decoded: said plainly, rather than as "not valid JSON".
+    app.addHook('onRequest', (req, _reply, done) => {
+      const encoding = req.headers['content-encoding']?.trim().toLowerCase()
+      if (encoding && encoding !== 'identity') {
+        return done(new UnsupportedMediaType(`Content-Encoding ${encoding.slice(0, 40)} is not accepted: send the body uncompressed`))
       }
-      if (!CORS_METHODS.includes(method.toUpperCase())) throw new CorsRefused(`The method ${method.slice(0, 20)} is not allowed from a browser`)
+      done(req.method === 'OPTIONS' ? preflightRefusal(req, config.corsOrigins) : undefined)
     })
 
     await app.register(cors, {
@@ -61,14 +69,6 @@ export default fp(
         errorResponseBuilder: (_req, context) => new RateLimited(context.after),
       })
     }
-
-    // Compressed bodies are not decoded: said plainly, rather than as "not valid JSON".
-    app.addHook('onRequest', async (req) => {
-      const encoding = req.headers['content-encoding']?.trim().toLowerCase()
-      if (encoding && encoding !== 'identity') {
-        throw new UnsupportedMediaType(`Content-Encoding ${encoding} is not accepted: send the body uncompressed`)
-      }
-    })
 
     app.addHook('onSend', async (req, reply) => {
       reply.header('x-content-type-options', 'nosniff')

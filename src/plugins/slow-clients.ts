@@ -101,15 +101,19 @@ function watchBody(req: FastifyRequest, reply: FastifyReply, config: Config) {
 /** Limits on how slowly a client may send, and connections closed after answers that did not read the body. */
 export default fp(
   async function slowClients(app: FastifyInstance, { config }: { config: Config }) {
-    app.addHook('onRequest', async (req, reply) => {
+    // Callback hooks: they run on every request, reads included, and cost no promise.
+    app.addHook('onRequest', (req, reply, done) => {
       if (hasBody(req.raw)) watchBody(req, reply, config)
+      done()
     })
 
-    app.addHook('onSend', async (req, reply) => {
+    app.addHook('onSend', (req, reply, payload, done) => {
       // `complete` is false while the body is still arriving (injected requests leave it unset).
-      if (req.raw.complete !== false) return
-      reply.header('connection', 'close')
-      closeAfterAnswer(req.raw, Math.min(LINGER_MS, config.http.requestTimeoutMs))
+      if (req.raw.complete === false) {
+        reply.header('connection', 'close')
+        closeAfterAnswer(req.raw, Math.min(LINGER_MS, config.http.requestTimeoutMs))
+      }
+      done(null, payload)
     })
   },
   { name: 'slow-clients' },
