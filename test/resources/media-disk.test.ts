@@ -1,6 +1,7 @@
 import { readdir, readFile, readlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import t from 'tap'
+import { toProblem } from '../../src/plugins/errors.js'
 import { LocalStorage } from '../../src/storage/local.js'
 import type { Storage } from '../../src/storage/storage.js'
 import { admin, buildTestApp, countRows, multipart, resetDatabase } from '../helper.js'
@@ -80,4 +81,15 @@ t.test('removed temporary uploads are not kept open or mapped by the image libra
   t.same(open, [], 'no open file descriptors under DATA_DIR')
   const mapped = (await readFile('/proc/self/maps', 'utf8')).split('\n').filter((line) => line.includes(join(dataDir, 'tmp')))
   t.same(mapped, [], 'no mapped temporary files')
+})
+
+t.test('a full disk is recognised however it is reported: a system error, libvips in words, PostgreSQL', async (t) => {
+  const reports = [
+    Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }),
+    Object.assign(new Error('EDQUOT: disk quota exceeded, write'), { code: 'EDQUOT' }),
+    new Error('VipsForeignSave: write failed\nunix error: No space left on device'),
+    Object.assign(new Error('Failed query: insert into …'), { cause: Object.assign(new Error('could not extend file'), { code: '53100' }) }),
+  ]
+  for (const err of reports) t.match(toProblem(err as never), { status: 507, type: 'urn:bantin:problem:insufficient-storage' }, err.message)
+  t.match(toProblem(new Error('EACCES') as never), { status: 500 }, 'other failures stay a 500')
 })
