@@ -1,15 +1,18 @@
 import { randomUUID } from 'node:crypto'
 import Fastify, { type FastifyServerOptions, LogController } from 'fastify'
-import { type ZodTypeProvider, validatorCompiler } from 'fastify-type-provider-zod'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { Config } from './config.js'
 import type { Database, Db } from './db/client.js'
+import { BadRequest, Unavailable } from './errors.js'
+import { redactUrl } from './logger.js'
 import auth from './plugins/auth.js'
-import errors from './plugins/errors.js'
+import errors, { clientErrorHandler, frameworkErrors } from './plugins/errors.js'
 import guards from './plugins/guards.js'
 import httpCache from './plugins/http-cache.js'
 import metrics from './plugins/metrics.js'
 import openapi from './plugins/openapi.js'
 import { operationRoutes } from './plugins/operations.js'
+import slowClients, { serverTimeouts } from './plugins/slow-clients.js'
 import { articleRoutes } from './resources/articles/articles.routes.js'
 import { categoryRoutes } from './resources/categories/categories.routes.js'
 import { mediaRoutes } from './resources/media/media.routes.js'
@@ -17,7 +20,9 @@ import { personRoutes } from './resources/people/people.routes.js'
 import { revisionRoutes } from './resources/revisions/revisions.routes.js'
 import { syncRoutes } from './resources/sync/sync.routes.js'
 import { tokenRoutes } from './resources/tokens/tokens.routes.js'
-import { openStorage } from './storage/storage.js'
+import { parseJsonBody } from './shared/json.js'
+import { inputValidatorCompiler } from './shared/schemas.js'
+import { openStorage, type Storage } from './storage/storage.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -29,15 +34,30 @@ export interface AppOptions {
   config: Config
   database: Database
   logger?: FastifyServerOptions['loggerInstance'] | false
+  /** Where media bytes live; by default the configured storage (tests pass one that fails). */
+  storage?: Storage
+}
+
+/**
+ * TRUST_PROXY for Fastify. A hop count trusts that many addresses from the socket's end of
+ * X-Forwarded-For, whoever sent it (Fastify itself no longer takes a count, as it cannot tell a
+ * proxy from a client that adds the header itself): only for a server no one reaches directly.
+ */
+function trustProxyOption(trust: Config['trustProxy']): FastifyServerOptions['trustProxy'] {
+  return typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : trust
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/
 
 /** Builds a ready app on an open database. It never listens: server.ts does, tests inject. */
-export async function buildApp({ config, database, logger = false }: AppOptions) {
+export async function buildApp({ config, database, logger = false, storage }: AppOptions) {
   const app = Fastify({
     ...(logger ? { loggerInstance: logger } : { logger: false }),
+    ...serverTimeouts(config),
     bodyLimit: config.bodyLimitBytes,
+    trustProxy: trustProxyOption(config.trustProxy),
+    clientErrorHandler,
+    frameworkErrors,
     // One line per request, written by the onResponse hook below.
     logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: false,
@@ -46,28 +66,51 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
     },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
-    return503OnClosing: true,
+    // Answered by the hook below, as problem+json.
+    return503OnClosing: false,
   }).withTypeProvider<ZodTypeProvider>()
 
-  app.setValidatorCompiler(validatorCompiler)
+  app.setValidatorCompiler(inputValidatorCompiler)
   // Responses are built by our own mappers from our own rows: plain JSON.stringify, no second validation.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data))
   app.decorate('db', database.db)
   // JSON in: a text/plain body is a 415, not a string that fails validation.
-  app.removeContentTypeParser('text/plain')
+  app.removeContentTypeParser(['text/plain', 'application/json'])
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    if (body === '') return done(new BadRequest('The body is empty: send JSON'), undefined)
+    try {
+      done(null, parseJsonBody(body as string))
+    } catch (err) {
+      done(err as Error, undefined)
+    }
+  })
 
+  let closing = false
+  app.addHook('preClose', async () => {
+    closing = true
+  })
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id)
+    // While draining, a request that still arrives on an open connection goes elsewhere.
+    if (closing) throw new Unavailable('The server is shutting down; try again')
   })
-  // One log line per request.
+  // One log line per request; ip is the client's as far as TRUST_PROXY believes the proxies.
   app.addHook('onResponse', async (req, reply) => {
     req.log.info(
-      { method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, token: req.auth?.name },
+      {
+        method: req.method,
+        url: redactUrl(req.url),
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+        ip: req.ip,
+        token: req.auth?.name,
+      },
       'request',
     )
   })
 
   await app.register(errors)
+  await app.register(slowClients, { config })
   await app.register(guards, { config })
   await app.register(openapi)
   await app.register(auth)
@@ -81,7 +124,7 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
   await app.register(revisionRoutes, { prefix: '/v1/articles' })
   await app.register(tokenRoutes, { prefix: '/v1/tokens' })
   await app.register(syncRoutes, { prefix: '/v1/sync' })
-  await app.register(mediaRoutes, { prefix: '/v1/media', config, storage: await openStorage(config) })
+  await app.register(mediaRoutes, { prefix: '/v1/media', config, storage: storage ?? (await openStorage(config)) })
 
   await app.ready()
   return app

@@ -16,6 +16,28 @@ const DEFAULT_MEDIA_TYPES = KNOWN_MEDIA_TYPES
 
 const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
 
+const Milliseconds = (fallback: number) => z.coerce.number().int().min(100).max(24 * 60 * 60 * 1000).default(fallback)
+
+const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\/(?:3[0-2]|[12]?\d))?$/
+const IPV6 = /^[0-9a-f:.]*:[0-9a-f:.]*(?:\/(?:12[0-8]|1[01]\d|\d?\d))?$/i
+
+/** `false` (default), a number of proxy hops, or a comma list of proxy addresses and CIDR ranges. */
+const TrustProxy = z
+  .string()
+  .default('false')
+  .transform((v, ctx): false | number | string[] => {
+    const value = v.trim().toLowerCase()
+    if (value === 'false' || value === '0') return false
+    if (/^\d{1,2}$/.test(value)) return Number(value)
+    const list = value.split(',').map((s) => s.trim()).filter(Boolean)
+    const bad = list.find((a) => !IPV4.test(a) && !IPV6.test(a) && !['loopback', 'linklocal', 'uniquelocal'].includes(a))
+    if (bad || list.length === 0) {
+      ctx.addIssue({ code: 'custom', message: `false, a hop count, or a comma list of addresses/CIDRs (not "${bad ?? v}")` })
+      return z.NEVER
+    }
+    return list
+  })
+
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -30,6 +52,13 @@ const Env = z.object({
   RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).default(60_000),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   CORS_ORIGINS: z.string().default('*'),
+  TRUST_PROXY: TrustProxy,
+  HTTP_HEADERS_TIMEOUT_MS: Milliseconds(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: Milliseconds(30_000),
+  HTTP_IDLE_TIMEOUT_MS: Milliseconds(120_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: Milliseconds(72_000),
+  UPLOAD_MIN_BYTES_PER_SECOND: z.coerce.number().int().min(1024).default(64 * 1024),
+  SHUTDOWN_TIMEOUT_MS: Milliseconds(10_000),
   MEDIA_MAX_BYTES: z.coerce.number().int().min(1024).default(50 * 1024 * 1024),
   MEDIA_MAX_PIXELS: z.coerce.number().int().min(1).default(100_000_000),
   MEDIA_ALLOWED_TYPES: z
@@ -43,7 +72,12 @@ const Env = z.object({
   S3_REGION: z.string().min(1).default('us-east-1'),
   S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   S3_PREFIX: z.string().regex(/^([\w.-]+\/)*$/, 'Empty, or path segments each ending in /').default(''),
-}).refine((e) => e.STORAGE !== 's3' || e.S3_BUCKET, { path: ['S3_BUCKET'], message: 'Required when STORAGE=s3' })
+})
+  .refine((e) => e.STORAGE !== 's3' || e.S3_BUCKET, { path: ['S3_BUCKET'], message: 'Required when STORAGE=s3' })
+  .refine((e) => e.HTTP_HEADERS_TIMEOUT_MS <= e.HTTP_REQUEST_TIMEOUT_MS, {
+    path: ['HTTP_HEADERS_TIMEOUT_MS'],
+    message: 'At most HTTP_REQUEST_TIMEOUT_MS: the headers are part of the request',
+  })
 
 export type Config = {
   port: number
@@ -66,6 +100,23 @@ export type Config = {
   }
   /** Origins allowed to call from a browser: `*` for any, or an exact list. */
   corsOrigins: '*' | string[]
+  /** Which proxies' X-Forwarded-For to believe: none, a hop count, or their addresses (Fastify's trustProxy). */
+  trustProxy: false | number | string[]
+  /** How long a client may take, so that slow ones cannot hold the server's sockets. */
+  http: {
+    /** From the first byte of a request to the end of its headers. */
+    headersTimeoutMs: number
+    /** From the first byte of a request to the end of its body; uploads get more, see uploadBudgetMs. */
+    requestTimeoutMs: number
+    /** A socket on which nothing moves for this long is closed (a client that stopped reading, say). */
+    idleTimeoutMs: number
+    /** An idle keep-alive connection is closed after this; longer than a proxy's own, so it closes first. */
+    keepAliveTimeoutMs: number
+    /** Uploads may take requestTimeoutMs plus their size at this rate. */
+    uploadMinBytesPerSecond: number
+  }
+  /** How long SIGTERM waits for requests in flight before it cuts them and exits 1. */
+  shutdownTimeoutMs: number
   media: {
     /** Largest upload, enforced while the bytes arrive. */
     maxBytes: number
@@ -77,6 +128,11 @@ export type Config = {
   storage:
     | { kind: 'local' }
     | { kind: 's3'; bucket: string; endpoint: string | undefined; region: string; forcePathStyle: boolean; prefix: string }
+}
+
+/** The longest the largest upload may take to arrive: the time any request gets, plus its bytes at the slowest rate accepted. */
+export function uploadBudgetMs(config: Pick<Config, 'http' | 'media'>): number {
+  return config.http.requestTimeoutMs + Math.ceil((config.media.maxBytes / config.http.uploadMinBytesPerSecond) * 1000)
 }
 
 /** The one place that reads the environment. Throws with every problem listed. */
@@ -104,6 +160,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         : e.CORS_ORIGINS.split(',')
             .map((o) => o.trim())
             .filter(Boolean),
+    trustProxy: e.TRUST_PROXY,
+    http: {
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      idleTimeoutMs: e.HTTP_IDLE_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      uploadMinBytesPerSecond: e.UPLOAD_MIN_BYTES_PER_SECOND,
+    },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     media: { maxBytes: e.MEDIA_MAX_BYTES, maxPixels: e.MEDIA_MAX_PIXELS, allowedTypes: e.MEDIA_ALLOWED_TYPES },
     // Credentials come from the AWS SDK's usual chain (AWS_ACCESS_KEY_ID, AWS_PROFILE, instance roles…).
     storage:

@@ -9,12 +9,14 @@ export interface ProblemFields {
 export const BadRequest = createError<[string]>('BAD_REQUEST', '%s', 400)
 export const Unauthorized = createError<[string]>('UNAUTHORIZED', '%s', 401)
 export const Forbidden = createError<[string]>('FORBIDDEN', 'This token lacks the role %s', 403)
+export const CorsRefused = createError<[string]>('CORS_REFUSED', '%s', 403)
 export const NotFound = createError<[string, string]>('NOT_FOUND', '%s %s not found', 404)
 export const RouteNotFound = createError<[string, string]>('NOT_FOUND', 'No route %s %s', 404)
 export const SlugTaken = createError<[string]>('SLUG_TAKEN', 'The slug "%s" is already taken', 409)
 export const InUse = createError<[string]>('IN_USE', '%s', 409)
 /** A sync cursor from before what the server can still serve: the client starts a full sync. */
 export const CursorExpired = createError<[string]>('CURSOR_EXPIRED', '%s', 410)
+export const RequestTimeout = createError<[string]>('REQUEST_TIMEOUT', '%s', 408)
 export const PreconditionFailed = createError<[string]>('PRECONDITION_FAILED', '%s', 412)
 export const PayloadTooLarge = createError<[string]>('PAYLOAD_TOO_LARGE', '%s', 413)
 export const UnsupportedMediaType = createError<[string]>('UNSUPPORTED_MEDIA_TYPE', '%s', 415)
@@ -24,6 +26,8 @@ export const UnknownReference = createError<[string, string]>('UNKNOWN_REFERENCE
 export const InvalidReference = createError<[string]>('INVALID_REFERENCE', '%s', 422)
 export const RateLimited = createError<[string]>('RATE_LIMITED', 'Too many requests: try again in %s', 429)
 export const Unavailable = createError<[string]>('UNAVAILABLE', '%s', 503)
+/** The disk (or the storage behind it) is full: nothing of the request was kept. */
+export const InsufficientStorage = createError<[string]>('INSUFFICIENT_STORAGE', '%s', 507)
 
 /** A 422 that names the field of the request that refers to something missing. */
 export function unknownReference(path: string, what: string) {
@@ -46,14 +50,18 @@ export const problemTitles: Record<number, string> = {
   404: 'Not found',
   405: 'Method not allowed',
   406: 'Not acceptable',
+  408: 'Request timeout',
   409: 'Conflict',
   410: 'Gone',
   412: 'Precondition failed',
   413: 'Content too large',
+  414: 'URI too long',
   415: 'Unsupported media type',
   416: 'Range not satisfiable',
   422: 'Unprocessable content',
   429: 'Too many requests',
+  431: 'Request header fields too large',
   500: 'Internal server error',
   503: 'Service unavailable',
+  507: 'Insufficient storage',
 }

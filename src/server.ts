@@ -1,25 +1,17 @@
+import type { IncomingMessage } from 'node:http'
 import closeWithGrace from 'close-with-grace'
-import { pino } from 'pino'
 import { buildApp } from './app.js'
 import { loadConfig } from './config.js'
 import { openDatabase } from './db/client.js'
 import { backgroundJobs } from './jobs/jobs.js'
 import { startJobs } from './jobs/runner.js'
+import { createLogger, redactUrl } from './logger.js'
 import { rebaseChangeLogIfRestored } from './resources/sync/sync.service.js'
 import { seedIfNew } from './sample/seed.js'
 import { ensureAdminToken } from './resources/tokens/tokens.service.js'
 
 const config = loadConfig()
-const options = {
-  level: config.logLevel,
-  redact: { paths: ['req.headers.authorization', 'headers.authorization', 'authorization'], censor: '[redacted]' },
-}
-// Pretty on a terminal; otherwise JSON lines written in batches, off the request's path, and
-// flushed before the process exits.
-const destination = process.stdout.isTTY ? undefined : pino.destination({ sync: false })
-const logger = destination
-  ? pino(options, destination)
-  : pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l' } } })
+const { logger, flush } = createLogger(config)
 
 const database = await openDatabase(
   config.databaseUrl ? { url: config.databaseUrl, poolMax: config.databasePoolMax } : { dataDir: config.dataDir },
@@ -29,16 +21,36 @@ if (config.adminToken) await ensureAdminToken(database.db, config.adminToken)
 if (await seedIfNew(database, config)) logger.info('new embedded database: sample content added')
 
 const app = await buildApp({ config, database, logger })
-const jobs = startJobs(backgroundJobs(config, database), logger)
+const jobs = startJobs(backgroundJobs(config, database, logger), logger)
 
-closeWithGrace({ delay: 10_000, logger }, async ({ signal, err }) => {
-  if (err) logger.error({ err }, 'closing after an error')
-  else logger.info({ signal }, 'closing: finishing in-flight requests')
-  await app.close()
-  await jobs.stop()
-  await database.close()
-  destination?.flushSync()
+// The requests in flight, so that a shutdown that has to cut them can say which.
+const inFlight = new Map<IncomingMessage, number>()
+app.server.on('request', (req: IncomingMessage, res) => {
+  inFlight.set(req, Date.now())
+  res.once('close', () => inFlight.delete(req))
 })
+
+closeWithGrace(
+  {
+    delay: config.shutdownTimeoutMs,
+    logger,
+    // The drain took too long: what is still running is cut, and the exit code says so (1).
+    onTimeout: (delay) => {
+      const now = Date.now()
+      const cut = [...inFlight].map(([req, started]) => ({ method: req.method, url: redactUrl(req.url ?? ''), ms: now - started }))
+      logger.error({ cut, delay }, `closing: ${cut.length} request(s) still running after ${delay} ms were cut`)
+      flush()
+    },
+  },
+  async ({ signal, err }) => {
+    if (err) logger.error({ err }, 'closing after an error')
+    else logger.info({ signal }, 'closing: finishing in-flight requests')
+    await app.close()
+    await jobs.stop()
+    await database.close()
+    flush()
+  },
+)
 
 await app.listen({ port: config.port, host: config.host })
 logger.info({ database: database.kind }, 'ready')

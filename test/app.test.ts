@@ -2,10 +2,10 @@ import { Writable } from 'node:stream'
 import { sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/node-postgres'
 import pg from 'pg'
-import { pino } from 'pino'
 import t from 'tap'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
+import { createLogger, redactUrl } from '../src/logger.js'
 import type { Database, Db } from '../src/db/client.js'
 import * as schema from '../src/db/schema.js'
 import { ADMIN_TOKEN, admin, openTestDatabase } from './helper.js'
@@ -17,12 +17,11 @@ const sink = new Writable({
     done()
   },
 })
-const logger = pino(
-  { level: 'info', redact: { paths: ['req.headers.authorization', 'headers.authorization', 'authorization'], censor: '[redacted]' } },
-  sink,
-)
+// The server's own logger, writing to the sink instead of stdout.
+const config = loadConfig({ TRUST_PROXY: '10.0.0.0/8' })
+const { logger } = createLogger(config, sink)
 const database = await openTestDatabase(t)
-const app = await buildApp({ config: loadConfig({}), database, logger })
+const app = await buildApp({ config, database, logger })
 t.teardown(() => app.close())
 const { ensureAdminToken } = await import('../src/resources/tokens/tokens.service.js')
 await ensureAdminToken(database.db, ADMIN_TOKEN)
@@ -78,6 +77,29 @@ t.test('one JSON log line per request, with a request id, never the token', asyn
   t.equal(requests.length, 2)
   t.match(requests[0], { reqId: 'req-123', method: 'GET', url: '/v1/articles', status: 200, ms: Number, token: 'ADMIN_TOKEN' })
   t.notMatch(JSON.stringify(lines), ADMIN_TOKEN)
+})
+
+t.test('a token sent in the query string is refused, and its value never reaches the log', async (t) => {
+  lines.length = 0
+  for (const url of [`/v1/articles?token=${ADMIN_TOKEN}`, `/v1/articles?access_token=${ADMIN_TOKEN}&limit=5`]) {
+    const res = await app.inject(url)
+    t.equal(res.statusCode, 400, 'refused')
+    t.notMatch(res.body, ADMIN_TOKEN)
+  }
+  // Pasted into a search box: not refused, but what looks like a token is not logged either.
+  t.equal((await app.inject(`/v1/people?q=bantin_${'a'.repeat(64)}`)).statusCode, 200)
+  const logged = lines.filter((l) => l.msg === 'request').map((l) => l.url)
+  t.same(logged, ['/v1/articles?token=[redacted]', '/v1/articles?access_token=[redacted]&limit=5', '/v1/people?q=[redacted]'])
+  t.notMatch(JSON.stringify(lines), ADMIN_TOKEN)
+  t.notMatch(JSON.stringify(lines), 'a'.repeat(64))
+  t.equal(redactUrl('/v1/articles?tag=d%C3%A2n&key=s3cr3t'), '/v1/articles?tag=d%C3%A2n&key=[redacted]')
+})
+
+t.test('behind a trusted proxy the log has the client\'s address; X-Forwarded-For from others is ignored', async (t) => {
+  lines.length = 0
+  await app.inject({ url: '/health', remoteAddress: '10.1.2.3', headers: { 'x-forwarded-for': '203.0.113.7' } })
+  await app.inject({ url: '/health', remoteAddress: '198.51.100.9', headers: { 'x-forwarded-for': '203.0.113.7' } })
+  t.same(lines.filter((l) => l.msg === 'request').map((l) => l.ip), ['203.0.113.7', '198.51.100.9'])
 })
 
 t.test('a failure inside answers 500 without SQL, stack or internals', async (t) => {

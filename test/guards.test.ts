@@ -76,3 +76,34 @@ t.test('CORS answers the listed origins only; security headers on every answer',
   const any = await buildTestApp(t)
   t.equal((await any.app.inject({ url: '/v1/articles', headers: { origin: 'https://x.vn' } })).headers['access-control-allow-origin'], '*')
 })
+
+t.test('TRUST_PROXY: behind trusted proxies each client has its own rate limit; others cannot pick theirs', async (t) => {
+  const { app } = await buildTestApp(t, { env: { RATE_LIMIT_MAX: '2', TRUST_PROXY: '10.0.0.0/8, 192.0.2.1' } })
+  const proxy = ip()
+  const via = (client: string, remoteAddress = proxy) =>
+    app.inject({ url: '/v1/categories', remoteAddress, headers: { 'x-forwarded-for': client } }).then((r) => r.statusCode)
+  t.same([await via('203.0.113.1'), await via('203.0.113.1'), await via('203.0.113.1')], [200, 200, 429])
+  t.equal(await via('203.0.113.2'), 200, 'another client behind the same proxy has its own count')
+  t.equal(await via('203.0.113.3', '192.0.2.1'), 200, 'a listed single address is trusted too')
+  const direct = '198.51.100.4'
+  t.same([await via('203.0.113.50', direct), await via('203.0.113.51', direct), await via('203.0.113.52', direct)], [200, 200, 429], 'X-Forwarded-For from an untrusted peer changes nothing')
+
+  const { app: off } = await buildTestApp(t, { env: { RATE_LIMIT_MAX: '2' } })
+  const statuses: number[] = []
+  for (const client of ['203.0.113.1', '203.0.113.2', '203.0.113.3']) {
+    statuses.push((await off.inject({ url: '/v1/categories', remoteAddress: proxy, headers: { 'x-forwarded-for': client } })).statusCode)
+  }
+  t.same(statuses, [200, 200, 429], 'off by default: everyone behind the proxy shares its address')
+
+  const { app: hops } = await buildTestApp(t, { env: { RATE_LIMIT_MAX: '1', TRUST_PROXY: '1' } })
+  const hop = (chain: string) => hops.inject({ url: '/v1/categories', remoteAddress: proxy, headers: { 'x-forwarded-for': chain } }).then((r) => r.statusCode)
+  t.same([await hop('203.0.113.9'), await hop('198.51.100.1, 203.0.113.9'), await hop('203.0.113.10')], [200, 429, 200], 'a hop count trusts that many proxies')
+})
+
+t.test('TRUST_PROXY is false, a hop count, or addresses and CIDRs', async (t) => {
+  t.equal(loadConfig({}).trustProxy, false)
+  t.equal(loadConfig({ TRUST_PROXY: '2' }).trustProxy, 2)
+  t.same(loadConfig({ TRUST_PROXY: '127.0.0.1, 10.0.0.0/8, ::1, loopback' }).trustProxy, ['127.0.0.1', '10.0.0.0/8', '::1', 'loopback'])
+  t.throws(() => loadConfig({ TRUST_PROXY: 'nginx' }), /TRUST_PROXY/)
+  t.throws(() => loadConfig({ TRUST_PROXY: '10.0.0.0/40' }), /TRUST_PROXY/)
+})

@@ -12,6 +12,7 @@ import { loadConfig } from '../src/config.js'
 import { type Database, openDatabase, type QueryListener } from '../src/db/client.js'
 import * as schema from '../src/db/schema.js'
 import { ensureAdminToken } from '../src/resources/tokens/tokens.service.js'
+import type { Storage } from '../src/storage/storage.js'
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef'
 export const admin = { authorization: `Bearer ${ADMIN_TOKEN}` }
@@ -58,7 +59,7 @@ export async function openTestDatabase(t: Test, onQuery?: QueryListener): Promis
 
 export async function buildTestApp(
   t: Test,
-  options: { env?: Record<string, string>; onQuery?: QueryListener } = {},
+  options: { env?: Record<string, string>; onQuery?: QueryListener; storage?: Storage } = {},
 ): Promise<TestApp> {
   const database = await openTestDatabase(t, options.onQuery)
   await ensureAdminToken(database.db, ADMIN_TOKEN)
@@ -67,7 +68,7 @@ export async function buildTestApp(
   const dataDir = await mkdtemp(join(tmpdir(), 'bantin-test-'))
   t.teardown(() => rm(dataDir, { recursive: true, force: true }))
   const env = { RATE_LIMIT_MAX: '0', DATA_DIR: dataDir, ...options.env }
-  const app = await buildApp({ config: loadConfig(env), database })
+  const app = await buildApp({ config: loadConfig(env), database, ...(options.storage && { storage: options.storage }) })
   t.teardown(() => app.close())
   return { app, database }
 }

@@ -97,6 +97,27 @@ t.test('npm start on a new embedded database: sample content, drains on SIGTERM,
   t.equal(await again.exited, 0)
 })
 
+t.test('a drain that exceeds SHUTDOWN_TIMEOUT_MS cuts what is left, logs which requests it cut, and exits 1', async (t) => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'bantin-server-'))
+  t.teardown(() => rm(dataDir, { recursive: true, force: true }))
+  const server = await startServer(t, { DATA_DIR: dataDir, SEED: 'never', SHUTDOWN_TIMEOUT_MS: '1000' })
+  const stuck = slowPost(server.port, `/v1/articles?token=${ADMIN}`, JSON.stringify({ title: 'Không bao giờ xong' }))
+  stuck.response.catch(() => {})
+  await new Promise((r) => setTimeout(r, 200))
+  const signalled = Date.now()
+  server.child.kill('SIGTERM')
+  t.equal(await server.exited, 1, 'the exit code says the drain did not finish')
+  t.ok(Date.now() - signalled < 5_000, 'within the shutdown timeout')
+  const cut = server
+    .output()
+    .split('\n')
+    .filter((line) => line.includes('were cut'))
+    .map((line) => JSON.parse(line) as { cut: { method: string; url: string; ms: number }[] })
+  t.equal(cut.length, 1)
+  t.match(cut[0]!.cut, [{ method: 'POST', url: '/v1/articles?token=[redacted]', ms: Number }])
+  t.notMatch(server.output(), ADMIN, 'the token in the URL is not logged')
+})
+
 t.test('a database given by DATABASE_URL is never seeded', { skip: !process.env.DATABASE_URL && 'needs DATABASE_URL' }, async (t) => {
   const url = await createServerDatabase(t, process.env.DATABASE_URL!)
   const server = await startServer(t, { DATABASE_URL: url })

@@ -45,7 +45,7 @@ export async function runTokenCommand(argv: string[], out: (line: string) => voi
       const token = await createToken(database.db, input.data)
       out(`Created ${token.role} token "${token.name}" (${token.id}). Keep it now; it is not shown again:\n\n${token.token}\n`)
     } else if (command === 'list') {
-      for (const t of await listTokens(database.db)) {
+      for (const t of (await listTokens(database.db, { limit: 100_000, offset: 0 })).tokens) {
         out(`${t.id}  ${t.role.padEnd(6)}  ${t.name}  (created ${t.createdAt}, last used ${t.lastUsedAt ?? 'never'})`)
       }
     } else {

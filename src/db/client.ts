@@ -1,3 +1,4 @@
+import { fsyncSync } from 'node:fs'
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { PGlite } from '@electric-sql/pglite'
@@ -97,7 +98,7 @@ async function openServer(url: string, poolMax: number, logger: Logger): Promise
  * PGlite is one process's database: a second process opening the same files would corrupt them.
  * A lock file with the owner's pid keeps a second server (or the token command) out.
  */
-async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+export async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
   const file = join(dataDir, 'bantin.pid')
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
@@ -130,7 +131,41 @@ function isAlive(pid: number): boolean {
   }
 }
 
-async function openEmbedded(options: { dataDir: string } | { memory: true; makeTemplate?: boolean }, logger: Logger): Promise<Database> {
+/**
+ * PGlite runs PostgreSQL with fsync off (`-F`), and its Node file layer has no fsync at all: a
+ * killed process loses nothing (the kernel has the writes), but a power cut or a kernel crash can
+ * lose acknowledged commits or leave the files inconsistent. Here PostgreSQL's own fsyncs are
+ * turned on and reach the disk: the WAL at every commit, the data files at every
+ * checkpoint, in PostgreSQL's order. (Its fdatasync is a no-op in PGlite's WebAssembly layer, so
+ * the WAL is synced with fsync.)
+ */
+export async function durableFilesystem(dataDir: string) {
+  const { NodeFS } = await import('@electric-sql/pglite/nodefs')
+  type Mod = { NODEFS: { stream_ops: Record<string, unknown>; tryFSOperation<T>(f: () => T): T } }
+  class DurableNodeFS extends NodeFS {
+    override async init(...args: Parameters<InstanceType<typeof NodeFS>['init']>) {
+      const result = await super.init(...args)
+      const preRun = [result.emscriptenOpts.preRun ?? []].flat()
+      result.emscriptenOpts.preRun = [
+        ...preRun,
+        (mod: unknown) => {
+          const { NODEFS } = mod as Mod
+          NODEFS.stream_ops.fsync = (stream: { nfd: number }) => NODEFS.tryFSOperation(() => fsyncSync(stream.nfd))
+        },
+      ] as typeof result.emscriptenOpts.preRun
+      return result
+    }
+  }
+  return new DurableNodeFS(dataDir)
+}
+
+/** PGlite's start parameters with fsync on (no `-F`) and the WAL synced by fsync. */
+export const DURABLE_START_PARAMS = (defaults: string[]) => [...defaults.filter((p) => p !== '-F'), '-c', 'wal_sync_method=fsync']
+
+async function openEmbedded(
+  options: { dataDir: string } | { memory: true; makeTemplate?: boolean },
+  logger: Logger,
+): Promise<Database> {
   // Loaded only here: a server on PostgreSQL carries none of the embedded engine.
   const [{ PGlite }, { pg_trgm }, { unaccent }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
     import('@electric-sql/pglite'),
@@ -148,7 +183,12 @@ async function openEmbedded(options: { dataDir: string } | { memory: true; makeT
     await mkdir(options.dataDir, { recursive: true })
     unlock = await lockDataDir(options.dataDir)
     created = !(await exists(join(options.dataDir, 'PG_VERSION')))
-    client = await PGlite.create(options.dataDir, { extensions, ...(created && template && { loadDataDir: template }) })
+    client = await PGlite.create({
+      extensions,
+      ...(created && template && { loadDataDir: template }),
+      fs: await durableFilesystem(options.dataDir),
+      startParams: DURABLE_START_PARAMS(PGlite.defaultStartParams),
+    })
   } else {
     created = true
     client = await PGlite.create({ extensions, ...(template && { loadDataDir: template }) })

@@ -1,7 +1,9 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { STATUS_CODES } from 'node:http'
+import type { Socket } from 'node:net'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify'
 import fp from 'fastify-plugin'
-import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import { type ProblemFields, problemTitles, RouteNotFound } from '../errors.js'
+import { hasAnswered } from './slow-clients.js'
 
 const TYPE_BASE = 'urn:bantin:problem:'
 
@@ -58,6 +60,16 @@ function missingReference(pg: PgError, body: unknown): Problem {
   return problem(422, 'unknown-reference', `${path} refers to a ${field.what} that does not exist`, [{ path, message: `${field.what} not found` }])
 }
 
+/** A full disk, wherever it was met: the file system, libvips (which reports it in words), PostgreSQL. */
+export function isDiskFull(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 3; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code
+    if (code === 'ENOSPC' || code === 'EDQUOT' || code === '53100') return true
+    if (/No space left on device|Disk quota exceeded/i.test(String((e as { message?: unknown }).message ?? ''))) return true
+  }
+  return false
+}
+
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE'])
 
 function isConnectionError(err: unknown): boolean {
@@ -78,7 +90,35 @@ const kindOf: Record<string, string> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported-media-type',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid-request',
   FST_ERR_VALIDATION: 'invalid-request',
+  FST_ERR_BAD_URL: 'invalid-request',
+  FST_ERR_MAX_PARAM_LENGTH: 'uri-too-long',
 }
+
+/** What Node's HTTP parser refuses before any route runs, by its error code. */
+function clientProblem(code: string | undefined): Problem {
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return problem(408, 'request-timeout', 'The request did not arrive in time')
+  if (code === 'HPE_HEADER_OVERFLOW') return problem(431, 'headers-too-large', 'The request line and headers are larger than the server accepts')
+  return problem(400, 'malformed-request', 'The request is not valid HTTP')
+}
+
+interface Validation {
+  instancePath?: string
+  message?: string
+  keyword?: string
+  params?: { keys?: unknown }
+}
+
+/** One entry per offending field; an unknown key is named by its own path, not its parent's. */
+function validationErrors(validation: Validation[], where: string): { path: string; message: string }[] {
+  const unknown = where === 'body' ? 'Unknown field' : 'Unknown parameter'
+  return validation.flatMap((v) => {
+    const path = (v.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.')
+    const keys = v.keyword === 'unrecognized_keys' && Array.isArray(v.params?.keys) ? (v.params.keys as string[]) : undefined
+    if (keys) return keys.map((key) => ({ path: path ? `${path}.${key}` : key, message: unknown }))
+    return [{ path, message: v.message ?? 'Invalid value' }]
+  })
+}
+
 
 const kebab = (code: string) => code.toLowerCase().replace(/^fst_err_/, '').replace(/_/g, '-')
 
@@ -94,13 +134,9 @@ function problem(status: number, kind: string, detail?: string, errors?: Problem
 
 /** Turns any error into RFC 9457 problem details; 5xx answers say nothing about internals. */
 export function toProblem(err: FastifyError & ProblemFields, body?: unknown): Problem {
-  if (hasZodFastifySchemaValidationErrors(err)) {
+  if (Array.isArray(err.validation) && err.validation.length > 0) {
     const where = err.validationContext ?? 'body'
-    const errors = err.validation.map((v) => {
-      const path = v.instancePath.replace(/^\//, '').replace(/\//g, '.')
-      const message = v.message ?? 'Invalid value'
-      return { path, message }
-    })
+    const errors = validationErrors(err.validation as Validation[], where)
     const detail = errors.map((e) => `${where}${e.path ? `/${e.path.replace(/\./g, '/')}` : ''}: ${e.message}`).join('; ')
     return problem(400, 'invalid-request', detail, errors)
   }
@@ -115,31 +151,75 @@ export function toProblem(err: FastifyError & ProblemFields, body?: unknown): Pr
         ? problem(409, 'in-use', 'The resource is still referenced')
         : missingReference(pg, body)
     }
-    // Bad text (a NUL byte), a number out of range, a malformed value: the request's fault.
+    // Bad text, a number out of range, a malformed value: the request's fault (the schemas catch
+    // most of these first, naming the field).
     if (['22P02', '22007', '22008', '22021', '22P05', '22003', '54000'].includes(pg.code)) {
       return problem(400, 'invalid-request', 'A value has the wrong format, or is out of range')
     }
     if (pg.code === '23514') return problem(422, 'constraint', 'The values break a rule of the resource')
   }
+  if (isDiskFull(err)) return problem(507, 'insufficient-storage', 'The server has no room to store this; nothing was kept')
   if (isConnectionError(err)) return problem(503, 'unavailable', 'The database is not answering; try again shortly')
 
   const status = err.statusCode ?? 500
-  if (status >= 500) return problem(status === 503 ? 503 : 500, status === 503 ? 'unavailable' : 'internal', status === 503 ? err.message : undefined)
+  if (status === 503 || status === 507) return problem(status, status === 503 ? 'unavailable' : 'insufficient-storage', err.message)
+  if (status >= 500) return problem(500, 'internal')
   const kind = (err.code && kindOf[err.code]) ?? (err.code ? kebab(err.code) : 'error')
   return problem(status, kind, err.message, err.errors)
 }
 
+const PROBLEM_TYPE = 'application/problem+json; charset=utf-8'
+
+function sendProblem(err: FastifyError & ProblemFields, req: FastifyRequest, reply: FastifyReply) {
+  const body = toProblem(err, req.body)
+  if (body.status >= 500 && body.status !== 507) req.log.error({ err }, 'request failed')
+  else if (body.status === 507) req.log.error({ err: { message: err.message, code: err.code } }, 'disk full')
+  else req.log.info({ problem: body.type, status: body.status }, 'request rejected')
+  if ((body.status === 503 || body.status === 429) && !reply.hasHeader('retry-after')) reply.header('retry-after', '5')
+  if (body.status === 401) reply.header('www-authenticate', 'Bearer realm="bantin"')
+  for (const [name, value] of Object.entries(err.headers ?? {})) reply.header(name, value)
+  return reply.code(body.status).type(PROBLEM_TYPE).send(body)
+}
+
+/**
+ * Errors Fastify meets before routing (a URL that does not decode, a parameter past its length),
+ * answered like every other: these replies bypass the hooks, so their headers are set here.
+ */
+export const frameworkErrors: NonNullable<FastifyServerOptions['frameworkErrors']> = (err, req, reply) => {
+  reply.header('cache-control', 'no-store').header('x-content-type-options', 'nosniff').header('x-request-id', req.id)
+  // The URL is what was wrong: it is not echoed back.
+  err.message = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path segment is longer than the server accepts' : 'The URL is not valid percent-encoded UTF-8'
+  const status = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400
+  const body = toProblem(Object.assign(err, { statusCode: status }))
+  req.log.info({ problem: body.type, status }, 'request rejected')
+  void (reply as FastifyReply).code(status).type(PROBLEM_TYPE).send(body)
+}
+
+/**
+ * What Node's HTTP parser refuses (a header section too large, bytes that are not HTTP, a request
+ * that did not arrive in time), written straight to the socket as problem+json. Nothing is written
+ * where an answer has already begun or been sent.
+ */
+export function clientErrorHandler(this: FastifyInstance, err: NodeJS.ErrnoException, socket: Socket) {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return
+  const pending = (socket as Socket & { _httpMessage?: { headersSent?: boolean } | null })._httpMessage
+  if (socket.writable && !hasAnswered(socket) && !pending?.headersSent) {
+    const body = JSON.stringify(clientProblem(err.code))
+    const { status } = clientProblem(err.code)
+    this.log.info({ status, code: err.code }, 'request rejected by the HTTP parser')
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${PROBLEM_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Cache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
+    )
+  }
+  // Half-closed first, so the client reads the answer before the connection goes.
+  socket.end()
+  setTimeout(() => socket.destroy(), 1_000).unref()
+}
+
 export default fp(
   async function errors(app: FastifyInstance) {
-    app.setErrorHandler((err: FastifyError & ProblemFields, req: FastifyRequest, reply: FastifyReply) => {
-      const body = toProblem(err, req.body)
-      if (body.status >= 500) req.log.error({ err }, 'request failed')
-      else req.log.info({ problem: body.type, status: body.status }, 'request rejected')
-      if ((body.status === 503 || body.status === 429) && !reply.hasHeader('retry-after')) reply.header('retry-after', '5')
-      if (body.status === 401) reply.header('www-authenticate', 'Bearer realm="bantin"')
-      for (const [name, value] of Object.entries(err.headers ?? {})) reply.header(name, value)
-      return reply.code(body.status).type('application/problem+json; charset=utf-8').send(body)
-    })
+    app.setErrorHandler(sendProblem)
 
     app.setNotFoundHandler((req, reply) => {
       const err = new RouteNotFound(req.method, req.url.split('?')[0] ?? '')

@@ -1,5 +1,62 @@
+import type { FastifySchemaCompiler, FastifySchemaValidationError } from 'fastify'
+import { validatorCompiler } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { isUuid } from './ids.js'
+
+const NON_ASCII = /[^\x00-\x7f]/
+
+/**
+ * Text as the API keeps it: every string of a request in Unicode NFC, so that "dân vận" typed on
+ * a Mac (NFD) and on Windows (NFC) are one tag, one title, one filter. Strings holding NUL (which
+ * PostgreSQL cannot store) are listed in `nul` by their path.
+ */
+export function normalizeInput(value: unknown, nul: (string | number)[][] = [], path: (string | number)[] = []): unknown {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) nul.push(path)
+    return NON_ASCII.test(value) ? value.normalize('NFC') : value
+  }
+  if (Array.isArray(value)) return value.map((item, i) => normalizeInput(item, nul, [...path, i]))
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {}
+    for (const [key, item] of Object.entries(value)) out[key] = normalizeInput(item, nul, [...path, key])
+    return out
+  }
+  return value
+}
+
+export const NUL_MESSAGE = 'Text may not contain NUL characters'
+
+/**
+ * The validator of every route's body, query string and parameters: the input normalized (see
+ * normalizeInput), then checked by its zod schema. New schemas get both without asking.
+ */
+export const inputValidatorCompiler: FastifySchemaCompiler<z.ZodType> = (route) => {
+  const validate = validatorCompiler(route)
+  return (data: unknown) => {
+    const nul: (string | number)[][] = []
+    const value = normalizeInput(data, nul)
+    if (nul.length === 0) return validate(value)
+    const error: FastifySchemaValidationError[] = nul.map((path) => ({
+      keyword: 'nul',
+      instancePath: `/${path.join('/')}`,
+      schemaPath: '#',
+      params: {},
+      message: NUL_MESSAGE,
+    }))
+    return { error }
+  }
+}
+
+/** A whole number in a query string or path: digits only, so "1e2", "0x10" and "5.0" are refused. */
+export const QueryInt = (min: number, max: number) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' && /^\d{1,15}$/.test(v) ? Number(v) : v),
+    z
+      .number({ error: (issue) => (issue.code === 'invalid_type' ? 'A whole number, in digits' : undefined) })
+      .int()
+      .min(min)
+      .max(max),
+  )
 
 export const Slug = z
   .string()
@@ -11,8 +68,14 @@ export const Slug = z
 
 export const Timestamp = z.iso.datetime({ offset: true }).meta({ id: 'Timestamp', example: '2023-12-06T07:00:00.000Z' })
 
-/** An input timestamp: RFC 3339 with a zone, turned into a Date. */
-export const TimestampInput = z.iso.datetime({ offset: true }).transform((v) => new Date(v))
+/**
+ * An input timestamp: RFC 3339 with a zone, turned into a Date. Years 0001–9999 only: PostgreSQL
+ * has no year 0, and a later year is no news date.
+ */
+export const TimestampInput = z.iso
+  .datetime({ offset: true })
+  .transform((v) => new Date(v))
+  .refine((d) => d.getUTCFullYear() >= 1 && d.getUTCFullYear() <= 9999, 'Out of range: years 0001 to 9999')
 
 export const IdOrSlugParams = z.strictObject({
   idOrSlug: z.string().min(1).max(200).describe('The resource id (UUID) or its slug'),
@@ -20,12 +83,8 @@ export const IdOrSlugParams = z.strictObject({
 
 export const IdParams = z.strictObject({ id: z.uuid() })
 
-export const Limit = z.coerce.number().int().min(1).max(100).default(20).describe('1–100, default 20')
-export const Offset = z.coerce
-  .number()
-  .int()
-  .min(0)
-  .max(1_000_000)
+export const Limit = QueryInt(1, 100).default(20).describe('1–100, default 20')
+export const Offset = QueryInt(0, 1_000_000)
   .optional()
   .describe('Offset paging: skips this many matches; meta.total then counts all matches')
 export const Cursor = z.string().min(1).max(1000).optional().describe('The opaque meta.nextCursor of the page before')

@@ -1,9 +1,9 @@
 import { createReadStream } from 'node:fs'
-import { mkdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises'
-import { dirname, join, resolve, sep } from 'node:path'
+import { mkdir, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises'
+import { dirname, join, relative, resolve, sep } from 'node:path'
 import type { Readable } from 'node:stream'
 import { randomUUID } from 'node:crypto'
-import type { ByteRange, Storage } from './storage.js'
+import type { ByteRange, Storage, StoredKey } from './storage.js'
 
 const KEY = /^[a-z0-9]+(?:[/.-][a-z0-9]+)*$/
 
@@ -36,8 +36,14 @@ export class LocalStorage implements Storage {
     const target = this.path(key)
     await mkdir(dirname(target), { recursive: true })
     const temp = `${target}.${randomUUID()}.part`
-    await writeFile(temp, data)
-    await rename(temp, target)
+    try {
+      await writeFile(temp, data)
+      await rename(temp, target)
+    } catch (err) {
+      // A disk that filled up midway leaves no half-written file behind.
+      await unlink(temp).catch(() => {})
+      throw err
+    }
   }
 
   async size(key: string): Promise<number | null> {
@@ -60,5 +66,15 @@ export class LocalStorage implements Storage {
     const target = this.path(key)
     if (!target.startsWith(this.root + sep)) return
     await rm(target, { recursive: true, force: true })
+  }
+
+  async *list(): AsyncIterable<StoredKey> {
+    const entries = await readdir(this.root, { recursive: true, withFileTypes: true }).catch(() => [])
+    for (const entry of entries) {
+      if (!entry.isFile()) continue
+      const path = join(entry.parentPath, entry.name)
+      const info = await stat(path).catch(() => undefined)
+      if (info) yield { key: relative(this.root, path).split(sep).join('/'), modifiedAt: info.mtime }
+    }
   }
 }

@@ -9,7 +9,7 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3'
-import type { ByteRange, Storage } from './storage.js'
+import type { ByteRange, Storage, StoredKey } from './storage.js'
 
 export interface S3Settings {
   bucket: string
@@ -104,5 +104,16 @@ export class S3Storage implements Storage {
         new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: keys.slice(i, i + 1000).map((Key) => ({ Key })), Quiet: true } }),
       )
     }
+  }
+
+  async *list(): AsyncIterable<StoredKey> {
+    let token: string | undefined
+    do {
+      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix, ContinuationToken: token }))
+      for (const object of page.Contents ?? []) {
+        if (object.Key) yield { key: object.Key.slice(this.prefix.length), modifiedAt: object.LastModified ?? new Date(0) }
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined
+    } while (token)
   }
 }

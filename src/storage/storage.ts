@@ -22,6 +22,13 @@ export interface Storage {
   read(key: string, range?: ByteRange): Promise<Readable>
   /** Removes the key and every key under `key/`. */
   remove(key: string): Promise<void>
+  /** Every key held, with when it was written, in no particular order: for sweeping what no row names. */
+  list(): AsyncIterable<StoredKey>
+}
+
+export interface StoredKey {
+  key: string
+  modifiedAt: Date
 }
 
 /** The configured storage. The AWS SDK is loaded only when S3 is used: it costs some 20 MB. */

@@ -165,7 +165,11 @@ t.test('bad query parameters are a 400 naming the parameter', async (t) => {
     ['cursor=not-a-cursor', 'cursor'],
     ['cursor=WyJ0aXRsZSIsIkEiLCJ4Il0&sort=-publishedAt', 'cursor'],
     ['offset=5&cursor=WyItcHVibGlzaGVkQXQiLG51bGwsIngiXQ', 'cursor'],
-    ['color=red', ''],
+    ['color=red', 'color'],
+    ['limit=1e2', 'limit'],
+    ['limit=0x10', 'limit'],
+    ['limit=5.0', 'limit'],
+    ['offset=1e3', 'offset'],
   ]
   for (const [query, path] of cases) {
     const res = await app.inject(`/v1/articles?${query}`)

@@ -100,7 +100,7 @@ t.test('bad input is a 400 that names the field, and writes nothing', async (t) 
     { payload: {}, path: 'name' },
     { payload: { name: '' }, path: 'name' },
     { payload: { name: 42 }, path: 'name' },
-    { payload: { name: 'A', color: 'red' }, path: '' },
+    { payload: { name: 'A', color: 'red' }, path: 'color' },
     { payload: { name: 'A', slug: 'Không hợp lệ' }, path: 'slug' },
     { payload: { name: 'A', parentId: 'not-a-uuid' }, path: 'parentId' },
     { payload: { name: 'x'.repeat(201) }, path: 'name' },

@@ -111,7 +111,7 @@ t.test('temporary files a crash left behind are swept when they are old', async 
   const dir = t.testdir({ 'old.upload': 'x', 'new.upload': 'y' })
   const old = new Date(Date.now() - 2 * 24 * 60 * 60 * 1000)
   await utimes(`${dir}/old.upload`, old, old)
-  await sweepTempDir(dir)
+  await sweepTempDir(dir, new Date(Date.now() - 60_000))
   t.same(await readdir(dir), ['new.upload'])
 })
 

@@ -96,3 +96,20 @@ t.test('npm run token makes, lists and revokes tokens without the API', async (t
   t.equal((await run()).code, 2)
   t.equal((await run('--help')).code, 0)
 })
+
+t.test('GET /v1/tokens has meta like every list, and pages by offset', async (t) => {
+  for (let i = 0; i < 3; i++) await tokenFor(app, 'reader', `page ${i}`)
+  const all = (await app.inject({ url: '/v1/tokens', headers: admin })).json()
+  const page = await app.inject({ url: '/v1/tokens?limit=2&offset=1', headers: admin })
+  t.equal(page.statusCode, 200)
+  t.same(page.json().meta, { limit: 2, offset: 1, total: all.meta.total, nextCursor: null })
+  t.same(page.json().data.map((tok: { id: string }) => tok.id), all.data.slice(1, 3).map((tok: { id: string }) => tok.id))
+  t.equal(all.meta.total, all.data.length)
+  // Every list of the API, the same envelope.
+  const article = (await app.inject({ method: 'POST', url: '/v1/articles', headers: admin, payload: { title: 'Tin' } })).json().data
+  for (const url of ['/v1/articles', '/v1/categories', '/v1/people', '/v1/media', '/v1/tokens', `/v1/articles/${article.id}/revisions`]) {
+    const res = await app.inject({ url, headers: admin })
+    t.match(res.json(), { data: Array, meta: { limit: Number } }, url)
+    t.ok('nextCursor' in res.json().meta, url)
+  }
+})

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { badRequest } from '../../errors.js'
 import { notModified, requiredVersion } from '../../plugins/http-cache.js'
 import { IdOrSlugParams, many, NoContent, NotModified, one, Problem } from '../../shared/schemas.js'
 import { articleListTag, articleTag } from './articles.etag.js'
@@ -23,6 +24,11 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
+      // Anonymous callers see published articles only: a filter that would show more is refused, not emptied.
+      if (!req.auth && req.query.status !== undefined && req.query.status !== 'published') {
+        throw badRequest('status', 'Only callers with a token can list articles that are not published')
+      }
+      if (!req.auth && req.query.trashed) throw badRequest('trashed', 'Only callers with a token can list the trash')
       const key = `${req.url}|${req.auth ? 'token' : 'public'}`
       if (req.headers['if-none-match'] && notModified(req, reply, await articleListTag(app.db, req.query, req.auth, key))) {
         return reply.send(null)

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { Limit, OptionalText, Slug, Timestamp } from '../../shared/schemas.js'
+import { Limit, OptionalText, QueryInt, Slug, Timestamp } from '../../shared/schemas.js'
 
 export const Category = z
   .object({
@@ -32,6 +32,6 @@ export type CategoryPatch = z.infer<typeof CategoryPatch>
 export const CategoryListQuery = z.strictObject({
   parent: z.string().min(1).max(200).optional().describe('Only the direct children of this category (id or slug)'),
   limit: Limit.describe('1–100, default 20; categories sort by position, then name'),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  offset: QueryInt(0, 1_000_000).default(0),
 })
 export type CategoryListQuery = z.infer<typeof CategoryListQuery>

@@ -11,11 +11,18 @@ import type { Config, MediaType } from '../../config.js'
 import type { MediaKind } from '../../db/schema.js'
 import { badRequest, PayloadTooLarge, UnreadableMedia, UnsupportedMediaType } from '../../errors.js'
 import { newId } from '../../shared/ids.js'
+import { NUL_MESSAGE, normalizeInput } from '../../shared/schemas.js'
 import { MediaUploadFields, type VariantFormat } from './media.schemas.js'
 
 // Loaded on first use: libvips and file-type's tables add some 40 MB to a process that only reads.
 let sharpModule: Promise<typeof import('sharp').default> | undefined
-const loadSharp = () => (sharpModule ??= import('sharp').then((m) => m.default))
+// libvips' operation cache keeps the files it read open and mapped, so a temporary upload that
+// was removed still held its disk space: nothing is cached (every rendering is kept in storage anyway).
+const loadSharp = () =>
+  (sharpModule ??= import('sharp').then((m) => {
+    m.default.cache(false)
+    return m.default
+  }))
 const loadFileType = () => import('file-type')
 
 // The bytes of media: receiving them, telling their type, reading and resizing images.
@@ -112,7 +119,10 @@ export async function receiveUpload(parts: AsyncIterable<Multipart>, settings: M
       file = { path: temp, sha256: hash.digest('hex'), size, filename: part.filename ?? '' }
     }
     if (!file) throw badRequest('file', 'A file part is required')
-    const parsed = MediaUploadFields.safeParse(fields)
+    const nul: (string | number)[][] = []
+    const normalized = normalizeInput(fields, nul)
+    if (nul.length) throw badRequest(nul[0]!.join('.'), NUL_MESSAGE)
+    const parsed = MediaUploadFields.safeParse(normalized)
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!
       throw badRequest(issue.path.join('.'), issue.message)
@@ -131,16 +141,20 @@ const isParseError = (err: unknown) => {
 }
 
 /**
- * Removes temporary files that a crashed process left behind. Only old ones: another instance
- * sharing DATA_DIR may be receiving an upload right now.
+ * Removes temporary uploads last written before `before`: what a crashed or killed process left
+ * behind. Uploads in flight are being written (or were, moments ago), so they are newer.
  */
-export async function sweepTempDir(tempDir: string, olderThanMs = 24 * 60 * 60 * 1000): Promise<void> {
-  const names = await readdir(tempDir).catch(() => [] as string[])
-  for (const name of names) {
+export async function sweepTempDir(tempDir: string, before: Date): Promise<number> {
+  let removed = 0
+  for (const name of await readdir(tempDir).catch(() => [] as string[])) {
     const path = join(tempDir, name)
     const info = await stat(path).catch(() => undefined)
-    if (info && info.mtimeMs < Date.now() - olderThanMs) await rm(path, { force: true, recursive: true })
+    if (info && info.mtimeMs < before.getTime()) {
+      await rm(path, { force: true, recursive: true })
+      removed++
+    }
   }
+  return removed
 }
 
 export const tooLarge = (maxBytes: number) => new PayloadTooLarge(`The file is larger than ${maxBytes} bytes`)

@@ -48,7 +48,7 @@ export const mediaRoutes: FastifyPluginAsyncZod<{ config: Config; storage: Stora
   app.post(
     '/',
     {
-      config: { role: 'editor' },
+      config: { role: 'editor', upload: true },
       schema: {
         tags,
         summary: 'Upload a file',

@@ -17,7 +17,7 @@ import { type Media, type MediaFileQuery, type MediaListQuery, type MediaPatch, 
 
 export type MediaRow = typeof media.$inferSelect
 
-const blobKey = (sha256: string) => `${sha256.slice(0, 2)}/${sha256}`
+export const blobKey = (sha256: string) => `${sha256.slice(0, 2)}/${sha256}`
 const originalKey = (sha256: string) => `${blobKey(sha256)}/original`
 const variantKey = (sha256: string, width: number, format: string) => `${blobKey(sha256)}/${width}.${format}`
 

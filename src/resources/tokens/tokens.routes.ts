@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { NoContent, one, Problem } from '../../shared/schemas.js'
-import { NewToken, Token, TokenInput } from './tokens.schemas.js'
+import { many, NoContent, one, Problem } from '../../shared/schemas.js'
+import { NewToken, Token, TokenInput, TokenListQuery } from './tokens.schemas.js'
 import { createToken, getToken, listTokens, revokeToken } from './tokens.service.js'
 
 const tags = ['tokens']
@@ -30,9 +30,12 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
     '/',
     {
       config: { role: 'admin' },
-      schema: { tags, summary: 'List the live tokens (never their secrets)', response: { 200: z.object({ data: z.array(Token) }) } },
+      schema: { tags, summary: 'List the live tokens (never their secrets)', querystring: TokenListQuery, response: { 200: many(Token) } },
     },
-    async () => ({ data: await listTokens(app.db) }),
+    async (req) => {
+      const { tokens, total } = await listTokens(app.db, req.query)
+      return { data: tokens, meta: { limit: req.query.limit, offset: req.query.offset, total, nextCursor: null } }
+    },
   )
 
   app.get(

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { tokenRoles } from '../../db/schema.js'
-import { Timestamp } from '../../shared/schemas.js'
+import { Limit, QueryInt, Timestamp } from '../../shared/schemas.js'
 
 export const TokenRole = z.enum(tokenRoles).meta({ id: 'TokenRole' })
 
@@ -24,3 +24,9 @@ export const TokenInput = z.strictObject({
   role: TokenRole,
 })
 export type TokenInput = z.infer<typeof TokenInput>
+
+export const TokenListQuery = z.strictObject({
+  limit: Limit.describe('1–100, default 20; oldest first'),
+  offset: QueryInt(0, 1_000_000).default(0),
+})
+export type TokenListQuery = z.infer<typeof TokenListQuery>

@@ -1,12 +1,12 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
-import { and, asc, eq, isNull, sql } from 'drizzle-orm'
+import { and, asc, count, eq, isNull, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { preparedStatements } from '../../db/prepared.js'
 import { type TokenRole, tokens } from '../../db/schema.js'
 import { NotFound } from '../../errors.js'
 import { isUuid, newId } from '../../shared/ids.js'
 import type { Principal } from '../../shared/principal.js'
-import type { Token, TokenInput } from './tokens.schemas.js'
+import type { Token, TokenInput, TokenListQuery } from './tokens.schemas.js'
 
 /** Tokens start with this, so secret scanners can recognise a leaked one. */
 export const TOKEN_PREFIX = 'bantin_'
@@ -66,9 +66,14 @@ export async function createToken(db: Db, input: TokenInput): Promise<Token & { 
   return { ...toToken(row!), token }
 }
 
-export async function listTokens(db: Db): Promise<Token[]> {
-  const rows = await db.select().from(tokens).where(isNull(tokens.revokedAt)).orderBy(asc(tokens.createdAt), asc(tokens.id))
-  return rows.map(toToken)
+/** The live tokens, oldest first, a page at a time; `total` counts them all. */
+export async function listTokens(db: Db, page: TokenListQuery): Promise<{ tokens: Token[]; total: number }> {
+  const live = isNull(tokens.revokedAt)
+  const [rows, [counted]] = await Promise.all([
+    db.select().from(tokens).where(live).orderBy(asc(tokens.createdAt), asc(tokens.id)).limit(page.limit).offset(page.offset),
+    db.select({ n: count() }).from(tokens).where(live),
+  ])
+  return { tokens: rows.map(toToken), total: counted?.n ?? 0 }
 }
 
 export async function getToken(db: Db, id: string): Promise<Token> {

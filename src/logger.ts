@@ -1,0 +1,55 @@
+import { type DestinationStream, type LoggerOptions, pino } from 'pino'
+import type { Config } from './config.js'
+
+/** Query parameters whose values are secrets by their name. */
+const SECRET_PARAM = /^(?:access[_-]?)?(?:token|key|api[_-]?key|secret|password|passwd|auth|authorization|signature|sig|code)$/i
+/** A bantin token anywhere, whatever the parameter is called. */
+const TOKEN = /bantin_[0-9a-f]{8,}/gi
+
+/**
+ * A URL fit for the log: values of parameters named like secrets, and anything shaped like a
+ * token, are replaced. A token sent in the query string is refused (unknown parameter) but the
+ * request line is still logged.
+ */
+export function redactUrl(url: string): string {
+  const q = url.indexOf('?')
+  if (q === -1) return url.replace(TOKEN, '[redacted]')
+  const query = url
+    .slice(q + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=')
+      if (eq === -1) return pair
+      let name = pair.slice(0, eq)
+      try {
+        name = decodeURIComponent(name)
+      } catch {
+        // A name that does not decode is judged as sent.
+      }
+      return SECRET_PARAM.test(name) ? `${pair.slice(0, eq)}=[redacted]` : pair
+    })
+    .join('&')
+  return `${url.slice(0, q)}?${query}`.replace(TOKEN, '[redacted]')
+}
+
+/** The server's logger options, in one place: server.ts uses them, and so do the tests of what is logged. */
+export function loggerOptions(config: Pick<Config, 'logLevel'>): LoggerOptions {
+  return {
+    level: config.logLevel,
+    redact: { paths: ['req.headers.authorization', 'headers.authorization', 'authorization'], censor: '[redacted]' },
+  }
+}
+
+/**
+ * Pretty on a terminal; otherwise JSON lines written in batches, off the request's path, and
+ * flushed before the process exits (`flush`). `destination` replaces stdout (tests).
+ */
+export function createLogger(config: Pick<Config, 'logLevel'>, destination?: DestinationStream) {
+  const options = loggerOptions(config)
+  if (destination) return { logger: pino(options, destination), flush: () => {} }
+  if (process.stdout.isTTY) {
+    return { logger: pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l' } } }), flush: () => {} }
+  }
+  const stream = pino.destination({ sync: false })
+  return { logger: pino(options, stream), flush: () => stream.flushSync() }
+}

@@ -1,0 +1,30 @@
+import { badRequest } from '../errors.js'
+
+const SUSPECT = /"(?:__proto__|constructor)"\s*:/
+
+/** The first key of `value` that would change an object's prototype if copied, by its path. */
+function poisonedKey(value: unknown, path: string[] = []): string | undefined {
+  if (value === null || typeof value !== 'object') return undefined
+  if (Object.hasOwn(value, '__proto__')) return [...path, '__proto__'].join('.')
+  const ctor = (value as Record<string, unknown>).constructor
+  if (Object.hasOwn(value, 'constructor') && ctor !== null && typeof ctor === 'object' && Object.hasOwn(ctor, 'prototype')) {
+    return [...path, 'constructor'].join('.')
+  }
+  for (const [key, item] of Object.entries(value)) {
+    const found = poisonedKey(item, [...path, key])
+    if (found) return found
+  }
+  return undefined
+}
+
+/**
+ * JSON bodies, parsed as Fastify's own parser does, but a key that would change a prototype
+ * (`__proto__`, `constructor.prototype`) is a 400 that names it rather than "not valid JSON".
+ */
+export function parseJsonBody(text: string): unknown {
+  const value: unknown = JSON.parse(text)
+  if (!SUSPECT.test(text)) return value
+  const path = poisonedKey(value)
+  if (path) throw badRequest(path, 'Not accepted as a key: it would change the prototype of an object')
+  return value
+}
