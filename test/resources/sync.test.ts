@@ -193,3 +193,14 @@ t.test('an article published with a past date is announced by its write, not aga
   t.equal(await announceDuePublications(database.db, new Date(now)), 0)
   t.equal(await countRows(database, 'changes'), before)
 })
+
+t.test('limit takes digits only, and a revision number too', async (t) => {
+  const article = await make.article()
+  for (const limit of ['1e2', '0x10', ' 5']) {
+    const res = await app.inject({ url: `/v1/sync?limit=${encodeURIComponent(limit)}`, headers: reader })
+    t.equal(res.statusCode, 400, `limit=${limit}`)
+    t.match(res.json(), { errors: [{ path: 'limit' }] })
+  }
+  t.equal((await app.inject({ url: `/v1/articles/${article.id}/revisions/1e0`, headers: reader })).statusCode, 400)
+  t.equal((await app.inject({ url: `/v1/articles/${article.id}/revisions/1`, headers: reader })).statusCode, 200)
+})

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { revisionOps } from '../../db/schema.js'
-import { Cursor, Limit, Offset, Slug, Timestamp } from '../../shared/schemas.js'
+import { Cursor, Limit, Offset, QueryInt, Slug, Timestamp } from '../../shared/schemas.js'
 import { ArticleStatus, PersonRole } from '../articles/articles.schemas.js'
 import { Block } from '../../shared/blocks.js'
 
@@ -38,7 +38,7 @@ export type RevisionSummary = z.infer<typeof RevisionSummary>
 export const Revision = z.object({ ...RevisionFields, snapshot: ArticleSnapshot }).meta({ id: 'Revision' })
 export type Revision = z.infer<typeof Revision>
 
-export const RevisionParams = z.strictObject({ idOrSlug: z.string().min(1).max(200), number: z.coerce.number().int().min(1).max(2_147_483_647) })
+export const RevisionParams = z.strictObject({ idOrSlug: z.string().min(1).max(200), number: QueryInt(1, 2_147_483_647) })
 
 export const RevisionListQuery = z.strictObject({ limit: Limit, offset: Offset, cursor: Cursor })
 export type RevisionListQuery = z.infer<typeof RevisionListQuery>

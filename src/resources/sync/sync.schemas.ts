@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { changeOps, resourceTypes } from '../../db/schema.js'
-import { commaList, Timestamp } from '../../shared/schemas.js'
+import { commaList, QueryInt, Timestamp } from '../../shared/schemas.js'
 import { Article } from '../articles/articles.schemas.js'
 import { Category } from '../categories/categories.schemas.js'
 import { Media } from '../media/media.schemas.js'
@@ -15,7 +15,7 @@ export const SyncQuery = z.strictObject({
     .max(500)
     .optional()
     .describe('The meta.nextCursor of the page before; without it the feed starts at the beginning'),
-  limit: z.coerce.number().int().min(1).max(1000).default(100).describe('Changes read per page, 1–1000, default 100'),
+  limit: QueryInt(1, 1000).default(100).describe('Changes read per page, 1–1000, default 100'),
   types: commaList(resourceTypes),
 })
 export type SyncQuery = z.infer<typeof SyncQuery>
