@@ -3,8 +3,7 @@ import { pino } from 'pino'
 import { buildApp } from './app.js'
 import { loadConfig } from './config.js'
 import { openDatabase } from './db/client.js'
-import { backgroundJobs } from './jobs/jobs.js'
-import { startJobs } from './jobs/runner.js'
+import { startBackgroundJobs } from './jobs/jobs.js'
 import { rebaseChangeLogIfRestored } from './resources/sync/sync.service.js'
 import { seedIfNew } from './sample/seed.js'
 import { ensureAdminToken } from './resources/tokens/tokens.service.js'
@@ -29,7 +28,7 @@ if (config.adminToken) await ensureAdminToken(database.db, config.adminToken)
 if (await seedIfNew(database, config)) logger.info('new embedded database: sample content added')
 
 const app = await buildApp({ config, database, logger })
-const jobs = startJobs(backgroundJobs(config, database), logger)
+const jobs = await startBackgroundJobs(config, database, logger)
 
 closeWithGrace({ delay: 10_000, logger }, async ({ signal, err }) => {
   if (err) logger.error({ err }, 'closing after an error')
