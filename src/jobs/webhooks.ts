@@ -4,7 +4,7 @@ import type { Db } from '../db/client.js'
 import { type AttemptResult, send, signatures } from '../resources/webhooks/webhooks.delivery.js'
 import { dispatchEvents } from '../resources/webhooks/webhooks.dispatch.js'
 import { webhookMetrics } from '../resources/webhooks/webhooks.metrics.js'
-import { type Claimed, claimDue, describe, pruneLog, recordAttempt, releaseClaims } from '../resources/webhooks/webhooks.queue.js'
+import { type Claimed, claimDue, describe, type Outcome, pruneLog, recordAttempts, releaseClaims } from '../resources/webhooks/webhooks.queue.js'
 import { checkDestination, type Lookup, RefusedDestination, systemLookup } from '../resources/webhooks/webhooks.ssrf.js'
 
 /** At shutdown, attempts in flight get this long to finish; the rest are aborted and given back. */
@@ -18,6 +18,8 @@ export interface WorkerOptions {
   lookup?: Lookup
   clock?: () => Date
   random?: () => number
+  /** At shutdown, how long attempts in flight may take to finish before they are aborted. */
+  shutdownGraceMs?: number
 }
 
 export interface WebhookWorker {
@@ -37,7 +39,10 @@ export interface WebhookWorker {
   prune(): Promise<number>
 }
 
-export function webhookWorker(db: Db, { settings, logger, lookup = systemLookup, clock = () => new Date(), random }: WorkerOptions): WebhookWorker {
+export function webhookWorker(
+  db: Db,
+  { settings, logger, lookup = systemLookup, clock = () => new Date(), random, shutdownGraceMs = SHUTDOWN_GRACE_MS }: WorkerOptions,
+): WebhookWorker {
   const leaseMs = settings.timeoutMs * 2 + 10_000
   let nudged = false
   let wakeUp: (() => void) | undefined
@@ -64,6 +69,27 @@ export function webhookWorker(db: Db, { settings, logger, lookup = systemLookup,
     }
   }
 
+  // Attempts that end while others are being recorded are recorded together, in one statement.
+  const unrecorded: { claimed: Claimed; result: AttemptResult; done: (o: Outcome) => void; failed: (err: unknown) => void }[] = []
+  let recording: Promise<void> | undefined
+  const record = (claimed: Claimed, result: AttemptResult) =>
+    new Promise<Outcome>((done, failed) => {
+      unrecorded.push({ claimed, result, done, failed })
+      recording ??= (async () => {
+        while (unrecorded.length) {
+          const batch = unrecorded.splice(0, 200)
+          try {
+            const options = { now: clock(), schedule: settings.retrySchedule, disableAfterMs: settings.disableAfterMs, ...(random && { random }) }
+            const outcomes = await recordAttempts(db, batch, options)
+            batch.forEach((b, i) => b.done(outcomes[i]!))
+          } catch (err) {
+            for (const b of batch) b.failed(err)
+          }
+        }
+        recording = undefined
+      })()
+    })
+
   async function deliverOne(claimed: Claimed, signal: AbortSignal): Promise<void> {
     const result = await attempt(claimed, signal)
     if (!result.ok && signal.aborted && result.error === SHUTTING_DOWN) {
@@ -72,12 +98,7 @@ export function webhookWorker(db: Db, { settings, logger, lookup = systemLookup,
     }
     webhookMetrics.attempts.inc({ outcome: result.ok ? 'success' : 'failure' })
     webhookMetrics.duration.observe(result.durationMs / 1000)
-    const outcome = await recordAttempt(db, claimed, result, {
-      now: clock(),
-      schedule: settings.retrySchedule,
-      disableAfterMs: settings.disableAfterMs,
-      ...(random && { random }),
-    })
+    const outcome = await record(claimed, result)
     if (outcome.status !== 'retrying') webhookMetrics.deliveries.inc({ outcome: outcome.status })
     const context = { webhook: claimed.webhookId, delivery: claimed.id, event: claimed.event, attempt: claimed.attempts + 1, ms: result.durationMs }
     if (result.ok) logger.debug({ ...context, status: result.httpStatus }, 'webhook delivered')
@@ -107,7 +128,7 @@ export function webhookWorker(db: Db, { settings, logger, lookup = systemLookup,
       let grace: NodeJS.Timeout | undefined
       const onAbort = () => {
         wakeUp?.()
-        grace = setTimeout(() => attempts.abort(), SHUTDOWN_GRACE_MS)
+        grace = setTimeout(() => attempts.abort(), shutdownGraceMs)
       }
       signal?.addEventListener('abort', onAbort, { once: true })
       let made = 0

@@ -1,6 +1,6 @@
 import { and, eq, inArray, lt, sql } from 'drizzle-orm'
 import { type Db, rawRows } from '../../db/client.js'
-import { webhookAttempts, webhookMessages, webhooks } from '../../db/schema.js'
+import { webhookMessages, webhooks } from '../../db/schema.js'
 import { newId } from '../../shared/ids.js'
 import type { AttemptResult } from './webhooks.delivery.js'
 import { PING } from './webhooks.events.js'
@@ -86,72 +86,102 @@ export interface Outcome {
   disabled: boolean
 }
 
+export interface RecordOptions {
+  now: Date
+  schedule: number[]
+  disableAfterMs: number
+  random?: () => number
+}
+
+/** Records one attempt: see recordAttempts. */
+export async function recordAttempt(db: Db, claimed: Claimed, result: AttemptResult, options: RecordOptions): Promise<Outcome> {
+  const [outcome] = await recordAttempts(db, [{ claimed, result }], options)
+  return outcome!
+}
+
 /**
- * Records an attempt and what follows from it: a success finishes the message and ends the
+ * Records attempts and what follows from each: a success finishes the message and ends the
  * webhook's run of failures; a failure schedules the next attempt, or after the last one marks
  * the message `failed`. A webhook whose attempts have all failed for `disableAfterMs` is
- * disabled, with the reason. Nothing changes if the claim was lost meanwhile (its lease ran out
- * and another worker took the message), except that the attempt is logged.
+ * disabled, with the reason. A message whose claim was lost meanwhile (its lease ran out and
+ * another worker took it) is left as it is; its attempt is logged all the same. One statement
+ * for any number of attempts: the worker records those that finish together at once.
  */
-export async function recordAttempt(
-  db: Db,
-  claimed: Claimed,
-  result: AttemptResult,
-  { now, schedule, disableAfterMs, random }: { now: Date; schedule: number[]; disableAfterMs: number; random?: () => number },
-): Promise<Outcome> {
-  return db.transaction(async (tx) => {
-    const attempted = new Date(now.getTime() - result.durationMs)
-    const [message] = await tx
-      .select({ id: webhookMessages.id })
-      .from(webhookMessages)
-      .where(and(eq(webhookMessages.id, claimed.id), eq(webhookMessages.claimToken, claimed.claimToken)))
-      .for('update')
-    const [exists] = message ? [message] : await tx.select({ id: webhookMessages.id }).from(webhookMessages).where(eq(webhookMessages.id, claimed.id))
-    if (exists) {
-      await tx.insert(webhookAttempts).values({
-        id: newId(),
-        messageId: claimed.id,
-        at: attempted,
-        durationMs: result.durationMs,
-        httpStatus: result.httpStatus,
-        error: result.error?.slice(0, 1000) ?? null,
-        responseBody: result.responseBody?.slice(0, 1024) ?? null,
-      })
+export async function recordAttempts(db: Db, attempts: { claimed: Claimed; result: AttemptResult }[], options: RecordOptions): Promise<Outcome[]> {
+  const { now, schedule, disableAfterMs, random } = options
+  const rows = attempts.map(({ claimed, result }) => {
+    const count = claimed.attempts + 1
+    const delay = result.ok ? null : retryDelay(schedule, count, random)
+    const status = result.ok ? 'succeeded' : delay === null ? 'failed' : 'pending'
+    return {
+      id: claimed.id,
+      token: claimed.claimToken,
+      status,
+      attempts: count,
+      finished_at: status === 'pending' ? null : now.toISOString(),
+      next_attempt_at: delay === null ? null : new Date(now.getTime() + delay).toISOString(),
+      attempt_id: newId(),
+      at: new Date(now.getTime() - result.durationMs).toISOString(),
+      duration_ms: result.durationMs,
+      http_status: result.httpStatus,
+      error: result.error?.slice(0, 1000) ?? null,
+      response_body: result.responseBody?.slice(0, 1024) ?? null,
     }
-    const failed = claimed.attempts + 1
-    if (!message) return { status: result.ok ? 'succeeded' : 'retrying', disabled: false }
-    const done = { claimToken: null, leaseUntil: null, attempts: failed }
-    if (result.ok) {
-      await tx.update(webhookMessages).set({ ...done, status: 'succeeded', finishedAt: now }).where(eq(webhookMessages.id, claimed.id))
-      await tx.update(webhooks).set({ failingSince: null }).where(and(eq(webhooks.id, claimed.webhookId), sql`${webhooks.failingSince} is not null`))
-      return { status: 'succeeded', disabled: false }
-    }
-    const delay = retryDelay(schedule, failed, random)
-    await tx
-      .update(webhookMessages)
-      .set(delay === null ? { ...done, status: 'failed', finishedAt: now } : { ...done, status: 'pending', nextAttemptAt: new Date(now.getTime() + delay) })
-      .where(eq(webhookMessages.id, claimed.id))
-    if (claimed.event === PING) return { status: delay === null ? 'failed' : 'retrying', disabled: false }
-    const [webhook] = await tx
+  })
+  // Each webhook's run of failures, in the order the attempts ended: a success ends it, the first
+  // failure after that starts it. Pings say nothing about it.
+  const runs = new Map<string, { reset: boolean; since: string | null }>()
+  attempts.forEach(({ claimed, result }, i) => {
+    if (claimed.event === PING) return
+    const run = runs.get(claimed.webhookId) ?? { reset: false, since: null }
+    if (result.ok) runs.set(claimed.webhookId, { reset: true, since: null })
+    else runs.set(claimed.webhookId, { reset: run.reset, since: run.since ?? rows[i]!.at })
+  })
+  const webhookRows = [...runs].map(([id, run]) => ({ id, reset: run.reset, since: run.since }))
+  const changed = await rawRows<{ id: string; failing_since: Date | string | null; enabled: boolean }>(
+    db,
+    sql`with r as (
+        select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(id uuid, token uuid, status text, attempts int,
+          finished_at timestamptz, next_attempt_at timestamptz, attempt_id uuid, at timestamptz, duration_ms int, http_status int,
+          error text, response_body text)),
+      message as (
+        update webhook_messages m set status = r.status, attempts = r.attempts, claim_token = null, lease_until = null,
+          finished_at = r.finished_at, next_attempt_at = coalesce(r.next_attempt_at, m.next_attempt_at)
+        from r where m.id = r.id and m.claim_token = r.token
+        returning m.id),
+      attempt as (
+        insert into webhook_attempts (id, message_id, at, duration_ms, http_status, error, response_body)
+        select r.attempt_id, r.id, r.at, r.duration_ms, r.http_status, r.error, r.response_body
+        from r where exists (select 1 from webhook_messages m where m.id = r.id))
+      update webhooks w set failing_since = case when h.reset then h.since else coalesce(w.failing_since, h.since) end
+      from jsonb_to_recordset(${JSON.stringify(webhookRows)}::jsonb) as h(id uuid, reset boolean, since timestamptz)
+      where w.id = h.id and (w.failing_since is not null or h.since is not null)
+      returning w.id, w.failing_since, w.enabled`,
+  )
+  const disabled = new Set<string>()
+  for (const webhook of changed) {
+    if (!webhook.enabled || !webhook.failing_since) continue
+    const failingSince = new Date(webhook.failing_since)
+    if (now.getTime() - failingSince.getTime() < disableAfterMs) continue
+    const last = [...attempts].reverse().find((a) => a.claimed.webhookId === webhook.id && !a.result.ok)!
+    const days = Math.round((now.getTime() - failingSince.getTime()) / 86_400_000)
+    const [off] = await db
       .update(webhooks)
-      .set({ failingSince: sql`coalesce(${webhooks.failingSince}, ${attempted})` })
-      .where(eq(webhooks.id, claimed.webhookId))
-      .returning({ failingSince: webhooks.failingSince, enabled: webhooks.enabled })
-    let disabled = false
-    if (webhook?.enabled && webhook.failingSince && now.getTime() - webhook.failingSince.getTime() >= disableAfterMs) {
-      const days = Math.round((now.getTime() - webhook.failingSince.getTime()) / 86_400_000)
-      await tx
-        .update(webhooks)
-        .set({
-          enabled: false,
-          disabledAt: now,
-          disabledReason: `Every attempt since ${webhook.failingSince.toISOString()} failed (${days} days); the last: ${describe(result)}. PATCH enabled: true to resume.`,
-          updatedAt: now,
-        })
-        .where(eq(webhooks.id, claimed.webhookId))
-      disabled = true
-    }
-    return { status: delay === null ? 'failed' : 'retrying', disabled }
+      .set({
+        enabled: false,
+        disabledAt: now,
+        disabledReason: `Every attempt since ${failingSince.toISOString()} failed (${days} days); the last: ${describe(last.result)}. PATCH enabled: true to resume.`,
+        updatedAt: now,
+      })
+      .where(and(eq(webhooks.id, webhook.id), eq(webhooks.enabled, true)))
+      .returning({ id: webhooks.id })
+    if (off) disabled.add(webhook.id)
+  }
+  return attempts.map(({ claimed }, i) => {
+    const status = rows[i]!.status
+    const outcome = status === 'pending' ? 'retrying' : (status as 'succeeded' | 'failed')
+    const last = [...attempts].reverse().find((a) => a.claimed.webhookId === claimed.webhookId)
+    return { status: outcome, disabled: disabled.has(claimed.webhookId) && last?.claimed === claimed }
   })
 }
 
