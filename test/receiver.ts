@@ -8,6 +8,7 @@ import { type Db, rawRows } from '../src/db/client.js'
 import { webhookWorker, type WorkerOptions } from '../src/jobs/webhooks.js'
 
 export interface Received {
+  url: string
   headers: Record<string, string>
   body: string
   json: { type: string; timestamp: string; data: Record<string, unknown> & { id?: string; type?: string; object?: Record<string, unknown> | null } }
@@ -25,7 +26,7 @@ export async function startReceiver(t: Test, respond?: Responder) {
     req.on('end', async () => {
       const body = Buffer.concat(chunks).toString('utf8')
       const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]))
-      const entry = { headers, body, json: JSON.parse(body || 'null') }
+      const entry = { url: req.url ?? '', headers, body, json: JSON.parse(body || 'null') }
       received.push(entry)
       if (responder) await responder(req, entry, res)
       else res.writeHead(204).end()

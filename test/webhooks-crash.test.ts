@@ -50,7 +50,7 @@ t.test('kill -9 right after a commit, before any delivery: after the restart the
   const receiver = await startReceiver(t)
   const dataDir = await mkdtemp(join(tmpdir(), 'bantin-crash-'))
   t.teardown(() => rm(dataDir, { recursive: true, force: true }))
-  const where = process.env.DATABASE_URL ? { DATABASE_URL: await createServerDatabase(t, process.env.DATABASE_URL) } : { DATA_DIR: dataDir }
+  const where: Record<string, string> = process.env.DATABASE_URL ? { DATABASE_URL: await createServerDatabase(t, process.env.DATABASE_URL) } : { DATA_DIR: dataDir }
   const env = { ...where, WEBHOOK_ALLOW_PRIVATE: 'true' }
 
   // This instance serves the API only, so nothing can be delivered before the kill.
