@@ -1,7 +1,7 @@
 import type { Logger } from 'pino'
 import type { WebhookSettings } from '../config.js'
 import type { Db } from '../db/client.js'
-import { type AttemptResult, send, signatures } from '../resources/webhooks/webhooks.delivery.js'
+import { Agents, type AttemptResult, send, signatures } from '../resources/webhooks/webhooks.delivery.js'
 import { dispatchEvents } from '../resources/webhooks/webhooks.dispatch.js'
 import { webhookMetrics } from '../resources/webhooks/webhooks.metrics.js'
 import { type Claimed, claimDue, describe, type Outcome, pruneLog, recordAttempts, releaseClaims } from '../resources/webhooks/webhooks.queue.js'
@@ -44,6 +44,7 @@ export function webhookWorker(
   { settings, logger, lookup = systemLookup, clock = () => new Date(), random, shutdownGraceMs = SHUTDOWN_GRACE_MS }: WorkerOptions,
 ): WebhookWorker {
   const leaseMs = settings.timeoutMs * 2 + 10_000
+  const agents = new Agents()
   let nudged = false
   let wakeUp: (() => void) | undefined
   const nudge = () => {
@@ -62,7 +63,12 @@ export function webhookWorker(
         'webhook-timestamp': String(timestamp),
         'webhook-signature': signatures(claimed.secrets, claimed.id, timestamp, claimed.payload),
       }
-      return await send(url, destination, headers, claimed.payload, { timeoutMs: settings.timeoutMs, connectTimeoutMs: settings.connectTimeoutMs, signal })
+      return await send(url, destination, headers, claimed.payload, {
+        timeoutMs: settings.timeoutMs,
+        connectTimeoutMs: settings.connectTimeoutMs,
+        signal,
+        agents,
+      })
     } catch (err) {
       const error = err instanceof RefusedDestination ? `refused: ${err.message}` : (err as Error).message
       return { ok: false, httpStatus: null, durationMs: Math.round(performance.now() - started), error, responseBody: null }
@@ -154,6 +160,7 @@ export function webhookWorker(
           wakeUp = undefined
         }
         await Promise.all(inFlight.values())
+        if (signal?.aborted) agents.close()
       } finally {
         clearTimeout(grace)
         signal?.removeEventListener('abort', onAbort)

@@ -96,6 +96,14 @@ export async function dispatchEvents(
   // The state as it is now, read outside the transaction (the article reads are prepared statements).
   const objects = ids.size ? await currentState(db, ids) : new Map()
   const next = new Date(now.getTime() + firstDelayMs).toISOString()
+  // Built once per event, whatever the number of webhooks that get it.
+  const payloads = new Map<string, string>()
+  const payloadOf = (change: ChangeRow, event: string) => {
+    const key = `${change.seq}/${event}`
+    let payload = payloads.get(key)
+    if (payload === undefined) payloads.set(key, (payload = eventPayload(event, change, objects.get(change.type)?.get(change.resource_id))))
+    return payload
+  }
   const values = wanted.map(({ change, event, webhookId }) => ({
     id: newId(),
     webhook_id: webhookId,
@@ -103,7 +111,7 @@ export async function dispatchEvents(
     ordering_key: `${change.type}:${change.resource_id}`,
     resource_type: change.type,
     resource_id: change.resource_id,
-    payload: eventPayload(event, change, objects.get(change.type)?.get(change.resource_id)),
+    payload: payloadOf(change, event),
     next_attempt_at: next,
     event_at: change.at.toISOString(),
   }))
