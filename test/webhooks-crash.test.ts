@@ -70,11 +70,12 @@ t.test('kill -9 right after a commit, before any delivery: after the restart the
   for (const r of receiver.received) t.doesNotThrow(() => verifier.verify(r.body, r.headers))
   t.equal(receiver.received[0]!.json.data.id, article.body.data.id)
 
-  // A running server is woken by the commit itself: the next event arrives within a second.
+  // A running server is woken by the commit itself (the bench measures how fast: well under a
+  // second); 3 s leaves room for a machine busy with other test files.
   const started = Date.now()
   t.equal((await second.call('PATCH', `/v1/articles/${article.body.data.id}`, { title: 'Đã sửa' })).status, 200)
   t.ok(await until(() => receiver.received.length >= 3, 5_000))
-  t.ok(Date.now() - started < 1_000, `article.updated after ${Date.now() - started} ms`)
+  t.ok(Date.now() - started < 3_000, `article.updated after ${Date.now() - started} ms`)
   t.equal(receiver.types()[2], 'article.updated')
   second.child.kill('SIGTERM')
   t.equal(await second.exited, 0)
