@@ -20,6 +20,8 @@ import { personRoutes } from './resources/people/people.routes.js'
 import { revisionRoutes } from './resources/revisions/revisions.routes.js'
 import { syncRoutes } from './resources/sync/sync.routes.js'
 import { tokenRoutes } from './resources/tokens/tokens.routes.js'
+import { webhookRegistry } from './resources/webhooks/webhooks.metrics.js'
+import { webhookRoutes } from './resources/webhooks/webhooks.routes.js'
 import { parseJsonBody } from './shared/json.js'
 import { inputValidatorCompiler } from './shared/schemas.js'
 import { openStorage, type Storage } from './storage/storage.js'
@@ -117,13 +119,14 @@ export async function buildApp({ config, database, logger = false, storage }: Ap
   await app.register(httpCache)
 
   await app.register(operationRoutes, { database })
-  await app.register(metrics)
+  await app.register(metrics, { more: [webhookRegistry(database.db)] })
   await app.register(categoryRoutes, { prefix: '/v1/categories' })
   await app.register(personRoutes, { prefix: '/v1/people' })
   await app.register(articleRoutes, { prefix: '/v1/articles' })
   await app.register(revisionRoutes, { prefix: '/v1/articles' })
   await app.register(tokenRoutes, { prefix: '/v1/tokens' })
   await app.register(syncRoutes, { prefix: '/v1/sync' })
+  await app.register(webhookRoutes, { prefix: '/v1/webhooks', settings: config.webhooks })
   await app.register(mediaRoutes, { prefix: '/v1/media', config, storage: storage ?? (await openStorage(config)) })
 
   await app.ready()

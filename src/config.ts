@@ -14,6 +14,21 @@ export const KNOWN_MEDIA_TYPES = [
 export type MediaType = (typeof KNOWN_MEDIA_TYPES)[number]
 const DEFAULT_MEDIA_TYPES = KNOWN_MEDIA_TYPES
 
+/** A duration: milliseconds, or a number with a unit (`500ms`, `5s`, `30m`, `2h`, `5d`). */
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
+const Duration = z
+  .string()
+  .trim()
+  .regex(/^\d+(ms|s|m|h|d)?$/, 'A duration such as 500ms, 5s, 30m, 2h or 5d')
+  .transform((v) => {
+    const [, n, unit] = /^(\d+)(ms|s|m|h|d)?$/.exec(v)!
+    return Number(n) * UNITS[unit ?? 'ms']!
+  })
+const DurationList = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()))
+  .pipe(z.array(Duration).min(1).max(50))
+
 const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
 
 const Milliseconds = (fallback: number) => z.coerce.number().int().min(100).max(24 * 60 * 60 * 1000).default(fallback)
@@ -72,6 +87,14 @@ const Env = z.object({
   S3_REGION: z.string().min(1).default('us-east-1'),
   S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   S3_PREFIX: z.string().regex(/^([\w.-]+\/)*$/, 'Empty, or path segments each ending in /').default(''),
+  WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  WEBHOOK_DELIVERY: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  WEBHOOK_RETRY_SCHEDULE: DurationList.prefault(['0', '5s', '5m', '30m', '2h', '5h', '10h', '10h'].join(',')),
+  WEBHOOK_TIMEOUT: Duration.prefault('10s'),
+  WEBHOOK_CONNECT_TIMEOUT: Duration.prefault('5s'),
+  WEBHOOK_DISABLE_AFTER: Duration.prefault('5d'),
+  WEBHOOK_LOG_RETENTION: Duration.prefault('30d'),
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
 })
   .refine((e) => e.STORAGE !== 's3' || e.S3_BUCKET, { path: ['S3_BUCKET'], message: 'Required when STORAGE=s3' })
   .refine((e) => e.HTTP_HEADERS_TIMEOUT_MS <= e.HTTP_REQUEST_TIMEOUT_MS, {
@@ -128,6 +151,25 @@ export type Config = {
   storage:
     | { kind: 'local' }
     | { kind: 's3'; bucket: string; endpoint: string | undefined; region: string; forcePathStyle: boolean; prefix: string }
+  webhooks: WebhookSettings
+}
+
+export interface WebhookSettings {
+  /** Lets webhook URLs reach loopback, private and link-local addresses: for development only. */
+  allowPrivate: boolean
+  /** Whether this instance runs the delivery worker; an instance that only serves the API says false. */
+  deliver: boolean
+  /** Wait before each attempt, in ms: the first (usually 0), then after each failure; then `failed`. */
+  retrySchedule: number[]
+  /** Whole attempt, connection included. */
+  timeoutMs: number
+  connectTimeoutMs: number
+  /** An endpoint whose attempts have all failed for this long is disabled. */
+  disableAfterMs: number
+  /** Finished deliveries are removed from the log after this. */
+  logRetentionMs: number
+  /** Attempts in flight at once, per instance. */
+  concurrency: number
 }
 
 /** The longest the largest upload may take to arrive: the time any request gets, plus its bytes at the slowest rate accepted. */
@@ -182,5 +224,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             prefix: e.S3_PREFIX,
           }
         : { kind: 'local' },
+    webhooks: {
+      allowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
+      deliver: e.WEBHOOK_DELIVERY,
+      retrySchedule: e.WEBHOOK_RETRY_SCHEDULE,
+      timeoutMs: e.WEBHOOK_TIMEOUT,
+      connectTimeoutMs: Math.min(e.WEBHOOK_CONNECT_TIMEOUT, e.WEBHOOK_TIMEOUT),
+      disableAfterMs: e.WEBHOOK_DISABLE_AFTER,
+      logRetentionMs: e.WEBHOOK_LOG_RETENTION,
+      concurrency: e.WEBHOOK_CONCURRENCY,
+    },
   }
 }

@@ -3,8 +3,7 @@ import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import { loadConfig } from './config.js'
 import { openDatabase } from './db/client.js'
-import { backgroundJobs } from './jobs/jobs.js'
-import { startJobs } from './jobs/runner.js'
+import { startBackgroundJobs } from './jobs/jobs.js'
 import { createLogger, redactUrl } from './logger.js'
 import { rebaseChangeLogIfRestored } from './resources/sync/sync.service.js'
 import { seedIfNew } from './sample/seed.js'
@@ -21,7 +20,7 @@ if (config.adminToken) await ensureAdminToken(database.db, config.adminToken)
 if (await seedIfNew(database, config)) logger.info('new embedded database: sample content added')
 
 const app = await buildApp({ config, database, logger })
-const jobs = startJobs(backgroundJobs(config, database, logger), logger)
+const jobs = await startBackgroundJobs(config, database, logger)
 
 // The requests in flight, so that a shutdown that has to cut them can say which.
 const inFlight = new Map<IncomingMessage, number>()

@@ -44,6 +44,16 @@ const routes: Record<string, Role> = {
   'GET /v1/tokens': 'admin',
   'DELETE /v1/tokens/{id}': 'admin',
   'GET /v1/sync': 'reader',
+  'POST /v1/webhooks': 'admin',
+  'GET /v1/webhooks': 'admin',
+  'GET /v1/webhooks/{id}': 'admin',
+  'PATCH /v1/webhooks/{id}': 'admin',
+  'DELETE /v1/webhooks/{id}': 'admin',
+  'POST /v1/webhooks/{id}/rotate-secret': 'admin',
+  'POST /v1/webhooks/{id}/ping': 'admin',
+  'GET /v1/webhooks/{id}/deliveries': 'admin',
+  'GET /v1/webhooks/{id}/deliveries/{deliveryId}': 'admin',
+  'POST /v1/webhooks/{id}/deliveries/{deliveryId}/retry': 'admin',
 }
 
 const rank = { reader: 1, editor: 2, admin: 3 }
@@ -83,6 +93,7 @@ t.test('each caller gets what its role allows on every route', async (t) => {
         .replace('{idOrSlug}', article.id)
         .replace('{number}', '1')
         .replace('{id}', '01900000-0000-7000-8000-000000000000')
+        .replace('{deliveryId}', '01900000-0000-7000-8000-000000000001')
       const res = await app.inject({
         method: method as 'GET',
         url,

@@ -120,6 +120,7 @@ t.test('when the database does not answer: 503 with Retry-After, quickly, never 
     kind: 'postgres',
     created: false,
     ping: () => pool.query('select 1').then(() => {}),
+    listen: async () => async () => {},
     close: () => pool.end(),
   }
   const broken = await buildApp({ config: loadConfig({}), database: down })

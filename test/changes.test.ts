@@ -187,6 +187,12 @@ const table: Record<string, { ok: Case; rejected: Record<number, Case> }> = {
 const notContent: Record<string, string> = {
   'POST /v1/tokens': 'tokens are access, not content',
   'DELETE /v1/tokens/{id}': 'tokens are access, not content',
+  'POST /v1/webhooks': 'webhooks are configuration, not content',
+  'PATCH /v1/webhooks/{id}': 'webhooks are configuration, not content',
+  'DELETE /v1/webhooks/{id}': 'webhooks are configuration, not content',
+  'POST /v1/webhooks/{id}/rotate-secret': 'a webhook secret is configuration, not content',
+  'POST /v1/webhooks/{id}/ping': 'a ping is a delivery, not a change of content',
+  'POST /v1/webhooks/{id}/deliveries/{deliveryId}/retry': 'a retry is a delivery, not a change of content',
 }
 
 t.test('every write route is in the table of change records', async (t) => {

@@ -1,10 +1,11 @@
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import t from 'tap'
 import { admin, buildTestApp, factories, tokenFor } from './helper.js'
+import { flush, startReceiver, testWorker, webhookEnv } from './receiver.js'
 
 // The README's examples work as written.
 
@@ -38,4 +39,33 @@ t.test('examples/sync-mirror.mjs mirrors everything into a file and resumes from
   copy = await mirror()
   t.not(copy.cursor, cursor, 'it went on from its cursor')
   t.same(Object.keys(copy.resources).sort(), [`category:${category.id}`, `person:${person.id}`].sort(), 'the trashed article is gone')
+})
+
+t.test('examples/webhook-receiver.mjs verifies signatures, purges the pages an article event changes, and skips a retry', async (t) => {
+  const { app, database } = await buildTestApp(t, { env: webhookEnv })
+  const make = factories(app)
+  const cdn = await startReceiver(t, (_req, _r, res) => void res.writeHead(200).end())
+  const secret = `whsec_${Buffer.alloc(32, 9).toString('base64')}`
+  const child = spawn(process.execPath, ['examples/webhook-receiver.mjs'], {
+    env: { PATH: process.env.PATH ?? '', _TAPJS_PROCESSINFO_COVERAGE_: '0', PORT: '0', WEBHOOK_SECRET: secret, PURGE_URL: `http://127.0.0.1:${cdn.port}/purge?path={path}` },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  t.teardown(() => void child.kill())
+  const port = await new Promise<number>((resolve) => child.stdout!.on('data', (d) => resolve(Number(/:(\d+)/.exec(String(d))![1]))))
+  const url = `http://127.0.0.1:${port}/bantin`
+  const hook = (await app.inject({ method: 'POST', url: '/v1/webhooks', headers: admin, payload: { url, events: ['article.published'], secret } })).json().data
+  const worker = testWorker(database.db)
+
+  const article = await make.article({ status: 'published', title: 'Tin mới' })
+  await flush(worker, database.db)
+  const purged = () => cdn.received.map((r) => new URL(r.url, 'http://cdn').searchParams.get('path'))
+  t.same(purged(), [`/tin-tuc/${article.slug}`, '/'], 'the article page and the front page are purged')
+  const [delivery] = (await app.inject({ url: `/v1/webhooks/${hook.id}/deliveries`, headers: admin })).json().data
+  t.equal(delivery.status, 'succeeded')
+  await app.inject({ method: 'POST', url: `/v1/webhooks/${hook.id}/deliveries/${delivery.id}/retry`, headers: admin })
+  await worker.deliver()
+  t.equal(cdn.received.length, 2, 'the same webhook-id again purges nothing')
+  t.equal((await app.inject({ url: `/v1/webhooks/${hook.id}/deliveries`, headers: admin })).json().data[0].status, 'succeeded', 'and answers 2xx')
+  const forged = await fetch(url, { method: 'POST', body: '{}', headers: { 'webhook-id': 'x', 'webhook-timestamp': String(Math.floor(Date.now() / 1000)), 'webhook-signature': 'v1,AAAA' } })
+  t.equal(forged.status, 401)
 })

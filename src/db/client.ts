@@ -21,6 +21,12 @@ export interface Database {
   created: boolean
   /** Resolves when the database answers within `timeoutMs`. */
   ping(timeoutMs?: number): Promise<void>
+  /**
+   * Calls `onNotify` with the channel of each NOTIFY on `channels` (sent at commit), until the
+   * returned function is called. On a server it holds a connection of its own, outside the pool,
+   * and reconnects after losing it (calling `onNotify` then too: a notification may have been missed).
+   */
+  listen(channels: string[], onNotify: (channel: string) => void): Promise<() => Promise<void>>
   close(): Promise<void>
 }
 
@@ -90,7 +96,41 @@ async function openServer(url: string, poolMax: number, logger: Logger): Promise
     kind: 'postgres',
     created,
     ping: (timeoutMs = 2_000) => withTimeout(pool.query('select 1').then(() => {}), timeoutMs),
+    listen: (channels, onNotify) => listenOnServer(url, channels, onNotify),
     close: () => pool.end(),
+  }
+}
+
+async function listenOnServer(url: string, channels: string[], onNotify: (channel: string) => void): Promise<() => Promise<void>> {
+  let stopped = false
+  let client: pg.Client | undefined
+  let retry: NodeJS.Timeout | undefined
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3_000, application_name: 'bantin-listen' })
+    const lost = () => {
+      if (client !== next || stopped) return
+      client = undefined
+      next.end().catch(() => {})
+      retry = setTimeout(() => void connect().then(() => channels.forEach(onNotify), () => {}), 1_000)
+      retry.unref()
+    }
+    next.on('error', lost)
+    next.on('end', lost)
+    next.on('notification', (message) => onNotify(message.channel))
+    client = next
+    try {
+      await next.connect()
+      for (const channel of channels) await next.query(`listen "${channel.replace(/"/g, '')}"`)
+    } catch (err) {
+      lost()
+      throw err
+    }
+  }
+  await connect()
+  return async () => {
+    stopped = true
+    clearTimeout(retry)
+    await client?.end().catch(() => {})
   }
 }
 
@@ -202,6 +242,12 @@ async function openEmbedded(
     kind: 'pglite',
     created,
     ping: (timeoutMs = 2_000) => withTimeout(client.query('select 1').then(() => {}), timeoutMs),
+    listen: async (channels, onNotify) => {
+      const stops = await Promise.all(channels.map((channel) => client.listen(channel, () => onNotify(channel))))
+      return async () => {
+        for (const stop of stops) await stop()
+      }
+    },
     close: async () => {
       await client.close()
       await unlock()

@@ -4,21 +4,23 @@ import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client
 
 /**
  * Prometheus metrics at /metrics: request counts and durations by route (the route's pattern,
- * never the raw URL, so ids do not explode the series), and the process's own.
+ * never the raw URL, so ids do not explode the series), the process's own, and those of `more`.
  */
 export default fp(
-  async function metrics(app: FastifyInstance) {
-    const registry = new Registry()
-    collectDefaultMetrics({ register: registry, prefix: 'bantin_' })
+  async function metrics(app: FastifyInstance, options: { more?: Registry[] }) {
+    const own = new Registry()
+    collectDefaultMetrics({ register: own, prefix: 'bantin_' })
     const labelNames = ['method', 'route', 'status'] as const
-    const requests = new Counter({ name: 'bantin_http_requests_total', help: 'HTTP requests answered', labelNames, registers: [registry] })
+    const requests = new Counter({ name: 'bantin_http_requests_total', help: 'HTTP requests answered', labelNames, registers: [own] })
     const durations = new Histogram({
       name: 'bantin_http_request_duration_seconds',
       help: 'Time to answer HTTP requests',
       labelNames,
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-      registers: [registry],
+      registers: [own],
     })
+    // Merged once every metric of our own exists: a merge copies the metrics it finds.
+    const registry = Registry.merge([own, ...(options.more ?? [])])
 
     app.addHook('onResponse', async (req, reply) => {
       const labels = { method: req.method, route: req.routeOptions.url ?? 'unknown', status: String(reply.statusCode) }

@@ -26,6 +26,7 @@ export default fp(
           { name: 'revisions' },
           { name: 'tokens' },
           { name: 'sync', description: 'The change feed for integrators that keep a copy of the content' },
+          { name: 'webhooks', description: 'Events sent to integrators as they happen (Standard Webhooks)' },
           { name: 'media' },
           { name: 'operations' },
         ],

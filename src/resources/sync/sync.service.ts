@@ -100,7 +100,7 @@ async function changesAfter(db: Db, position: Position, limit: number, types: Re
 type Loaded = Map<string, SyncEntry['data']>
 
 /** The current state of each resource named, as its own GET answers it; absent when it is gone. */
-async function currentState(db: Db, wanted: Map<ResourceType, string[]>): Promise<Map<ResourceType, Loaded>> {
+export async function currentState(db: Db, wanted: Map<ResourceType, string[]>): Promise<Map<ResourceType, Loaded>> {
   const load = async (type: ResourceType, ids: string[]): Promise<Loaded> => {
     switch (type) {
       case 'article': {
