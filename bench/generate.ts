@@ -3,20 +3,24 @@
  * about 600 Vietnamese words, published over three years. The same seed gives the same rows, ids
  * included. Loaded with multi-row inserts into a PostgreSQL database that the app's own migrations
  * created, with a change log entry per row. Articles have no cover yet: media is not in the schema.
+ * Each article's search row and the lexicon are written as the app writes them.
  *
  *   tsx bench/generate.ts [--articles 10000] [--seed 1] [--force]   (DATABASE_URL overrides the target)
  */
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
+import { PgDialect } from 'drizzle-orm/pg-core'
 import pg from 'pg'
 import { openDatabase } from '../src/db/client.js'
 import { countWords, deriveReadingFields } from '../src/resources/articles/blocks.js'
+import { articleSearchDoc } from '../src/resources/articles/articles.search-index.js'
 import type { Block } from '../src/shared/blocks.js'
-import { fold, slugify } from '../src/shared/text.js'
+import { lexiconInsert } from '../src/shared/search.js'
+import { fold, isLexiconWord, searchTerms, slugify } from '../src/shared/text.js'
 import { captions, corpus } from './corpus.js'
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/bantin_bench'
-const DATASET_VERSION = 2
+const DATASET_VERSION = 3
 /** Publication dates are fixed, not relative to today, so that a dataset is the same whenever it is made. */
 const END = Date.parse('2026-01-01T00:00:00.000Z')
 const START = END - 3 * 365 * 86_400_000
@@ -145,6 +149,34 @@ const organizations = ['Tỉnh ủy Hà Nam', 'Huyện ủy Lý Nhân', 'UBND hu
 const tagWords = ['dân vận', 'hội nghị', 'nông thôn mới', 'chuyển đổi số', 'cải cách hành chính', 'an sinh xã hội', 'dân vận khéo', 'giáo dục', 'y tế', 'môi trường', 'quốc phòng', 'đại hội']
 const roles = ['author', 'photographer', 'mentioned'] as const
 
+/**
+ * The corpus is one article about "dân vận", which would put the phrase in every generated
+ * article. Each article gets one topic instead, "dân vận" for about 3 % of them, so that a search
+ * for it is the common-but-selective phrase of a real portal; "dân" and "văn/vấn/vân" stay common.
+ */
+const DAN_VAN_SHARE = 0.03
+const otherTopics = ['tuyên giáo', 'kiểm tra', 'tổ chức', 'nội chính', 'dân tộc', 'thi đua', 'mặt trận', 'văn phòng']
+const retopic = (text: string, topic: string) =>
+  topic === 'dân vận' ? text : text.replace(/([Dd])ân vận/g, (_, d: string) => (d === 'D' ? topic[0]!.toLocaleUpperCase('vi') + topic.slice(1) : topic))
+function retopicBlock(block: Block, topic: string): Block {
+  switch (block.type) {
+    case 'paragraph':
+    case 'heading':
+      return { ...block, text: retopic(block.text ?? '', topic) } as Block
+    case 'quote':
+      return { ...block, text: retopic(block.text, topic) }
+    case 'list':
+      return { ...block, items: block.items.map((item) => retopic(item, topic)) }
+    default:
+      return block
+  }
+}
+
+/** A rare event (about 0.2 % of articles): what a search for a rare word finds. */
+const RARE_SHARE = 0.002
+const rareParagraph =
+  'Trận lũ quét đêm 12/9 làm sạt lở hơn 200 m đê bối và ngập úng 30 ha lúa mùa; Ban Chỉ huy phòng chống thiên tai huyện đã huy động lực lượng ứng cứu kịp thời.'
+
 function uniqueSlug(taken: Set<string>, text: string): string {
   const base = slugify(text) || 'bai-viet'
   let slug = base
@@ -194,11 +226,12 @@ function makePeople(rng: Rng, count: number): PersonRow[] {
   })
 }
 
-function* articleBatches(rng: Rng, count: number, categories: CategoryRow[], people: PersonRow[], batchSize: number) {
+function* articleBatches(rng: Rng, count: number, categories: CategoryRow[], people: PersonRow[], batchSize: number, words: Set<string>) {
   const taken = new Set<string>()
   for (let start = 0; start < count; start += batchSize) {
     const articles: Record<string, unknown>[] = []
     const links: Record<string, unknown>[] = []
+    const search: Record<string, unknown>[] = []
     for (let i = start; i < Math.min(count, start + batchSize); i++) {
       const kind = rng.next()
       // 95 % published in the past, 2 % drafts, 1 % scheduled, 1 % archived, 1 % in the trash.
@@ -211,11 +244,17 @@ function* articleBatches(rng: Rng, count: number, categories: CategoryRow[], peo
       const lastEdit = publishedAt !== null && publishedAt <= END ? Math.max(createdAt, publishedAt) : createdAt
       const updatedAt = Math.floor(lastEdit + rng.next() * 3_600_000)
       const id = uuidv7(createdAt, rng)
-      const title = titleText(rng)
-      const summary = rng.next() < 0.85 ? sentence(rng, 20, 35) : null
-      const blocks = body(rng, rng.int(560, 640))
-      const tags = [...new Set(Array.from({ length: rng.int(0, 3) }, () => rng.pick(tagWords)))]
+      const topic = rng.next() < DAN_VAN_SHARE ? 'dân vận' : rng.pick(otherTopics)
+      const title = retopic(titleText(rng), topic)
+      const summary = rng.next() < 0.85 ? retopic(sentence(rng, 20, 35), topic) : null
+      const blocks = body(rng, rng.int(560, 640)).map((b) => retopicBlock(b, topic))
+      if (rng.next() < RARE_SHARE) blocks.splice(rng.int(1, blocks.length - 1), 0, { type: 'paragraph', text: rareParagraph })
+      const tags = [...new Set(Array.from({ length: rng.int(0, 3) }, () => retopic(rng.pick(tagWords), topic)))]
       const { excerpt, wordCount } = deriveReadingFields(summary, blocks)
+      // The search row as the app writes it; linked names are added by the database after the load.
+      const indexed = articleSearchDoc({ title, summary, tags, body: blocks })
+      search.push({ article_id: id, doc: indexed.doc, people: '', status, published_at: publishedAt === null ? null : iso(Math.floor(publishedAt)), deleted_at: trashed ? iso(updatedAt) : null })
+      for (const word of indexed.words) words.add(word)
       articles.push({
         id,
         slug: uniqueSlug(taken, title),
@@ -243,7 +282,7 @@ function* articleBatches(rng: Rng, count: number, categories: CategoryRow[], peo
         links.push({ article_id: id, person_id: person.id, role, position })
       }
     }
-    yield { articles, links }
+    yield { articles, links, search }
   }
 }
 
@@ -301,15 +340,26 @@ export async function ensureDataset(options: DatasetOptions): Promise<boolean> {
     const people = makePeople(rng, 500)
     await insertJson(client, 'categories', categories)
     await insertJson(client, 'people', people)
+    const words = new Set(people.flatMap((p) => [...searchTerms('', p.name)].filter(isLexiconWord)))
+    // Built once after the load, as CREATE INDEX does, instead of row by row.
+    const { rows: searchIndex } = await client.query<{ def: string }>(`select pg_get_indexdef('article_search_document_idx'::regclass) as def`)
+    await client.query('drop index article_search_document_idx')
     let pending: Promise<unknown> = Promise.resolve()
     let done = 0
-    for (const batch of articleBatches(rng, options.articles, categories, people, 500)) {
+    for (const batch of articleBatches(rng, options.articles, categories, people, 500, words)) {
       await pending
-      pending = insertJson(client, 'articles', batch.articles).then(() => insertJson(client, 'article_people', batch.links))
+      pending = insertJson(client, 'articles', batch.articles)
+        .then(() => insertJson(client, 'article_people', batch.links))
+        .then(() => insertJson(client, 'article_search', batch.search))
       done += batch.articles.length
       if (done % 10_000 === 0) log(`dataset: ${done} articles`)
     }
     await pending
+    await client.query(`update article_search s set people = bantin_people_search_terms(array(
+      select ap.person_id from article_people ap where ap.article_id = s.article_id)) where s.article_id in (select article_id from article_people)`)
+    const lexicon = new PgDialect().sqlToQuery(lexiconInsert([...words]))
+    await client.query(lexicon.sql, lexicon.params)
+    await client.query(searchIndex[0]!.def)
     // Every row enters the change log as if written through the API, references first: what the
     // migration does for content written before the log existed.
     for (const [type, table] of [['category', 'categories'], ['person', 'people'], ['article', 'articles']] as const) {

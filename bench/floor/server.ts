@@ -1,7 +1,7 @@
 /**
  * The floor: the least this stack can do for bantin's anonymous reads. Fastify 5 and pg, no ORM,
  * no validation, no hooks, no logging; the same SQL that bantin sends, and the same JSON shape.
- * Only the two read routes the bench loads are served. Every query is a named prepared statement:
+ * Only the read routes the bench loads are served. Every query is a named prepared statement:
  * parsed and planned once per connection, the least PostgreSQL can be asked to do.
  *
  *   PORT=3101 DATABASE_URL=postgres://… node bench/.build/floor/server.js
@@ -105,9 +105,30 @@ async function embed(rows: ArticleRow[]) {
 
 const app = Fastify({ logger: false })
 
+/**
+ * Search as Strapi's $containsi and Directus's _icontains do it: ILIKE '%…%' over the title and the
+ * body's JSON text, the newest first. Diacritics must match, nothing is ranked, no index can help.
+ */
+async function search(q: string, limit: number) {
+  const { rows } = await pool.query<{ id: string; slug: string; title: string; excerpt: string; published_at: Date }>({
+    name: 'floor_search',
+    text: `select id, slug, title, excerpt, published_at from articles
+      where ${LIVE} and (title ilike $1 or body::text ilike $1)
+      order by published_at desc nulls last, id desc nulls last limit $2`,
+    values: [`%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`, limit + 1],
+  })
+  const page = rows.slice(0, limit)
+  const last = rows.length > limit ? page[page.length - 1] : undefined
+  return {
+    data: page.map((r) => ({ id: r.id, slug: r.slug, title: r.title, excerpt: r.excerpt, publishedAt: r.published_at.toISOString() })),
+    meta: { limit, nextCursor: last ? Buffer.from(JSON.stringify(['-publishedAt', last.published_at.toISOString(), last.id])).toString('base64url') : null },
+  }
+}
+
 app.get('/v1/articles', async (req) => {
-  const query = req.query as { category?: string; limit?: string }
+  const query = req.query as { category?: string; limit?: string; q?: string }
   const limit = Math.min(100, Math.max(1, Number(query.limit ?? 20) || 20))
+  if (query.q) return search(query.q, limit)
   const params: unknown[] = [limit + 1]
   let filter = ''
   if (query.category) {

@@ -22,3 +22,95 @@ export function slugify(text: string): string {
   const dash = cut.lastIndexOf('-')
   return dash > SLUG_MAX / 2 ? cut.slice(0, dash) : cut
 }
+
+// Search text. The same rules are written in SQL (`bantin_search_terms` in the search-functions
+// migration) for rows indexed by the database itself; test/search-parity.test.ts holds the two
+// together.
+
+/** Vietnamese tone marks, numbered 1–5 in this order: grave, acute, tilde, hook above, dot below. */
+const TONE_MARKS = ['\u0300', '\u0301', '\u0303', '\u0309', '\u0323'] as const
+const TONES = /[\u0300\u0301\u0303\u0309\u0323]/g
+const MARKS = /[\u0300-\u036f]/g
+/** Punctuation that ends a run of words: syllables on either side are not next to each other. */
+const RUN_BREAKS = /[.,;:!?…()[\]{}"“”«»„|•·\n\r]+/g
+const NOT_WORD = /[^a-z0-9đ\u0300-\u036f|]+/g
+
+/** Longer tokens (hashes, URLs run together) are not indexed. */
+export const SEARCH_WORD_MAX = 64
+/** Only this much of an article's body text is indexed (a tsvector holds at most 1 MB). */
+export const SEARCH_TEXT_MAX = 100_000
+
+export interface SearchWord {
+  /** Lowercase, every diacritic dropped, đ → d: "vận" → "van". */
+  folded: string
+  /**
+   * The word with its diacritics, tone placement made irrelevant: the tone is taken off the
+   * vowel and written as a digit, so "hoà" and "hòa" (or "thuỷ" and "thủy") are the same key,
+   * "=hoa1". Decomposed (NFD) and prefixed with "=". Null for a word without diacritics.
+   */
+  key: string | null
+}
+
+// Texts repeat the same few thousand syllables: each token is read once.
+const wordCache = new Map<string, SearchWord | null>()
+
+function searchWord(token: string): SearchWord | null {
+  let word = wordCache.get(token)
+  if (word === undefined) {
+    const folded = token.replace(MARKS, '').replace(/đ/g, 'd')
+    word = folded === '' ? null : { folded, key: folded !== token && /[a-z]/.test(folded) ? accentKey(token) : null }
+    if (wordCache.size >= 100_000) wordCache.clear()
+    wordCache.set(token, word)
+  }
+  return word
+}
+
+/** The words of a text, in runs that punctuation separates (decomposed Unicode, any case: all the same). */
+export function searchRuns(text: string): SearchWord[][] {
+  const prepared = text.normalize('NFD').toLowerCase().replace(RUN_BREAKS, '|').replace(NOT_WORD, ' ')
+  const runs: SearchWord[][] = []
+  for (const segment of prepared.split('|')) {
+    const run: SearchWord[] = []
+    for (const token of segment.split(' ')) {
+      if (token === '' || token.length > SEARCH_WORD_MAX) continue
+      const word = searchWord(token)
+      if (word) run.push(word)
+    }
+    if (run.length) runs.push(run)
+  }
+  return runs
+}
+
+function accentKey(token: string): string {
+  const tone = TONE_MARKS.findIndex((mark) => token.includes(mark)) + 1
+  return `=${token.replace(TONES, '')}${tone}`
+}
+
+/** Does the text carry any diacritic (đ included)? */
+export const hasDiacritics = (text: string): boolean => /[\u0300-\u036fđ]/.test(text.normalize('NFD').toLowerCase())
+
+/**
+ * The lexemes a text contributes to a search index: each word folded, each word's accent key,
+ * each pair of neighbouring words ("dan_van", so that a phrase is one index lookup), and with a
+ * prefix ("t:" for titles, "m:" for summaries, tags and names) the folded words and pairs again,
+ * so that where a match is can be asked of the index too. `words` collects the folded words alone.
+ */
+export function searchTerms(prefix: '' | 't:' | 'm:', text: string, into = new Set<string>(), words?: Set<string>): Set<string> {
+  for (const run of searchRuns(text)) {
+    run.forEach((word, i) => {
+      into.add(word.folded)
+      words?.add(word.folded)
+      if (word.key) into.add(word.key)
+      const next = run[i + 1]
+      if (next) into.add(`${word.folded}_${next.folded}`)
+      if (prefix) {
+        into.add(prefix + word.folded)
+        if (next) into.add(`${prefix}${word.folded}_${next.folded}`)
+      }
+    })
+  }
+  return into
+}
+
+/** Words worth remembering for typo tolerance: folded, letters only. */
+export const isLexiconWord = (folded: string): boolean => /^[a-z]{2,32}$/.test(folded)

@@ -11,7 +11,7 @@ import { visibleTo } from './articles.visibility.js'
 const refCondition = (table: typeof categories | typeof people, idOrSlug: string) =>
   isUuid(idOrSlug) ? eq(table.id, idOrSlug.toLowerCase()) : eq(table.slug, idOrSlug)
 
-function sortSpec(sort: ArticleSort, auth: Principal | null): SortSpec {
+export function sortSpec(sort: ArticleSort, auth: Principal | null): SortSpec {
   switch (sort) {
     case '-publishedAt':
     case 'publishedAt':
@@ -30,7 +30,7 @@ export function sortValue(sort: ArticleSort, row: Pick<ArticleRow, 'publishedAt'
   return cursorValue(sort === '-updatedAt' ? row.updatedAt : row.publishedAt)
 }
 
-function filters(query: ArticleListQuery): (SQL | undefined)[] {
+export function filters(query: ArticleListQuery): (SQL | undefined)[] {
   const subtree = query.category
     ? sql`(with recursive sub(id) as (
         select ${categories.id} from ${categories} where ${refCondition(categories, query.category)}

@@ -4,6 +4,7 @@ import { notModified, requiredVersion } from '../../plugins/http-cache.js'
 import { IdOrSlugParams, many, NoContent, NotModified, one, Problem } from '../../shared/schemas.js'
 import { articleListTag, articleTag } from './articles.etag.js'
 import { getArticle, listArticles } from './articles.queries.js'
+import { searchArticles } from './articles.search.js'
 import { Article, ArticleGetQuery, ArticleInput, ArticleListQuery, ArticlePatch } from './articles.schemas.js'
 import { createArticle, purgeArticle, restoreArticle, trashArticle, updateArticle } from './articles.service.js'
 
@@ -18,7 +19,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: 'List articles',
         description:
-          'Anonymous callers see published articles whose publishedAt has passed; callers with a token see every status. A matching If-None-Match is answered 304 without building the list.',
+          'Anonymous callers see published articles whose publishedAt has passed; callers with a token see every status. A matching If-None-Match is answered 304 without building the list. With q, a search: ranked by relevance unless another sort is asked for, each hit with highlight; the cursor continues only the same q.',
         querystring: ArticleListQuery,
         response: { 200: many(Article.partial()), 304: NotModified, 400: Problem },
       },
@@ -30,12 +31,18 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
       }
       if (!req.auth && req.query.trashed) throw badRequest('trashed', 'Only callers with a token can list the trash')
       const key = `${req.url}|${req.auth ? 'token' : 'public'}`
-      if (req.headers['if-none-match'] && notModified(req, reply, await articleListTag(app.db, req.query, req.auth, key))) {
+      const { q, sort, limit, offset } = req.query
+      if (q !== undefined) {
+        const { data, nextCursor, total, etag } = await searchArticles(app.db, { ...req.query, q }, req.auth, key)
+        if (notModified(req, reply, etag)) return reply.send(null)
+        return { data, meta: { limit, ...(offset !== undefined && { offset, total }), nextCursor } }
+      }
+      const query = { ...req.query, sort: sort === undefined || sort === 'relevance' ? ('-publishedAt' as const) : sort }
+      if (req.headers['if-none-match'] && notModified(req, reply, await articleListTag(app.db, query, req.auth, key))) {
         return reply.send(null)
       }
-      const { data, nextCursor, total, etag } = await listArticles(app.db, req.query, req.auth, key)
+      const { data, nextCursor, total, etag } = await listArticles(app.db, query, req.auth, key)
       reply.header('etag', etag)
-      const { limit, offset } = req.query
       return { data, meta: { limit, ...(offset !== undefined && { offset, total }), nextCursor } }
     },
   )

@@ -10,6 +10,7 @@ import {
   Timestamp,
   TimestampInput,
 } from '../../shared/schemas.js'
+import { SearchText } from '../../shared/search.js'
 import { Category } from '../categories/categories.schemas.js'
 import { Media } from '../media/media.schemas.js'
 import { Person } from '../people/people.schemas.js'
@@ -23,6 +24,13 @@ const ArticlePerson = z.object({
   role: PersonRole,
   person: Person.optional().describe('With include=people'),
 })
+
+export const Highlight = z
+  .object({
+    title: z.string().describe('The title, HTML-escaped, each match in <mark>…</mark>'),
+    text: z.string().describe('The best matching fragment of the summary, body (captions included) or tags, HTML-escaped, matches in <mark>; the start of the text when only the title or a linked name matched'),
+  })
+  .meta({ id: 'Highlight', example: { title: 'Ban <mark>Dân vận</mark> Huyện ủy triển khai nhiệm vụ năm 2024', text: '…tổng kết công tác <mark>dân vận</mark> năm 2023…' } })
 
 export const Article = z
   .object({
@@ -45,6 +53,7 @@ export const Article = z
     category: Category.nullable().optional().describe('With include=category'),
     cover: Media.nullable().optional().describe('With include=cover'),
     html: z.string().optional().describe('With render=html: the body as HTML, every text escaped'),
+    highlight: Highlight.optional().describe('With q: where the article matched'),
   })
   .meta({ id: 'Article' })
 export type Article = z.infer<typeof Article>
@@ -103,13 +112,23 @@ export type ArticlePatch = z.infer<typeof ArticlePatch>
 export const articleSorts = ['-publishedAt', 'publishedAt', '-updatedAt', 'title'] as const
 export type ArticleSort = (typeof articleSorts)[number]
 
+export const SEARCH_QUERY_MAX = 500
+
 const RefFilter = z.string().min(1).max(200)
 
 export const ArticleListQuery = z.strictObject({
+  q: SearchText(SEARCH_QUERY_MAX)
+    .optional()
+    .describe(
+      'Full-text search: diacritics, case and Unicode form do not matter ("dan van" finds "Dân vận"); every word must match, "a phrase" in quotes as a phrase, -word excludes; one typo forgiven in words of 4+ letters. Each hit carries highlight.',
+    ),
   limit: Limit,
   offset: Offset,
   cursor: Cursor,
-  sort: z.enum(articleSorts).default('-publishedAt'),
+  sort: z
+    .enum([...articleSorts, 'relevance'])
+    .optional()
+    .describe('Default relevance with q (title before body, phrases before scattered words, the diacritics typed first; then newest), else -publishedAt'),
   category: RefFilter.optional().describe('Id or slug; includes its sub-categories'),
   person: RefFilter.optional().describe('Id or slug of a person linked to the article'),
   role: PersonRole.optional().describe('Only articles linked to a person (the one in person, or any) in this role'),
@@ -124,8 +143,11 @@ export const ArticleListQuery = z.strictObject({
   publishedBefore: TimestampInput.optional().describe('publishedAt before this time'),
   include: commaList(articleIncludes),
   fields: commaList(articleFields),
-})
-export type ArticleListQuery = z.infer<typeof ArticleListQuery>
+}).refine((query) => query.sort !== 'relevance' || query.q !== undefined, { path: ['sort'], message: 'sort=relevance needs q' })
+/** A list request as it arrives. */
+export type ArticleListParams = z.infer<typeof ArticleListQuery>
+/** A list without search, its sort decided. */
+export type ArticleListQuery = Omit<ArticleListParams, 'sort' | 'q'> & { sort: ArticleSort }
 
 export const ArticleGetQuery = z.strictObject({
   include: commaList(articleIncludes),

@@ -11,6 +11,7 @@ import { type Change, sameJson, write, writeInOneStatement, type Written } from 
 import { assertMediaExist } from '../media/media.service.js'
 import { type ArticleRow, toArticle } from './articles.hydrate.js'
 import { revisionRow, revisionSnapshot } from './articles.revisions.js'
+import { searchStatements } from './articles.search-index.js'
 import type { Article, ArticleInput, ArticlePatch } from './articles.schemas.js'
 import { articleByIdOrSlug, isPublic } from './articles.visibility.js'
 import { deriveReadingFields } from './blocks.js'
@@ -86,8 +87,8 @@ function changeOf(op: RevisionOp, before: ArticleRow | null, after: ArticleRow, 
 }
 
 /**
- * The statements of a new article: its row, its people and its first revision. The one list that
- * both ways of creating run, so neither can forget a table.
+ * The statements of a new article: its row, its people, its first revision and its search row.
+ * The one list that both ways of creating run, so neither can forget a table.
  */
 function creation(db: Db, row: ArticleRow, links: PersonLinks, auth: Principal, now: Date) {
   const article = toArticle(row, links)
@@ -95,6 +96,7 @@ function creation(db: Db, row: ArticleRow, links: PersonLinks, auth: Principal, 
     db.insert(articles).values(row).getSQL(),
     ...(links.length ? [db.insert(articlePeople).values(linkRows(row.id, links)).getSQL()] : []),
     db.insert(articleRevisions).values(revisionRow(article, 'create', auth)).getSQL(),
+    ...searchStatements(row, links),
   ]
   return { article, statements, change: changeOf('create', null, row, auth, now) }
 }
@@ -206,6 +208,11 @@ async function changeContent(tx: Db, current: Current, patch: ArticlePatch, op: 
   if (!samePeople) {
     await tx.delete(articlePeople).where(eq(articlePeople.articleId, row!.id))
     if (links.length) await tx.insert(articlePeople).values(linkRows(row!.id, links))
+  }
+  // Visibility alone (status, dates) reaches the search row by a trigger; what search reads, here.
+  const searched = (['title', 'summary', 'tags', 'body'] as const).some((key) => !sameJson(content[key], current.row[key]))
+  if (searched || !samePeople || writeOp === 'revert') {
+    for (const statement of searchStatements(row!, links)) await tx.execute(statement)
   }
   const article = toArticle(row!, links)
   await tx.insert(articleRevisions).values(revisionRow(article, writeOp, auth))

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { mediaKinds } from '../../db/schema.js'
 import { Cursor, Limit, Offset, OptionalText, Timestamp } from '../../shared/schemas.js'
+import { SearchText } from '../../shared/search.js'
 
 /** Widths a variant can have: a fixed list, so no request can ask for unbounded work. */
 export const variantWidths = [160, 320, 640, 960, 1280, 1920] as const
@@ -55,7 +56,7 @@ export type MediaPatch = z.infer<typeof MediaPatch>
 export const mediaSorts = ['-createdAt', 'createdAt'] as const
 
 export const MediaListQuery = z.strictObject({
-  q: z.string().trim().min(1).max(200).optional().describe('Part of the filename, caption or credit; diacritics and case do not matter'),
+  q: SearchText(200).optional().describe('Parts of the filename, caption or credit (every word); diacritics, case and one typo in a word of 4+ letters do not matter; "phrase", -word'),
   kind: MediaKind.optional(),
   sort: z.enum(mediaSorts).default('-createdAt'),
   limit: Limit,

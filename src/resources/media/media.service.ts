@@ -9,7 +9,8 @@ import { checkVersion, type ExpectedVersion } from '../../shared/versions.js'
 import { changedFields, rowChange, write } from '../../shared/write.js'
 import { newId } from '../../shared/ids.js'
 import { afterCursor, cursorValue, orderBy, type SortSpec } from '../../shared/keyset.js'
-import { escapeLike, finishPage, pageStart } from '../../shared/paging.js'
+import { finishPage, pageStart } from '../../shared/paging.js'
+import { foldedTextMatch, isEmptyQuery, rememberWords, searchQuery } from '../../shared/search.js'
 import { fold } from '../../shared/text.js'
 import type { Storage } from '../../storage/storage.js'
 import { cleanImage, detectType, hashFile, inspectImage, makeVariant, type MediaSettings, safeFilename, type Upload } from './media.files.js'
@@ -82,8 +83,9 @@ const sorts: Record<MediaListQuery['sort'], SortSpec> = {
 export async function listMedia(db: Db, query: MediaListQuery) {
   const spec = sorts[query.sort]
   const start = pageStart(query, query.sort)
+  const search = query.q === undefined ? undefined : await searchQuery(db, query.q)
   const filter = and(
-    query.q ? sql`${media.searchFolded} like ${`%${escapeLike(fold(query.q))}%`}` : undefined,
+    search && (isEmptyQuery(search) ? sql`false` : foldedTextMatch(media.searchFolded, search)),
     query.kind ? eq(media.kind, query.kind) : undefined,
   )
   const [rows, total] = await Promise.all([
@@ -165,6 +167,7 @@ export async function createMedia(db: Db, storage: Storage, upload: Upload, sett
             updatedAt: now,
           })
           .returning()
+        await rememberWords(tx, filename, fields.caption, fields.credit)
         return { result: row!, change: rowChange('media', 'media.created', row!, auth) }
       })
     } catch (err) {
@@ -202,6 +205,7 @@ export async function updateMedia(db: Db, id: string, patch: MediaPatch, auth: P
       })
       .where(eq(media.id, id))
       .returning()
+    if (changes.caption !== undefined || changes.credit !== undefined) await rememberWords(tx, next.caption, next.credit)
     return { result: row!, change: rowChange('media', 'media.updated', row!, auth) }
   })
 }

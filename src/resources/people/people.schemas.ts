@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { Cursor, Limit, Offset, OptionalText, Slug, Timestamp } from '../../shared/schemas.js'
+import { SearchText } from '../../shared/search.js'
 
 export const Person = z
   .object({
@@ -36,7 +37,7 @@ export type PersonPatch = z.infer<typeof PersonPatch>
 export const personSorts = ['name', '-updatedAt'] as const
 
 export const PersonListQuery = z.strictObject({
-  q: z.string().trim().min(1).max(200).optional().describe('Part of the name; diacritics and case do not matter'),
+  q: SearchText(200).optional().describe('Parts of the name (every word); diacritics, case and one typo in a word of 4+ letters do not matter; "phrase", -word'),
   sort: z.enum(personSorts).default('name'),
   limit: Limit,
   offset: Offset,

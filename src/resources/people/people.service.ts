@@ -4,8 +4,9 @@ import { articlePeople, people } from '../../db/schema.js'
 import { InUse, NotFound } from '../../errors.js'
 import { isUuid, newId } from '../../shared/ids.js'
 import { afterCursor, cursorValue, orderBy, type SortSpec } from '../../shared/keyset.js'
-import { escapeLike, finishPage, pageStart } from '../../shared/paging.js'
+import { finishPage, pageStart } from '../../shared/paging.js'
 import type { Principal } from '../../shared/principal.js'
+import { foldedTextMatch, isEmptyQuery, refreshPeopleTerms, rememberWords, searchQuery } from '../../shared/search.js'
 import { claimFreeSlug, claimingSlug } from '../../shared/slugs.js'
 import { checkVersion, type ExpectedVersion } from '../../shared/versions.js'
 import { changedFields, rowChange, write } from '../../shared/write.js'
@@ -45,7 +46,8 @@ const sorts: Record<PersonListQuery['sort'], SortSpec> = {
 export async function listPeople(db: Db, query: PersonListQuery) {
   const spec = sorts[query.sort]
   const start = pageStart(query, query.sort)
-  const filter = query.q ? sql`${people.nameFolded} like ${`%${escapeLike(fold(query.q))}%`}` : undefined
+  const search = query.q === undefined ? undefined : await searchQuery(db, query.q)
+  const filter = search && (isEmptyQuery(search) ? sql`false` : foldedTextMatch(people.nameFolded, search))
   const where = and(filter, start.after && afterCursor(spec, people.id, start.after))
   const [rows, total] = await Promise.all([
     db
@@ -86,6 +88,7 @@ export async function createPerson(db: Db, input: PersonInput, auth: Principal):
           updatedAt: now,
         })
         .returning()
+      await rememberWords(tx, input.name)
       return { result: row!, change: rowChange('person', 'person.created', row!, auth) }
     }),
   )
@@ -117,6 +120,8 @@ export async function updatePerson(db: Db, idOrSlug: string, patch: PersonPatch,
         })
         .where(eq(people.id, current.id))
         .returning()
+      // Articles that link the person are found by the new name, and no longer by the old.
+      if (changes.name !== undefined) await refreshPeopleTerms(tx, current.id, changes.name)
       return { result: row!, change: rowChange('person', 'person.updated', row!, auth) }
     }),
   )

@@ -1,0 +1,86 @@
+import { type SQL, sql } from 'drizzle-orm'
+import type { ArticleStatus } from '../../db/schema.js'
+import { lexiconInsert, tsvectorLiteral } from '../../shared/search.js'
+import { isLexiconWord, SEARCH_TEXT_MAX, searchTerms } from '../../shared/text.js'
+import type { Block } from '../../shared/blocks.js'
+
+/** What of an article search reads. Linked people's names are added by the database (see below). */
+export interface SearchableArticle {
+  title: string
+  summary: string | null
+  tags: string[]
+  body: Block[]
+}
+
+/**
+ * The text of a body that search reads: every block's text, image captions and credits, quotes'
+ * sources, one block a line. Written the same way as `bantin_body_search_text` in SQL.
+ */
+export function articleSearchText(body: Block[]): string {
+  const parts: string[] = []
+  for (const block of body) {
+    switch (block.type) {
+      case 'paragraph':
+        parts.push(block.text ?? (block.spans ?? []).map((s) => s.text).join(''))
+        break
+      case 'heading':
+        parts.push(block.text)
+        break
+      case 'quote':
+        parts.push(block.cite === undefined ? block.text : `${block.text}\n${block.cite}`)
+        break
+      case 'list':
+        parts.push(block.items.join('\n'))
+        break
+      case 'image':
+        parts.push([block.caption, block.credit].filter((v) => v !== undefined).join('\n'))
+        break
+      case 'embed':
+        break
+    }
+  }
+  return parts.join('\n')
+}
+
+/** The first `max` characters, counted as PostgreSQL's left() counts them (code points). */
+function leftChars(text: string, max: number): string {
+  if (text.length <= max) return text
+  return Array.from(text).slice(0, max).join('')
+}
+
+/**
+ * An article's `article_search.doc` (the text form of a tsvector) and the words it adds to the
+ * lexicon. Pure: the same article always gives the same lexemes, and `bantin_article_search_doc`
+ * in SQL gives them too.
+ */
+export function articleSearchDoc(article: SearchableArticle): { doc: string; words: string[] } {
+  const terms = new Set<string>()
+  const words = new Set<string>()
+  searchTerms('t:', article.title, terms, words)
+  searchTerms('m:', [article.summary, article.tags.join('\n')].filter((v) => v !== null).join('\n'), terms, words)
+  searchTerms('', leftChars(articleSearchText(article.body), SEARCH_TEXT_MAX), terms, words)
+  return { doc: tsvectorLiteral(terms), words: [...words].filter(isLexiconWord).sort() }
+}
+
+/**
+ * The statements that write an article's search row as a write leaves the article, and add its
+ * new words to the lexicon. Linked people's names are turned into lexemes by the database, from
+ * the people rows. They read nothing the write's other statements change, so a create runs them
+ * in one statement with those. Later changes of visibility alone (trash, restore, publishing)
+ * reach the search row by a trigger on articles.
+ */
+export function searchStatements(
+  row: SearchableArticle & { id: string; status: ArticleStatus; publishedAt: Date | null; deletedAt: Date | null },
+  links: { personId: string }[],
+): SQL[] {
+  const { doc, words } = articleSearchDoc(row)
+  const personIds = `{${[...new Set(links.map((l) => l.personId))].join(',')}}`
+  return [
+    sql`insert into article_search (article_id, doc, people, status, published_at, deleted_at)
+      values (${row.id}::uuid, ${doc}::tsvector, bantin_people_search_terms(${personIds}::uuid[]), ${row.status},
+        ${row.publishedAt?.toISOString() ?? null}::timestamptz, ${row.deletedAt?.toISOString() ?? null}::timestamptz)
+      on conflict (article_id) do update
+        set doc = excluded.doc, people = excluded.people, status = excluded.status, published_at = excluded.published_at, deleted_at = excluded.deleted_at`,
+    ...(words.length ? [lexiconInsert(words)] : []),
+  ]
+}
