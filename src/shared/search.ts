@@ -161,7 +161,13 @@ export const isEmptyQuery = (query: SearchQuery) => query.include.length === 0
 const quoteLexeme = (lexeme: string) => (/['\\]/.test(lexeme) ? `'${lexeme.replace(/\\/g, '\\\\').replace(/'/g, "''")}'` : `'${lexeme}'`)
 
 /** The text form of a tsvector holding these lexemes. */
-export const tsvectorLiteral = (lexemes: Iterable<string>) => [...lexemes].map(quoteLexeme).join(' ')
+export function tsvectorLiteral(lexemes: Iterable<string>): string {
+  const all = [...lexemes]
+  if (all.length === 0) return ''
+  // Lexemes made from text never hold a quote or a backslash: then one join quotes them all.
+  const plain = all.every((lexeme) => !lexeme.includes("'") && !lexeme.includes('\\'))
+  return plain ? `'${all.join("' '")}'` : all.map(quoteLexeme).join(' ')
+}
 
 /** tsquery text: a lexeme, taken as it is (never parsed or normalized by PostgreSQL). */
 export const tsLexeme = quoteLexeme

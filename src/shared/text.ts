@@ -31,9 +31,6 @@ export function slugify(text: string): string {
 const TONE_MARKS = ['\u0300', '\u0301', '\u0303', '\u0309', '\u0323'] as const
 const TONES = /[\u0300\u0301\u0303\u0309\u0323]/g
 const MARKS = /[\u0300-\u036f]/g
-/** Punctuation that ends a run of words: syllables on either side are not next to each other. */
-const RUN_BREAKS = /[.,;:!?…()[\]{}"“”«»„|•·\n\r]+/g
-const NOT_WORD = /[^a-z0-9đ\u0300-\u036f|]+/g
 
 /** Longer tokens (hashes, URLs run together) are not indexed. */
 export const SEARCH_WORD_MAX = 64
@@ -65,19 +62,40 @@ function searchWord(token: string): SearchWord | null {
   return word
 }
 
-/** The words of a text, in runs that punctuation separates (decomposed Unicode, any case: all the same). */
+/** Punctuation that ends a run of words: syllables on either side are not next to each other. */
+const RUN_BREAK_CODES = new Set([...'.,;:!?…()[]{}"“”«»„|•·\n\r'].map((c) => c.charCodeAt(0)))
+
+/** A code unit of a word once decomposed and lowercased: a–z, 0–9, đ and combining marks. */
+const isWordCode = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 0x111 || (c >= 0x300 && c <= 0x36f)
+
+/**
+ * The words of a text, in runs that punctuation separates (decomposed Unicode, any case: all the
+ * same). One pass over the text: this runs on every article body at every write.
+ */
 export function searchRuns(text: string): SearchWord[][] {
-  const prepared = text.normalize('NFD').toLowerCase().replace(RUN_BREAKS, '|').replace(NOT_WORD, ' ')
+  const prepared = text.normalize('NFD').toLowerCase()
   const runs: SearchWord[][] = []
-  for (const segment of prepared.split('|')) {
-    const run: SearchWord[] = []
-    for (const token of segment.split(' ')) {
-      if (token === '' || token.length > SEARCH_WORD_MAX) continue
-      const word = searchWord(token)
-      if (word) run.push(word)
+  let run: SearchWord[] = []
+  let start = -1
+  for (let i = 0; i <= prepared.length; i++) {
+    const code = i < prepared.length ? prepared.charCodeAt(i) : 10
+    if (isWordCode(code)) {
+      if (start < 0) start = i
+      continue
     }
-    if (run.length) runs.push(run)
+    if (start >= 0) {
+      if (i - start <= SEARCH_WORD_MAX) {
+        const word = searchWord(prepared.slice(start, i))
+        if (word) run.push(word)
+      }
+      start = -1
+    }
+    if (RUN_BREAK_CODES.has(code) && run.length) {
+      runs.push(run)
+      run = []
+    }
   }
+  if (run.length) runs.push(run)
   return runs
 }
 
@@ -97,17 +115,19 @@ export const hasDiacritics = (text: string): boolean => /[\u0300-\u036fđ]/.test
  */
 export function searchTerms(prefix: '' | 't:' | 'm:', text: string, into = new Set<string>(), words?: Set<string>): Set<string> {
   for (const run of searchRuns(text)) {
-    run.forEach((word, i) => {
+    for (let i = 0; i < run.length; i++) {
+      const word = run[i]!
+      const next = run[i + 1]
       into.add(word.folded)
       words?.add(word.folded)
       if (word.key) into.add(word.key)
-      const next = run[i + 1]
-      if (next) into.add(`${word.folded}_${next.folded}`)
+      const pair = next ? `${word.folded}_${next.folded}` : null
+      if (pair) into.add(pair)
       if (prefix) {
         into.add(prefix + word.folded)
-        if (next) into.add(`${prefix}${word.folded}_${next.folded}`)
+        if (pair) into.add(prefix + pair)
       }
-    })
+    }
   }
   return into
 }
