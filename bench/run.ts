@@ -439,7 +439,9 @@ async function removeWrites(url: string) {
   await client.connect()
   try {
     const { rowCount } = await client.query(`delete from articles where slug like 'bench-write-%'`)
-    if (rowCount) await client.query('vacuum analyze articles, article_people')
+    // Their change records too, so that the feed the sync workloads read stays the same.
+    const changes = await client.query(`delete from changes where slug like 'bench-write-%'`)
+    if (rowCount || changes.rowCount) await client.query('vacuum analyze articles, article_people, article_search, changes')
   } finally {
     await client.end()
   }

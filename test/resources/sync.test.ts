@@ -204,3 +204,16 @@ t.test('limit takes digits only, and a revision number too', async (t) => {
   t.equal((await app.inject({ url: `/v1/articles/${article.id}/revisions/1e0`, headers: reader })).statusCode, 400)
   t.equal((await app.inject({ url: `/v1/articles/${article.id}/revisions/1`, headers: reader })).statusCode, 200)
 })
+
+t.test('positions are ordered as numbers: a transaction id with more digits is not served first, nor any change skipped', async (t) => {
+  // Transaction ids 9 and 10 sort the other way round as text.
+  const ids = ['00000000-0000-7000-8000-000000000009', '00000000-0000-7000-8000-000000000010', '00000000-0000-7000-8000-000000000011']
+  await database.db.execute(sql`insert into changes (tx, type, resource_id, op, events, actor) values
+    ('9'::xid8, 'article', ${ids[0]}, 'delete', array['article.deleted'], 'test'),
+    ('10'::xid8, 'article', ${ids[1]}, 'delete', array['article.deleted'], 'test'),
+    ('11'::xid8, 'article', ${ids[2]}, 'delete', array['article.deleted'], 'test')`)
+  const first = await sync('?limit=1')
+  t.same(first.data.map((e) => e.id), [ids[0]])
+  const { entries } = await follow(first.meta.nextCursor, 1)
+  t.same(entries.map((e) => e.id), [ids[1], ids[2]], 'every change, in commit order, one page at a time')
+})

@@ -1,6 +1,8 @@
+import { sql } from 'drizzle-orm'
 import t from 'tap'
 import { Webhook as Verifier } from 'standardwebhooks'
 import { announceDuePublications } from '../../src/resources/articles/publications.js'
+import { dispatchEvents } from '../../src/resources/webhooks/webhooks.dispatch.js'
 import { admin, buildTestApp, countRows, factories, resetDatabase } from '../helper.js'
 import { flush, startReceiver, testWorker, undispatched, webhookEnv } from '../receiver.js'
 
@@ -381,4 +383,19 @@ t.test('the database notifies listeners when a write commits, never for one roll
   for (let i = 0; i < 50 && !heard.length; i++) await new Promise((r) => setTimeout(r, 10))
   await new Promise((r) => setTimeout(r, 50))
   t.same(heard, ['bantin_changes'])
+})
+
+t.test('events are made in commit order by transaction id as a number, none skipped past a digit boundary', async (t) => {
+  await register('http://127.0.0.1:9/hooks')
+  // From the start of the log (the dispatcher's position outlives resets: it is server state).
+  await database.db.execute(sql`delete from system_state where key = 'webhooks'`)
+  // Transaction ids 9 and 10 sort the other way round as text.
+  const ids = ['00000000-0000-7000-8000-000000000009', '00000000-0000-7000-8000-000000000010', '00000000-0000-7000-8000-000000000011']
+  await database.db.execute(sql`insert into changes (tx, type, resource_id, op, events, actor) values
+    ('9'::xid8, 'article', ${ids[0]}, 'delete', array['article.deleted'], 'test'),
+    ('10'::xid8, 'article', ${ids[1]}, 'delete', array['article.deleted'], 'test'),
+    ('11'::xid8, 'article', ${ids[2]}, 'delete', array['article.deleted'], 'test')`)
+  for (let i = 0; i < 4; i++) await dispatchEvents(database.db, { limit: 1 })
+  const made = await database.db.execute(sql`select resource_id from webhook_messages order by seq`)
+  t.same((made as unknown as { rows: { resource_id: string }[] }).rows.map((r) => r.resource_id), ids)
 })

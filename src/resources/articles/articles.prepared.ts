@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm'
+import { and, asc, eq, isNull, sql } from 'drizzle-orm'
 import { preparedStatements } from '../../db/prepared.js'
 import { articlePeople, articles, categories, people } from '../../db/schema.js'
 import { visibility } from './articles.visibility.js'
@@ -26,6 +26,8 @@ export const articleStatements = preparedStatements((db) => {
     bySlug: { public: row('slug', true), any: row('slug', false) },
     links: links(false),
     linksWithPerson: links(true),
+    /** Articles not in the trash, by id: what the sync feed serves. */
+    live: db.select().from(articles).where(and(sql`${articles.id} = ${ids}`, isNull(articles.deletedAt))).prepare('articles_live_by_ids'),
     categories: db.select().from(categories).where(sql`${categories.id} = ${ids}`).prepare('categories_by_ids'),
   }
 })

@@ -1,9 +1,10 @@
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
 import { eq, inArray, type SQL, sql } from 'drizzle-orm'
 import { type Db, rawRows } from '../../db/client.js'
-import { articles, categories, media, people, type ResourceType, systemState } from '../../db/schema.js'
+import { categories, media, people, type ResourceType, systemState } from '../../db/schema.js'
 import { badRequest, CursorExpired } from '../../errors.js'
 import { hydrate } from '../articles/articles.hydrate.js'
+import { articleStatements } from '../articles/articles.prepared.js'
 import { toCategory } from '../categories/categories.service.js'
 import { toMedia } from '../media/media.service.js'
 import { toPerson } from '../people/people.service.js'
@@ -91,7 +92,7 @@ async function changesAfter(db: Db, position: Position, limit: number, types: Re
     sql`select tx::text as tx, seq, type, resource_id, at from changes
       where (tx, seq) > (${position.tx}::xid8, ${position.seq}::bigint)
         and tx < pg_snapshot_xmin(pg_current_snapshot()) ${typeFilter}
-      order by tx, seq
+      order by changes.tx, changes.seq -- the columns, not the text alias tx
       limit ${limit}`,
   )
   return rows.map((r) => ({ ...r, seq: Number(r.seq), at: new Date(r.at) }))
@@ -104,7 +105,7 @@ export async function currentState(db: Db, wanted: Map<ResourceType, string[]>):
   const load = async (type: ResourceType, ids: string[]): Promise<Loaded> => {
     switch (type) {
       case 'article': {
-        const rows = (await db.select().from(articles).where(inArray(articles.id, ids))).filter((r) => r.deletedAt === null)
+        const rows = await articleStatements(db).live.execute({ ids })
         return new Map((await hydrate(db, rows, { include: [] })).map((a) => [a.id, a]))
       }
       case 'category':

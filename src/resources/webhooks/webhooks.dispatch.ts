@@ -75,7 +75,7 @@ export async function dispatchEvents(
       sql`select tx::text as tx, seq, type, resource_id, op, events, version, slug, actor, at from changes
         where (tx, seq) > (${position.tx}::xid8, ${position.seq}::bigint)
           and tx < pg_snapshot_xmin(pg_current_snapshot())
-        order by tx, seq
+        order by changes.tx, changes.seq -- the columns, not the text alias tx
         limit ${limit}`,
     )
   ).map((r) => ({ ...r, seq: Number(r.seq), at: new Date(r.at) }))
