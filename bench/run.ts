@@ -65,6 +65,9 @@ for (const name of only) if (!workloadNames.includes(name)) throw new Error(`unk
 
 const children = new Map<ServerName, ChildProcess>()
 const peakRss = new Map<ServerName, number>()
+/** bantin's peak RSS while each workload loads it: pages of 100 articles take more than the rest. */
+const peakRssByWorkload = new Map<WorkloadName, number>()
+let loading: WorkloadName | null = null
 let measuring = false
 
 function stopAll() {
@@ -166,6 +169,7 @@ function sampleRss() {
   for (const [name, child] of children) {
     const rss = child.pid ? procStatus(child.pid, 'VmRSS') : undefined
     if (rss !== undefined) peakRss.set(name, Math.max(peakRss.get(name) ?? 0, rss))
+    if (rss !== undefined && name === 'bantin' && loading) peakRssByWorkload.set(loading, Math.max(peakRssByWorkload.get(loading) ?? 0, rss))
   }
 }
 
@@ -526,7 +530,9 @@ async function main() {
       // Alternate who goes first, so that neither always meets the machine warmer or busier.
       const order = round % 2 ? w.servers : [...w.servers].reverse()
       for (const server of order) {
+        loading = server === 'bantin' ? w.name : null
         const sample = await load(server, w, fixture, duration)
+        loading = null
         const key = `${w.name}/${server}`
         samples.set(key, [...(samples.get(key) ?? []), sample])
         console.log(
@@ -590,7 +596,8 @@ async function main() {
       p99: floor ? Math.round((bantin.p99 / Math.max(floor.p99, 1)) * 100) / 100 : null,
       cpuMsPerReq: floor ? Math.round((bantin.cpuMsPerReq / floor.cpuMsPerReq) * 100) / 100 : null,
     }
-    results[w.name] = { description: w.description, connections: w.connections, expect: w.expect, floor, bantin, ratio }
+    const peakRssMB = mb(peakRssByWorkload.get(w.name))
+    results[w.name] = { description: w.description, connections: w.connections, expect: w.expect, floor, bantin, ratio, peakRssMB }
     rows.push([
       w.name,
       fmt(floor?.reqPerSec, floor && floor.reqPerSec < 10 ? 2 : 0),
@@ -601,6 +608,7 @@ async function main() {
       fmt(ratio.p99, 2),
       floor ? `${floor.cpuMsPerReq.toFixed(2)}/${bantin.cpuMsPerReq.toFixed(2)}` : bantin.cpuMsPerReq.toFixed(2),
       String(bantin.errors + bantin.unexpected + (floor ? floor.errors + floor.unexpected : 0)),
+      fmt(peakRssMB),
       '',
     ])
   }
@@ -637,7 +645,7 @@ async function main() {
     targets,
   }
 
-  const header = ['workload', 'floor req/s', 'bantin req/s', 'ratio', 'floor p50/p99 ms', 'bantin p50/p99 ms', 'p99 ratio', 'cpu ms/req floor/bantin', 'errors', '']
+  const header = ['workload', 'floor req/s', 'bantin req/s', 'ratio', 'floor p50/p99 ms', 'bantin p50/p99 ms', 'p99 ratio', 'cpu ms/req floor/bantin', 'errors', 'bantin RSS MB', '']
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)))
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd()
   console.log(`\n${report.machine.cores} cores, ${report.machine.cpu}, node ${report.machine.node}, PostgreSQL ${report.machine.postgres}; ${args.articles} articles; medians of ${rounds} × ${duration} s`)
