@@ -591,9 +591,11 @@ async function main() {
     const floor = summarize(`${w.name}/floor`)
     const bantin = summarize(`${w.name}/bantin`)!
     const base = w.name === 'revalidate' ? bantinList : w.name === 'sync' ? bantinList100 : floor
+    // A floor that answered nothing in the time (its searches at 100,000 articles) has no ratio.
+    const answered = floor && floor.reqPerSec > 0 ? floor : null
     const ratio = {
-      reqPerSec: base ? Math.round((bantin.reqPerSec / base.reqPerSec) * 100) / 100 : null,
-      p99: floor ? Math.round((bantin.p99 / Math.max(floor.p99, 1)) * 100) / 100 : null,
+      reqPerSec: base && base.reqPerSec > 0 ? Math.round((bantin.reqPerSec / base.reqPerSec) * 100) / 100 : null,
+      p99: answered ? Math.round((bantin.p99 / Math.max(answered.p99, 1)) * 100) / 100 : null,
       cpuMsPerReq: floor ? Math.round((bantin.cpuMsPerReq / floor.cpuMsPerReq) * 100) / 100 : null,
     }
     const peakRssMB = mb(peakRssByWorkload.get(w.name))
@@ -602,7 +604,7 @@ async function main() {
       w.name,
       fmt(floor?.reqPerSec, floor && floor.reqPerSec < 10 ? 2 : 0),
       fmt(bantin.reqPerSec),
-      ratio.reqPerSec === null ? '–' : `${ratio.reqPerSec.toFixed(2)}${w.name === 'revalidate' ? ' × list' : w.name === 'sync' ? ' × list100' : ''}`,
+      ratio.reqPerSec === null ? (floor && !answered ? '– (floor: none)' : '–') : `${ratio.reqPerSec.toFixed(2)}${w.name === 'revalidate' ? ' × list' : w.name === 'sync' ? ' × list100' : ''}`,
       floor ? `${floor.p50}/${floor.p99}` : '–',
       `${bantin.p50}/${bantin.p99}`,
       fmt(ratio.p99, 2),
