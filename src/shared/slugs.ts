@@ -1,4 +1,4 @@
-import { eq, getTableName, like, or } from 'drizzle-orm'
+import { getTableName, like } from 'drizzle-orm'
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core'
 import type { Db } from '../db/client.js'
 import { LOCKS, lockForTransaction } from '../db/locks.js'
@@ -33,12 +33,20 @@ export async function claimFreeSlug(tx: Db, table: Sluggable, text: string, fall
   return freeSlug(tx, table, base)
 }
 
+/** The slugs that `base` or a suffixed copy of it could collide with. Exported for its plan's test. */
+export function slugsLike(db: Db, table: Sluggable, base: string) {
+  return (
+    db
+      .select({ slug: table.slug })
+      .from(table)
+      // Slugs hold only [a-z0-9-], nothing LIKE would read as a pattern. The prefix holds `base`
+      // itself too; the slug_prefix indexes serve it whatever the database's collation.
+      .where(like(table.slug, `${base.slice(0, SLUG_MAX - 8)}%`))
+  )
+}
+
 async function freeSlug(db: Db, table: Sluggable, base: string): Promise<string> {
-  const rows = await db
-    .select({ slug: table.slug })
-    .from(table)
-    // Slugs hold only [a-z0-9-], nothing LIKE would read as a pattern.
-    .where(or(eq(table.slug, base), like(table.slug, `${base.slice(0, SLUG_MAX - 8)}%`)))
+  const rows = await slugsLike(db, table, base)
   const taken = new Set(rows.map((r) => r.slug as string))
   if (!taken.has(base)) return base
   for (let n = 2; ; n++) {

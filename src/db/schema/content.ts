@@ -45,6 +45,9 @@ export const categories = pgTable(
   },
   (t) => [
     uniqueIndex('categories_slug_key').on(t.slug),
+    // Generated slugs look for their base's suffixes with LIKE 'base%', which a default-collation
+    // index cannot serve: without this, every create without a slug scans the whole table.
+    index('categories_slug_prefix_idx').on(t.slug.op('text_pattern_ops')),
     index('categories_parent_position_idx').on(t.parentId, t.position, t.name),
     index('categories_position_idx').on(t.position, t.name),
   ],
@@ -69,6 +72,7 @@ export const people = pgTable(
   },
   (t) => [
     uniqueIndex('people_slug_key').on(t.slug),
+    index('people_slug_prefix_idx').on(t.slug.op('text_pattern_ops')),
     index('people_name_idx').on(t.name, t.id),
     index('people_name_folded_trgm_idx').using('gin', t.nameFolded.op('gin_trgm_ops')),
     index('people_photo_idx').on(t.photoId),
@@ -135,6 +139,7 @@ export const articles = pgTable(
   },
   (t) => [
     uniqueIndex('articles_slug_key').on(t.slug),
+    index('articles_slug_prefix_idx').on(t.slug.op('text_pattern_ops')),
     check('articles_status_check', sql`${t.status} in ('draft', 'published', 'archived')`),
     check('articles_published_has_date', sql`${t.status} <> 'published' or ${t.publishedAt} is not null`),
     // Anonymous reads: published, not in the trash, newest first; overall and per category.
