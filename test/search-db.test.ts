@@ -15,6 +15,7 @@ import type { ArticleListParams } from '../src/resources/articles/articles.schem
 import { searchQuery } from '../src/shared/search.js'
 import { searchTerms } from '../src/shared/text.js'
 import { createServerDatabase, openTestDatabase } from './helper.js'
+import { sequentialScans } from './plans.js'
 import { corpus, corpusPeople } from './resources/search.corpus.js'
 
 const server = process.env.DATABASE_URL
@@ -150,24 +151,7 @@ const vocabulary = [
   'chính quyền', 'mặt trận', 'tổ quốc', 'đảng bộ', 'chi bộ', 'đồng chí', 'phát biểu', 'chỉ đạo', 'kết quả', 'năm', 'tháng', 'quý',
 ]
 
-async function explain(db: Db, statement: SQL): Promise<string[]> {
-  const { sql: text, params } = new PgDialect().sqlToQuery(statement)
-  const text_ = text
-  const client = (db as unknown as { $client: { query(...args: unknown[]): Promise<{ rows: Record<string, unknown>[] }> } }).$client
-  const result = client instanceof pg.Pool ? await client.query({ text: `explain (format json) ${text}`, values: params }) : await client.query(`explain (format json) ${text}`, params)
-  const plan = result.rows[0]!['QUERY PLAN']
-  const scans: string[] = []
-  const walk = (node: Record<string, unknown>) => {
-    if (node['Node Type'] === 'Seq Scan' && ['articles', 'article_search'].includes(String(node['Relation Name']))) scans.push(String(node['Relation Name']))
-    for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) walk(child)
-  }
-  walk(((typeof plan === 'string' ? JSON.parse(plan) : plan) as { Plan: Record<string, unknown> }[])[0]!.Plan)
-  if (scans.length && process.env.SHOW_PLANS) {
-    const text = client instanceof pg.Pool ? await client.query({ text: `explain ${text_}`, values: params }) : undefined
-    console.error(text?.rows.map((r) => r['QUERY PLAN']).join('\n'))
-  }
-  return scans
-}
+const explain = (db: Db, statement: SQL) => sequentialScans(db, statement, ['articles', 'article_search'])
 
 t.test('a search never scans articles or the search table, whatever it asks', async (t) => {
   const { db } = await openTestDatabase(t)

@@ -1,26 +1,9 @@
-import { type SQL, sql } from 'drizzle-orm'
-import { PgDialect } from 'drizzle-orm/pg-core'
+import { sql } from 'drizzle-orm'
 import t from 'tap'
-import type { Db } from '../src/db/client.js'
 import { articles, categories, people } from '../src/db/schema.js'
 import { slugsLike } from '../src/shared/slugs.js'
 import { openTestDatabase } from './helper.js'
-
-/** The relations a statement's plan reads by a sequential scan. */
-async function seqScans(db: Db, statement: SQL): Promise<string[]> {
-  const { sql: text, params } = new PgDialect().sqlToQuery(statement)
-  const result = (await db.execute(sql.raw(`explain (format json) ${text.replace(/\$(\d+)/g, (_, n) => `'${String(params[Number(n) - 1])}'`)}`))) as unknown as {
-    rows: Record<string, unknown>[]
-  }
-  const plan = result.rows[0]!['QUERY PLAN']
-  const scans: string[] = []
-  const walk = (node: Record<string, unknown>) => {
-    if (node['Node Type'] === 'Seq Scan') scans.push(String(node['Relation Name']))
-    for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) walk(child)
-  }
-  walk(((typeof plan === 'string' ? JSON.parse(plan) : plan) as { Plan: Record<string, unknown> }[])[0]!.Plan)
-  return scans
-}
+import { sequentialScans } from './plans.js'
 
 t.test('a generated slug looks up its taken suffixes by index, whatever the collation', async (t) => {
   const { db } = await openTestDatabase(t)
@@ -32,6 +15,6 @@ t.test('a generated slug looks up its taken suffixes by index, whatever the coll
   await db.execute(sql`analyze`)
   for (const [name, table] of [['articles', articles], ['categories', categories], ['people', people]] as const) {
     const statement = slugsLike(db, table, 'hoi-nghi-tong-ket').getSQL()
-    t.same(await seqScans(db, statement), [], `${name}: no sequential scan`)
+    t.same(await sequentialScans(db, statement), [], `${name}: no sequential scan`)
   }
 })

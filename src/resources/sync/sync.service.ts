@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
 import { eq, inArray, type SQL, sql } from 'drizzle-orm'
 import { type Db, rawRows } from '../../db/client.js'
-import { categories, media, people, type ResourceType, systemState } from '../../db/schema.js'
+import { categories, type ChangeOp, media, people, type ResourceType, systemState } from '../../db/schema.js'
 import { badRequest, CursorExpired } from '../../errors.js'
 import { hydrate } from '../articles/articles.hydrate.js'
 import { articleStatements } from '../articles/articles.prepared.js'
@@ -40,8 +40,8 @@ async function loadFeedState(db: Db): Promise<FeedState> {
   return { key: Buffer.from(value.key, 'base64url'), epoch: value.epoch }
 }
 
-/** A place in the feed: after the change (tx, seq); (0, 0) is the beginning. */
-interface Position {
+/** A place in the change log: after the change (tx, seq); (0, 0) is the beginning. */
+export interface Position {
   tx: string
   seq: number
 }
@@ -72,24 +72,31 @@ export function decodeSyncCursor(state: FeedState, cursor: string): Position {
   return { tx: match[2]!, seq: Number(match[3]) }
 }
 
-interface ChangeRow {
+/** A row of the change log, as the feed and the webhook dispatcher read it. */
+export interface ChangeRow {
   tx: string
   seq: number
   type: ResourceType
   resource_id: string
+  op: ChangeOp
+  events: string[]
+  version: number | null
+  slug: string | null
+  actor: string
   at: Date
 }
 
 /**
  * The changes after `position`, oldest first, that can no longer be joined by an earlier one:
  * only those of transactions older than the oldest still running. A transaction that took its id
- * earlier but commits later is therefore served after it commits, never skipped.
+ * earlier but commits later is therefore served after it commits, never skipped. The one reader
+ * of the change log: the sync feed and the webhook dispatcher both page through it here.
  */
-async function changesAfter(db: Db, position: Position, limit: number, types: ResourceType[] | undefined): Promise<ChangeRow[]> {
+export async function changesAfter(db: Db, position: Position, limit: number, types?: ResourceType[]): Promise<ChangeRow[]> {
   const typeFilter: SQL = types ? sql`and type in ${types}` : sql``
-  const rows = await rawRows<ChangeRow & { at: Date | string }>(
+  const rows = await rawRows<ChangeRow & { at: Date | string; seq: number | string }>(
     db,
-    sql`select tx::text as tx, seq, type, resource_id, at from changes
+    sql`select tx::text as tx, seq, type, resource_id, op, events, version, slug, actor, at from changes
       where (tx, seq) > (${position.tx}::xid8, ${position.seq}::bigint)
         and tx < pg_snapshot_xmin(pg_current_snapshot()) ${typeFilter}
       order by changes.tx, changes.seq -- the columns, not the text alias tx

@@ -1,30 +1,11 @@
 import { eq, sql } from 'drizzle-orm'
 import { type Db, rawRows } from '../../db/client.js'
-import { type ChangeOp, type ResourceType, systemState, webhooks } from '../../db/schema.js'
+import { type ResourceType, systemState, webhooks } from '../../db/schema.js'
 import { newId } from '../../shared/ids.js'
-import { currentState } from '../sync/sync.service.js'
+import { type ChangeRow, changesAfter, currentState, type Position } from '../sync/sync.service.js'
 import { subscribes } from './webhooks.events.js'
 
 const KEY = 'webhooks'
-
-/** The dispatcher's place in the change log: after the change (tx, seq). */
-interface Position {
-  tx: string
-  seq: number
-}
-
-interface ChangeRow {
-  tx: string
-  seq: number
-  type: ResourceType
-  resource_id: string
-  op: ChangeOp
-  events: string[]
-  version: number | null
-  slug: string | null
-  actor: string
-  at: Date
-}
 
 /** The body of a webhook for one event of one change, exactly as it is signed and sent. */
 export function eventPayload(event: string, change: ChangeRow, object: unknown): string {
@@ -69,16 +50,7 @@ export async function dispatchEvents(
   const [future] = await rawRows<{ ahead: boolean }>(db, sql`select ${read.tx}::xid8 >= pg_snapshot_xmax(pg_current_snapshot()) as ahead`)
   if (future?.ahead) position = { tx: '0', seq: read.seq }
 
-  const rows = (
-    await rawRows<ChangeRow & { at: Date | string; seq: number | string }>(
-      db,
-      sql`select tx::text as tx, seq, type, resource_id, op, events, version, slug, actor, at from changes
-        where (tx, seq) > (${position.tx}::xid8, ${position.seq}::bigint)
-          and tx < pg_snapshot_xmin(pg_current_snapshot())
-        order by changes.tx, changes.seq -- the columns, not the text alias tx
-        limit ${limit}`,
-    )
-  ).map((r) => ({ ...r, seq: Number(r.seq), at: new Date(r.at) }))
+  const rows = await changesAfter(db, position, limit)
   const last = rows.at(-1)
   if (!last) return { changes: 0, messages: 0 }
 
