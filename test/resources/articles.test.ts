@@ -1,7 +1,8 @@
 import t from 'tap'
 import { admin, buildTestApp, countRows, factories, resetDatabase } from '../helper.js'
 
-const { app, database } = await buildTestApp(t)
+const queries: string[] = []
+const { app, database } = await buildTestApp(t, { onQuery: (query) => queries.push(query) })
 const make = factories(app)
 t.beforeEach(() => resetDatabase(database))
 
@@ -240,6 +241,20 @@ t.test('a generated slug that is taken gets a suffix; an explicit one is a 409',
   t.ok(slugs.every((s) => s.length <= 120), 'suffixes fit in 120 characters')
   t.equal(new Set(slugs).size, 3)
   t.match(slugs[2], /-3$/)
+})
+
+t.test('a title this process has found taken claims its suffix at once, without a failing insert first', async (t) => {
+  const oneStatementCreates = async (title: string) => {
+    queries.length = 0
+    const created = await make.article({ title })
+    return { slug: created.slug, attempts: queries.filter((q) => q.startsWith('with w0 as (insert into "articles"')).length }
+  }
+  t.same(await oneStatementCreates('Thông báo lịch tiếp công dân'), { slug: 'thong-bao-lich-tiep-cong-dan', attempts: 1 })
+  t.same(await oneStatementCreates('Thông báo lịch tiếp công dân'), { slug: 'thong-bao-lich-tiep-cong-dan-2', attempts: 1 }, 'the first collision is found by the failing insert')
+  t.same(await oneStatementCreates('Thông báo lịch tiếp công dân'), { slug: 'thong-bao-lich-tiep-cong-dan-3', attempts: 0 }, 'the next ones go straight to the transaction')
+  t.same(await oneStatementCreates('Thông báo lịch làm việc'), { slug: 'thong-bao-lich-lam-viec', attempts: 1 }, 'other titles keep the one-statement path')
+  await resetDatabase(database)
+  t.equal((await make.article({ title: 'Thông báo lịch tiếp công dân' })).slug, 'thong-bao-lich-tiep-cong-dan', 'a hint that went stale costs a transaction, not the slug')
 })
 
 t.test('every read carries an excerpt and a reading time', async (t) => {

@@ -4,7 +4,7 @@ import { articlePeople, articleRevisions, articles, type ArticleSnapshot, type R
 import { InUse, NotFound, SlugTaken } from '../../errors.js'
 import { newId } from '../../shared/ids.js'
 import type { Principal } from '../../shared/principal.js'
-import { claimFreeSlug, claimingSlug, isUniqueViolation } from '../../shared/slugs.js'
+import { claimFreeSlug, claimingSlug, isUniqueViolation, slugHints } from '../../shared/slugs.js'
 import { slugify } from '../../shared/text.js'
 import { checkVersion, type ExpectedVersion } from '../../shared/versions.js'
 import { type Change, sameJson, write, writeInOneStatement, type Written } from '../../shared/write.js'
@@ -125,17 +125,19 @@ export async function createArticle(db: Db, input: ArticleInput, auth: Principal
   const links = uniqueLinks(input.people ?? [])
   // Without image blocks there is nothing to check first: one statement, one round trip. The
   // answer is what was written, so nothing is read back.
-  if (!body.some((b) => b.type === 'image')) {
+  const generated = input.slug === undefined
+  if (!body.some((b) => b.type === 'image') && !(generated && slugHints.taken(db, articles, row.slug))) {
     const { article, statements, change } = creation(db, row, links, auth, now)
     try {
       await writeInOneStatement(db, statements, change)
       return article
     } catch (err) {
       if (!isUniqueViolation(err, 'articles_slug_key')) throw err
-      if (input.slug !== undefined) throw new SlugTaken(input.slug)
+      if (!generated) throw new SlugTaken(row.slug)
+      slugHints.noteTaken(db, articles, row.slug)
     }
   }
-  // Media to check and lock first, or the plain slug was taken: a transaction that finds a free one.
+  // Media to check and lock first, or the generated slug is taken: a transaction that finds a free one.
   return claimingSlug('articles_slug_key', input.slug, () =>
     write(db, async (tx) => {
       await assertReferences(tx, input)
