@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { index, pgTable, text, uuid } from 'drizzle-orm/pg-core'
 import { timestamptz, tsvector } from './columns.js'
-import { type ArticleStatus, articles } from './content.js'
+import { type ArticleStatus, articles, people } from './content.js'
 
 /**
  * What article search matches against, one row per article (trashed ones too: a token may search
@@ -37,4 +37,16 @@ export const articleSearch = pgTable(
  */
 export const searchLexicon = pgTable('search_lexicon', {
   word: text('word').primaryKey(),
+})
+
+/**
+ * The lexemes of each person's name ("m:" terms, see `searchTerms`), kept by a trigger on people
+ * (the person-search migration): an article's search row takes its people's terms from here, so a
+ * create does not fold their names again. Apart from `people` so that reads of people never carry it.
+ */
+export const personSearch = pgTable('person_search', {
+  personId: uuid('person_id')
+    .primaryKey()
+    .references(() => people.id, { onDelete: 'cascade' }),
+  terms: text('terms').array().notNull(),
 })
