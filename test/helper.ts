@@ -12,6 +12,7 @@ import { loadConfig } from '../src/config.js'
 import { type Database, openDatabase, type QueryListener } from '../src/db/client.js'
 import * as schema from '../src/db/schema.js'
 import { ensureAdminToken } from '../src/resources/tokens/tokens.service.js'
+import { lexiconMemory } from '../src/shared/search.js'
 import type { Storage } from '../src/storage/storage.js'
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef'
@@ -82,6 +83,7 @@ const resetTables = (Object.values(schema) as unknown[])
 
 /** Empties every table but the tokens and the server's own state. */
 export async function resetDatabase(database: Database): Promise<void> {
+  lexiconMemory.forget(database.db)
   await database.db.execute(sql.raw(`truncate ${resetTables.map((n) => `"${n}"`).join(', ')} restart identity cascade`))
 }
 

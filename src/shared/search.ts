@@ -1,4 +1,5 @@
-import { type AnyColumn, and, not, or, type SQL, sql } from 'drizzle-orm'
+import { type AnyColumn, and, is, not, or, type SQL, sql } from 'drizzle-orm'
+import { PgTransaction } from 'drizzle-orm/pg-core'
 import { z } from 'zod'
 import { type Db, rawRows } from '../db/client.js'
 import { escapeLike } from './paging.js'
@@ -180,6 +181,35 @@ export function lexiconInsert(words: string[], onlyIf?: SQL): SQL {
   const sorted = [...new Set(words.filter(isLexiconWord))].sort()
   return sql`insert into search_lexicon (word) select w from unnest(${textArray(sorted)}::text[]) w
     ${onlyIf ? sql`where exists (select 1 from ${onlyIf})` : sql``} on conflict (word) do nothing`
+}
+
+const LEXICON_MEMORY_MAX = 200_000
+const lexiconKnown = new WeakMap<Db, Set<string>>()
+
+/**
+ * The lexicon words this process has seen committed, per database (up to 200,000): an article
+ * write leaves them out of its lexicon insert, which would otherwise check a conflict for each of
+ * its few hundred words, nearly all known. Nothing deletes a word from the lexicon but emptying the
+ * database (tests do it, and `forget` then), so a word remembered is a word the table holds.
+ */
+export const lexiconMemory = {
+  unknown(db: Db, words: string[]): string[] {
+    const known = lexiconKnown.get(db)
+    return known ? words.filter((w) => !known.has(w)) : words
+  },
+  /** After the write that inserted `words` committed: never inside a transaction, which may still roll back. */
+  committed(db: Db, words: string[]): void {
+    if (is(db, PgTransaction) || !words.length) return
+    let known = lexiconKnown.get(db)
+    if (!known) lexiconKnown.set(db, (known = new Set()))
+    for (const word of words) {
+      if (known.size >= LEXICON_MEMORY_MAX) return
+      known.add(word)
+    }
+  },
+  forget(db: Db): void {
+    lexiconKnown.delete(db)
+  },
 }
 
 /** Remembers the words of a text (a name, a caption) for typo tolerance. */

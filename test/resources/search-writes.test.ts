@@ -1,7 +1,8 @@
 import t from 'tap'
 import { admin, buildTestApp, countRows, factories, resetDatabase } from '../helper.js'
 
-const { app, database } = await buildTestApp(t)
+const queries: string[] = []
+const { app, database } = await buildTestApp(t, { onQuery: (query) => queries.push(query) })
 const make = factories(app)
 t.beforeEach(() => resetDatabase(database))
 
@@ -93,6 +94,22 @@ t.test('typo tolerance learns the words of new articles, people and media', asyn
   t.same(await found('"khanh thanhh"'), [], 'a quoted phrase is taken as typed')
   t.same(await found('khanh thanh -mamm'), ['mam-non'], 'an excluded word is taken as typed')
   t.same(await found('kh thanh'), [], 'no tolerance under 4 letters')
+})
+
+t.test('a create sends the lexicon only the words it is not known to hold; a reset database learns them again', async (t) => {
+  const lexiconWrites = async (title: string, slug: string) => {
+    queries.length = 0
+    await make.article({ title, slug, ...published })
+    return queries.filter((q) => q.includes('insert into search_lexicon')).length
+  }
+  t.equal(await lexiconWrites('Khánh thành trường mầm non', 'mam-non'), 1)
+  t.equal(await lexiconWrites('Trường mầm non khánh thành', 'mam-non-2'), 0, 'every word known: no lexicon insert')
+  t.equal(await lexiconWrites('Trường tiểu học khánh thành', 'tieu-hoc'), 1, 'a new word is sent')
+  const known = (await app.inject(`/v1/articles?q=${encodeURIComponent('tieu hocc')}&fields=slug`)).json().data
+  t.same(known.map((a: { slug: string }) => a.slug), ['tieu-hoc'])
+  await resetDatabase(database)
+  t.equal(await lexiconWrites('Trường tiểu học khánh thành', 'tieu-hoc'), 1, 'after a reset the words are sent again')
+  t.same(await found('tieu hocc'), ['tieu-hoc'], 'and typo tolerance finds them')
 })
 
 t.test('GET /v1/people?q= and GET /v1/media?q= fold the same way and forgive a typo', async (t) => {

@@ -67,13 +67,14 @@ export function articleSearchDoc(article: SearchableArticle): { doc: string; wor
  * new words to the lexicon. Linked people's names are turned into lexemes by the database, from
  * the people rows. They read nothing the write's other statements change, so a create runs them
  * in one statement with those. Later changes of visibility alone (trash, restore, publishing)
- * reach the search row by a trigger on articles.
+ * reach the search row by a trigger on articles. `index` is the article's `articleSearchDoc`, with
+ * the words the lexicon is known to hold left out.
  */
 export function searchStatements(
   row: SearchableArticle & { id: string; status: ArticleStatus; publishedAt: Date | null; deletedAt: Date | null },
   links: { personId: string }[],
+  { doc, words } = articleSearchDoc(row),
 ): SQL[] {
-  const { doc, words } = articleSearchDoc(row)
   const personIds = `{${[...new Set(links.map((l) => l.personId))].join(',')}}`
   return [
     sql`insert into article_search (article_id, doc, people, status, published_at, deleted_at)

@@ -4,6 +4,7 @@ import { articlePeople, articleRevisions, articles, type ArticleSnapshot, type R
 import { InUse, NotFound, SlugTaken } from '../../errors.js'
 import { newId } from '../../shared/ids.js'
 import type { Principal } from '../../shared/principal.js'
+import { lexiconMemory } from '../../shared/search.js'
 import { claimFreeSlug, claimingSlug, isUniqueViolation, slugHints } from '../../shared/slugs.js'
 import { slugify } from '../../shared/text.js'
 import { checkVersion, type ExpectedVersion } from '../../shared/versions.js'
@@ -11,7 +12,7 @@ import { type Change, sameJson, write, writeInOneStatement, type Written } from 
 import { assertMediaExist } from '../media/media.service.js'
 import { type ArticleRow, toArticle } from './articles.hydrate.js'
 import { revisionRow, revisionSnapshot } from './articles.revisions.js'
-import { searchStatements } from './articles.search-index.js'
+import { articleSearchDoc, searchStatements } from './articles.search-index.js'
 import type { Article, ArticleInput, ArticlePatch } from './articles.schemas.js'
 import { articleByIdOrSlug, isPublic } from './articles.visibility.js'
 import { deriveReadingFields } from './blocks.js'
@@ -90,13 +91,13 @@ function changeOf(op: RevisionOp, before: ArticleRow | null, after: ArticleRow, 
  * The statements of a new article: its row, its people, its first revision and its search row.
  * The one list that both ways of creating run, so neither can forget a table.
  */
-function creation(db: Db, row: ArticleRow, links: PersonLinks, auth: Principal, now: Date) {
+function creation(db: Db, row: ArticleRow, links: PersonLinks, index: SearchIndex, auth: Principal, now: Date) {
   const article = toArticle(row, links)
   const statements: SQL[] = [
     db.insert(articles).values(row).getSQL(),
     ...(links.length ? [db.insert(articlePeople).values(linkRows(row.id, links)).getSQL()] : []),
     db.insert(articleRevisions).values(revisionRow(article, 'create', auth)).getSQL(),
-    ...searchStatements(row, links),
+    ...searchStatements(row, links, index),
   ]
   return { article, statements, change: changeOf('create', null, row, auth, now) }
 }
@@ -123,11 +124,24 @@ export async function createArticle(db: Db, input: ArticleInput, auth: Principal
     deletedAt: null,
   }
   const links = uniqueLinks(input.people ?? [])
+  // Made once, whichever way the article is written; the lexicon is only sent the words it lacks.
+  const { doc, words } = articleSearchDoc(row)
+  const index = { doc, words: lexiconMemory.unknown(db, words) }
+  const article = await insertArticle(db, input, row, links, index, auth, now)
+  lexiconMemory.committed(db, index.words)
+  return article
+}
+
+type SearchIndex = ReturnType<typeof articleSearchDoc>
+
+/** Writes a new article, its search row and the lexicon words not known to be there yet. */
+async function insertArticle(db: Db, input: ArticleInput, row: ArticleRow, links: PersonLinks, index: SearchIndex, auth: Principal, now: Date) {
+  const body = row.body
   // Without image blocks there is nothing to check first: one statement, one round trip. The
   // answer is what was written, so nothing is read back.
   const generated = input.slug === undefined
   if (!body.some((b) => b.type === 'image') && !(generated && slugHints.taken(db, articles, row.slug))) {
-    const { article, statements, change } = creation(db, row, links, auth, now)
+    const { article, statements, change } = creation(db, row, links, index, auth, now)
     try {
       await writeInOneStatement(db, statements, change)
       return article
@@ -142,7 +156,7 @@ export async function createArticle(db: Db, input: ArticleInput, auth: Principal
     write(db, async (tx) => {
       await assertReferences(tx, input)
       const slug = input.slug ?? (await claimFreeSlug(tx, articles, input.title, 'article'))
-      const { article, statements, change } = creation(tx, { ...row, slug }, links, auth, now)
+      const { article, statements, change } = creation(tx, { ...row, slug }, links, index, auth, now)
       for (const statement of statements) await tx.execute(statement)
       return { result: article, change }
     }),
