@@ -40,6 +40,8 @@ const dialect = new PgDialect()
 export async function queryPrepared(db: Db, query: SQL | { toSQL(): { sql: string; params: unknown[] } }): Promise<Record<string, unknown>[]> {
   refuseTransaction(db)
   const { sql: text, params } = 'toSQL' in query ? query.toSQL() : dialect.sqlToQuery(query)
+  // Past Drizzle's session, so its logger is told here, as for the queries Drizzle runs.
+  ;(db as unknown as { session: { logger: { logQuery(query: string, params: unknown[]): void } } }).session.logger.logQuery(text, params)
   const client = (db as unknown as { $client: unknown }).$client
   if (client instanceof pg.Pool) {
     const name = `q${createHash('sha1').update(text).digest('base64url').slice(0, 22)}`

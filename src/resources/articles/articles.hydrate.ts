@@ -1,10 +1,8 @@
 import { getTableColumns } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
-import { articles, type people, type PersonRole } from '../../db/schema.js'
-import { toCategory } from '../categories/categories.service.js'
+import { articles } from '../../db/schema.js'
 import { mediaByIds } from '../media/media.service.js'
-import { toPerson } from '../people/people.service.js'
-import { articleStatements } from './articles.prepared.js'
+import { type RelationColumns, relationsFor, relationsOf } from './articles.relations.js'
 import type { Article, ArticleField, ArticleInclude } from './articles.schemas.js'
 import { readingTimeMinutes } from './blocks.js'
 
@@ -33,52 +31,42 @@ export function toArticle(row: ArticleRow, links: Article['people']): Article {
 
 const articleColumns = Object.entries(getTableColumns(articles)).map(([key, column]) => [key, column.name] as const)
 
-/** A row as the driver gives it (by column name) in the shape Drizzle gives (by field name). */
-export function toArticleRow(raw: Record<string, unknown>): ArticleRow {
+/**
+ * A row as the driver gives it (by column name) in the shape Drizzle gives (by field name), with
+ * the relations it carries.
+ */
+export function toArticleRow(raw: Record<string, unknown>): ArticleRow & RelationColumns {
   const row: Record<string, unknown> = {}
   for (const [key, name] of articleColumns) if (name in raw) row[key] = raw[name]
-  return row as ArticleRow
+  if ('links' in raw) row.links = raw.links
+  if ('category' in raw) row.category = raw.category
+  return row as unknown as ArticleRow & RelationColumns
 }
 
 /**
- * Turns rows into API objects with their people and any includes: one query per kind of
- * relation, whatever the number of rows.
+ * Turns rows into API objects with their people, category and any media: the rows carry their
+ * people and category (`relationColumns`); media, when included, are one more query for all rows.
  */
 export async function hydrate(
   db: Db,
-  rows: ArticleRow[],
+  rows: (ArticleRow & RelationColumns)[],
   options: { include: ArticleInclude[]; fields?: ArticleField[] | undefined },
 ): Promise<Article[]> {
   if (rows.length === 0) return []
-  const statements = articleStatements(db)
-  const ids = rows.map((r) => r.id)
-  const wantPeople = !options.fields || options.fields.includes('people') || options.include.includes('people')
+  const relations = relationsFor(options)
   const withPeople = options.include.includes('people')
-  const categoryIds = [...new Set(rows.map((r) => r.categoryId).filter((id): id is string => id !== null))]
   const withCover = options.include.includes('cover')
   const withMedia = options.include.includes('media')
   const mediaIds = rows.flatMap((r) => [
     ...(withCover && r.coverId ? [r.coverId] : []),
     ...(withMedia ? (r.body ?? []).flatMap((b) => (b.type === 'image' ? [b.mediaId] : [])) : []),
   ])
-
-  const [links, cats, mediaById] = await Promise.all([
-    wantPeople ? (withPeople ? statements.linksWithPerson : statements.links).execute({ ids }) : [],
-    options.include.includes('category') && categoryIds.length ? statements.categories.execute({ ids: categoryIds }) : [],
-    mediaByIds(db, mediaIds),
-  ])
-
-  const linksByArticle = new Map<string, Article['people']>()
-  for (const link of links as { articleId: string; personId: string; role: PersonRole; person?: typeof people.$inferSelect }[]) {
-    const list = linksByArticle.get(link.articleId) ?? []
-    list.push({ personId: link.personId, role: link.role, ...(link.person && { person: toPerson(link.person) }) })
-    linksByArticle.set(link.articleId, list)
-  }
-  const categoryById = new Map(cats.map((c) => [c.id, toCategory(c)]))
+  const mediaById = await mediaByIds(db, mediaIds)
 
   return rows.map((row) => {
-    const article = toArticle(row, linksByArticle.get(row.id) ?? [])
-    if (options.include.includes('category')) article.category = row.categoryId ? (categoryById.get(row.categoryId) ?? null) : null
+    const { people, category } = relationsOf(row, relations)
+    const article = toArticle(row, people)
+    if (category !== undefined) article.category = category
     if (withCover) article.cover = row.coverId ? (mediaById.get(row.coverId) ?? null) : null
     if (withMedia && row.body) {
       article.body = row.body.map((b) => (b.type === 'image' ? { ...b, media: mediaById.get(b.mediaId) ?? null } : b))

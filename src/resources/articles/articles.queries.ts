@@ -8,7 +8,8 @@ import { finishPage } from '../../shared/paging.js'
 import type { Principal } from '../../shared/principal.js'
 import { listTag, relatedStamps } from './articles.etag.js'
 import { listPlan, sortValue } from './articles.filters.js'
-import { type ArticleRow, hydrate, toArticleRow } from './articles.hydrate.js'
+import { hydrate, toArticleRow } from './articles.hydrate.js'
+import { type Relations, relationColumns, relationsFor } from './articles.relations.js'
 import { articleStatements } from './articles.prepared.js'
 import type { Article, ArticleInclude, ArticleListQuery } from './articles.schemas.js'
 import { renderBody } from './render.js'
@@ -18,11 +19,12 @@ const { body: _body, ...withoutBody } = getTableColumns(articles)
 export async function listArticles(db: Db, query: ArticleListQuery, auth: Principal | null, key: string) {
   const plan = listPlan(query, auth)
   const needsBody = !query.fields || query.fields.includes('body')
+  const embedded = relationColumns('articles', relationsFor(query))
   const [raw, total] = await Promise.all([
     queryPrepared(
       db,
       db
-        .select(needsBody ? getTableColumns(articles) : withoutBody)
+        .select({ ...(needsBody ? getTableColumns(articles) : withoutBody), ...embedded })
         .from(articles)
         .where(plan.pageWhere)
         .orderBy(...plan.order)
@@ -39,11 +41,11 @@ export async function listArticles(db: Db, query: ArticleListQuery, auth: Princi
   return { data, nextCursor: page.nextCursor, total: n, etag: listTag(key, page.rows, page.nextCursor !== null, n, related) }
 }
 
-export async function findArticleRow(db: Db, idOrSlug: string, auth: Principal | null): Promise<ArticleRow> {
+async function findArticleRow(db: Db, idOrSlug: string, auth: Principal | null, relations: Relations) {
   const byId = isUuid(idOrSlug)
   const statements = articleStatements(db)
   const query = (byId ? statements.byId : statements.bySlug)[auth ? 'any' : 'public']
-  const [row] = await query.execute({ key: byId ? idOrSlug.toLowerCase() : idOrSlug })
+  const [row] = await query.execute({ key: byId ? idOrSlug.toLowerCase() : idOrSlug, ...relations })
   if (!row) throw new NotFound('Article', idOrSlug)
   return row
 }
@@ -54,8 +56,9 @@ export async function getArticle(
   auth: Principal | null,
   options: { include?: ArticleInclude[] | undefined; render?: 'html' | undefined } = {},
 ): Promise<Article> {
-  const row = await findArticleRow(db, idOrSlug, auth)
-  const [article] = await hydrate(db, [row], { include: options.include ?? [] })
+  const include = options.include ?? []
+  const row = await findArticleRow(db, idOrSlug, auth, relationsFor({ include }))
+  const [article] = await hydrate(db, [row], { include })
   if (options.render === 'html') article!.html = renderBody(row.body)
   return article!
 }

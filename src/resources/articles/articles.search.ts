@@ -11,6 +11,7 @@ import type { Principal } from '../../shared/principal.js'
 import { listTag, relatedStamps } from './articles.etag.js'
 import { filters, sortSpec, sortValue } from './articles.filters.js'
 import { type ArticleRow, hydrate } from './articles.hydrate.js'
+import { type RelationColumns, relationColumns, relationsFor } from './articles.relations.js'
 import { visibleTo } from './articles.visibility.js'
 import { highlight } from './articles.highlight.js'
 import { articleSearchText } from './articles.search-index.js'
@@ -153,7 +154,7 @@ function readCursor(cursor: string, sort: string, q: string): SearchPosition {
   return { level: parts[0], value: parts[1] as string | null, id: position.id }
 }
 
-type SearchRow = ArticleRow & { searchLevel: number; searchNames: string[]; searchText?: string | null }
+type SearchRow = ArticleRow & RelationColumns & { searchLevel: number; searchNames: string[]; searchText?: string | null }
 
 type SearchParams = ArticleListParams & { q: string }
 
@@ -207,7 +208,9 @@ export function searchStatements(query: SearchQuery, params: SearchParams, auth:
 
   // One level after the other: a function scan over the levels drives a lateral subquery that the
   // GIN index serves, and the outer LIMIT stops the loop once the page is full.
+  const embedded = relationColumns('x', relationsFor(params))
   const page = sql`select l.lvl::int as "searchLevel", ${pageColumns(withBody, sort === 'relevance' ? titleLevels : [])},
+      ${embedded.links.getSQL()} as "links", ${embedded.category.getSQL()} as "category",
       array(select p.name from article_people ap join people p on p.id = ap.person_id where ap.article_id = x.id order by ap.position) as "searchNames"
     from jsonb_array_elements_text(${JSON.stringify(levels)}::jsonb) with ordinality as l(q, lvl)
     cross join lateral (${level}) x
@@ -249,7 +252,7 @@ export async function searchArticles(db: Db, params: SearchParams, auth: Princip
   if (isEmptyQuery(query)) return { data: [], nextCursor: null, total: params.offset === undefined ? undefined : 0, etag: listTag(key, [], false, 0, []) }
   const { page, counted, cursorAfter } = searchStatements(query, params, auth)
   const [raw, total] = await Promise.all([
-    queryPrepared(db, page) as Promise<SearchRow[]>,
+    queryPrepared(db, page) as unknown as Promise<SearchRow[]>,
     params.offset === undefined ? undefined : (queryPrepared(db, counted) as Promise<{ n: number }[]>),
   ])
 
