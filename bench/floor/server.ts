@@ -71,8 +71,7 @@ const listSql = (filter: string, item: (a: string) => string) => `
   )::text as json
   from (
     select a.*, row_number() over (order by ${ORDER}) as n
-      from articles a where ${LIVE} ${filter}
-     order by ${ORDER} limit $1::int + 1
+      from (select * from articles a where ${LIVE} ${filter} order by ${ORDER} limit $1::int + 1) a
   ) a`
 
 const statements = {
