@@ -20,7 +20,7 @@ import pg from 'pg'
 import { DEFAULT_DATABASE_URL, ensureDataset, prng } from './generate.js'
 import { corpus } from './corpus.js'
 import { backendsCpu, backendsDelta, machineBusyMs, processCpuMs } from './cpu.js'
-import { chooseLoadGenerator, type LoadGenerator, type LoadRequest, runLoad } from './load.js'
+import { chooseLoadGenerator, type LoadGenerator, type LoadRequest, type LoadResult, runLoad } from './load.js'
 import { compareAnswers } from './same-json.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -371,6 +371,9 @@ interface Sample {
   requests: number
   /** Connections refused or broken, and requests that timed out (10 s). */
   errors: number
+  errorsByKind: LoadResult['errors']
+  /** Answers of 400 or more. */
+  non2xx3xx: number
   /** Answers with another status than the one expected (or, without counting them, of 400 or more). */
   unexpected: number
   /** The server's own CPU per answered request: steadier than req/s when other work shares the machine. */
@@ -422,6 +425,8 @@ async function load(server: ServerName, workload: Workload, fixture: Fixture, se
     max: result.latencyMs.max,
     requests: answered,
     errors: result.errors.connect + result.errors.read + result.errors.write + result.errors.timeout,
+    errorsByKind: result.errors,
+    non2xx3xx: result.non2xx3xx,
     unexpected: answered - expected,
     cpuMsPerReq: perRequest(serverMs),
     postgresCpuMsPerReq: perRequest(postgres.ms),
@@ -630,6 +635,11 @@ async function main() {
       loadgenCpuShare: med((s) => s.loadgenCpuShare),
       otherCpuShare: med((s) => s.otherCpuShare),
       errors: list.reduce((a, s) => a + s.errors, 0),
+      errorsByKind: list.reduce(
+        (a, s) => ({ connect: a.connect + s.errorsByKind.connect, read: a.read + s.errorsByKind.read, write: a.write + s.errorsByKind.write, timeout: a.timeout + s.errorsByKind.timeout }),
+        { connect: 0, read: 0, write: 0, timeout: 0 },
+      ),
+      non2xx3xx: list.reduce((a, s) => a + s.non2xx3xx, 0),
       unexpected: list.reduce((a, s) => a + s.unexpected, 0),
       postgresBackendsLost: list.reduce((a, s) => a + s.postgresBackendsLost, 0),
       ...(list[0]!.statuses && {
