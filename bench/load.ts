@@ -84,9 +84,9 @@ export function runLoad(tool: LoadGenerator, spec: LoadSpec): Promise<LoadResult
 
 // ---- wrk ---------------------------------------------------------------------------------------
 
-/** A Lua string literal of any bytes. */
+/** A Lua string literal of any text (control characters as three-digit escapes, so a digit after one stays a digit). */
 function luaString(text: string): string {
-  return `"${text.replace(/[\\"\x00-\x1f\x7f]/g, (c) => (c === '\\' || c === '"' ? `\\${c}` : `\\${c.charCodeAt(0)}`))}"`
+  return `"${text.replace(/[\\"\x00-\x1f\x7f]/g, (c) => (c === '\\' || c === '"' ? `\\${c}` : `\\${String(c.charCodeAt(0)).padStart(3, '0')}`))}"`
 }
 
 function luaRequest(r: LoadRequest): string {
