@@ -52,6 +52,8 @@ export interface LoadResult {
 export type LoadGenerator = 'wrk' | 'autocannon (fallback)' | 'autocannon (asked for)'
 
 const TIMEOUT_SECONDS = 10
+/** wrk's own default: two event loops are far more than the loads here need. */
+export const WRK_THREADS = 2
 
 function hasWrk() {
   const probe = spawnSync('wrk', ['-v'], { encoding: 'utf8' })
@@ -193,7 +195,7 @@ async function runWrk(spec: LoadSpec): Promise<LoadResult> {
   const dir = mkdtempSync(join(tmpdir(), 'bantin-bench-'))
   const script = join(dir, 'load.lua')
   writeFileSync(script, wrkScript(spec))
-  const threads = Math.min(2, spec.connections)
+  const threads = Math.min(WRK_THREADS, spec.connections)
   const argv = ['-t', String(threads), '-c', String(spec.connections), '-d', `${spec.seconds}s`, '--timeout', `${TIMEOUT_SECONDS}s`, '-s', script, spec.url]
   try {
     const output = await new Promise<string>((resolve, reject) => {

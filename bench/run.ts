@@ -20,7 +20,7 @@ import pg from 'pg'
 import { DEFAULT_DATABASE_URL, ensureDataset, prng } from './generate.js'
 import { corpus } from './corpus.js'
 import { backendsCpu, backendsDelta, machineBusyMs, processCpuMs } from './cpu.js'
-import { chooseLoadGenerator, type LoadGenerator, type LoadRequest, type LoadResult, runLoad } from './load.js'
+import { chooseLoadGenerator, type LoadGenerator, type LoadRequest, type LoadResult, runLoad, WRK_THREADS } from './load.js'
 import { compareAnswers } from './same-json.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -731,8 +731,9 @@ async function main() {
       connections,
       writers,
       loadGenerator,
+      ...(loadGenerator === 'wrk' && { wrkThreads: WRK_THREADS }),
       bantin: `node ${[...production.flags, args['node-flags']].filter(Boolean).join(' ')} ${production.script}, LOG_LEVEL=info to a file, pool 10`,
-      floor: 'Fastify 5 + pg, one named prepared statement per request building the JSON, the same node flags, pool 10',
+      floor: 'Fastify 5 + pg, one named prepared statement per request in which PostgreSQL builds the JSON (sent on as base64 of its bytes), the same node flags, pool 10',
       cpu: 'per answered request, from /proc: the server process; PostgreSQL backends by application_name. Shares are of all cores over the round.',
     },
     sameJson,
