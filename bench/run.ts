@@ -1,8 +1,11 @@
 /**
  * Loads bantin and the floor in alternation and reports bantin as a ratio to the floor measured
- * in the same run, so that a noisy machine moves both. Everything runs on 127.0.0.1.
+ * in the same run, so that a noisy machine moves both, with the CPU each request cost the server
+ * and PostgreSQL. The load comes from wrk (see load.ts). Everything runs on 127.0.0.1.
  *
- *   npm run bench                                    all workloads, 3 rounds of 10 s
+ *   npm run bench                                    all workloads, 3 rounds of 15 s
+ *   npm run bench -- --quick                         1 round of 5 s
+ *   npm run bench -- --check                         only compare the floor's answers with bantin's
  *   npm run bench -- --only list --rounds 1 --duration 5
  *   npm run bench -- --articles 100000               (generates that dataset first)
  *   npm run bench -- --profile                       bantin under --cpu-prof, profiles in bench/results/profiles
@@ -13,10 +16,12 @@ import { mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'no
 import { cpus, totalmem } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import autocannon from 'autocannon'
 import pg from 'pg'
 import { DEFAULT_DATABASE_URL, ensureDataset, prng } from './generate.js'
 import { corpus } from './corpus.js'
+import { backendsCpu, backendsDelta, machineBusyMs, processCpuMs } from './cpu.js'
+import { chooseLoadGenerator, type LoadGenerator, type LoadRequest, type LoadResult, runLoad, WRK_THREADS } from './load.js'
+import { compareAnswers } from './same-json.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const resultsDir = `${root}bench/results`
@@ -24,9 +29,12 @@ const resultsDir = `${root}bench/results`
 const { values: args } = parseArgs({
   options: {
     only: { type: 'string' },
-    rounds: { type: 'string', default: '3' },
-    duration: { type: 'string', default: '10' },
-    warmup: { type: 'string', default: '3' },
+    rounds: { type: 'string' },
+    duration: { type: 'string' },
+    warmup: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    check: { type: 'boolean', default: false },
+    'load-generator': { type: 'string', default: 'wrk' },
     connections: { type: 'string', default: '32' },
     writers: { type: 'string', default: '8' },
     articles: { type: 'string', default: '10000' },
@@ -46,9 +54,10 @@ function productionStart(): { flags: string[]; script: string } {
 }
 const production = productionStart()
 
-const rounds = Math.min(20, Math.max(1, Number(args.rounds)))
-const duration = Math.min(120, Math.max(1, Number(args.duration)))
-const warmup = Math.min(60, Math.max(0, Number(args.warmup)))
+const rounds = Math.min(20, Math.max(1, Number(args.rounds ?? (args.quick ? 1 : 3))))
+const duration = Math.min(120, Math.max(1, Number(args.duration ?? (args.quick ? 5 : 15))))
+const warmup = Math.min(60, Math.max(0, Number(args.warmup ?? (args.quick ? 2 : 3))))
+if (args['load-generator'] !== 'wrk' && args['load-generator'] !== 'autocannon') throw new Error('--load-generator is wrk or autocannon')
 const connections = Math.max(1, Number(args.connections))
 const writers = Math.max(1, Number(args.writers))
 const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL
@@ -95,16 +104,6 @@ function procStatus(pid: number, field: 'VmRSS' | 'VmHWM'): number | undefined {
   }
 }
 
-/** CPU time the process has used, user and system, in ms (clock ticks are 10 ms on Linux). */
-function procCpuMs(pid: number | undefined): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-    return (Number(fields[11]) + Number(fields[12])) * 10
-  } catch {
-    return Number.NaN
-  }
-}
-
 async function start(name: ServerName, logFile: string) {
   const log = openSync(logFile, 'w')
   const env = {
@@ -142,25 +141,26 @@ async function start(name: ServerName, logFile: string) {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
+/** The bench's own session, which reads pg_stat_activity; it never counts as a server's. */
+const monitor = new pg.Client({ connectionString: databaseUrl, application_name: 'bantin-bench' })
+
+/** Each server's PostgreSQL sessions, by the application_name its pool connects with. */
+const applicationNames: Record<ServerName, string[]> = { bantin: ['bantin', 'bantin-listen'], floor: ['bantin-floor'] }
+
 /**
  * Waits (at most 3 minutes) until the server's database sessions are idle. A load that outruns the
- * server (the floor's searches take seconds each) leaves queries running after autocannon stops;
+ * server (the floor's searches take seconds each) leaves queries running after wrk stops;
  * they must not run on into the next server's measurement.
  */
 async function untilQuiet(server: ServerName) {
-  const client = new pg.Client({ connectionString: databaseUrl })
-  await client.connect()
-  try {
-    for (let i = 0; i < 1800; i++) {
-      const { rows } = await client.query<{ n: number }>(
-        `select count(*)::int as n from pg_stat_activity where application_name = $1 and state = 'active'`,
-        [server === 'floor' ? 'bantin-floor' : 'bantin'],
-      )
-      if (rows[0]!.n === 0) return
-      await sleep(100)
-    }
-  } finally {
-    await client.end()
+  for (let i = 0; i < 1800; i++) {
+    const { rows } = await monitor.query<{ n: number }>(
+      `select count(*)::int as n from pg_stat_activity
+        where datname = current_database() and application_name = any($1) and state = 'active'`,
+      [applicationNames[server]],
+    )
+    if (rows[0]!.n === 0) return
+    await sleep(100)
   }
 }
 
@@ -204,23 +204,14 @@ interface Workload {
   servers: ServerName[]
   connections: number
   expect: number
-  options: (fixture: Fixture) => Partial<autocannon.Options>
+  /** Count answers by status: where the expected one is not the only success (304, 201). */
+  countStatuses?: boolean
+  /** What the load generator picks from at random, per request. */
+  requests: (fixture: Fixture) => LoadRequest[]
 }
 
-/** A request whose path is the next of a fixed, seeded sequence: every server sees the same one. */
-function rotating(paths: string[], headers: (path: string) => Record<string, string> = () => ({})): Partial<autocannon.Options> {
-  let i = 0
-  return {
-    requests: [
-      {
-        setupRequest: (req) => {
-          const path = paths[i++ % paths.length]!
-          return { ...req, path, headers: { ...req.headers, ...headers(path) } }
-        },
-      },
-    ],
-  }
-}
+const gets = (paths: string[], headers: (path: string) => Record<string, string> = () => ({})): LoadRequest[] =>
+  paths.map((path) => ({ path, headers: headers(path) }))
 
 function mixedPaths(fixture: Fixture): string[] {
   const rng = prng(7)
@@ -274,11 +265,11 @@ async function fullSync(limit: number) {
   return { limit, entries, pages, seconds: Math.round(seconds * 10) / 10, entriesPerSec: Math.round(entries / seconds) }
 }
 
-/** Counts creates across rounds: every title (and so every slug) of a run is new. */
-let created = 0
-
-/** A realistic article to create: about 600 words in paragraphs, a category and two people. */
-function creationBody(fixture: Fixture, runId: string): Partial<autocannon.Options> {
+/**
+ * A realistic article to create: about 600 words in paragraphs, a category and two people. The
+ * load generator numbers every title (`{n}`), so that each slug of a run is new.
+ */
+function creation(fixture: Fixture): LoadRequest[] {
   const paragraphs = [...corpus, ...corpus].slice(0, 6).map((text) => ({ type: 'paragraph', text }))
   const rest = JSON.stringify({
     summary: 'Bài viết tạo bởi bench: kiểm tra tốc độ ghi của API.',
@@ -288,15 +279,14 @@ function creationBody(fixture: Fixture, runId: string): Partial<autocannon.Optio
     tags: ['bench'],
     people: fixture.personIds.slice(0, 2).map((personId, n) => ({ personId, role: n === 0 ? 'author' : 'mentioned' })),
   }).slice(1)
-  return {
-    method: 'POST',
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-    requests: [
-      {
-        setupRequest: (req) => ({ ...req, path: '/v1/articles', body: `{"title":"Bench write ${runId} ${++created} bài viết thử nghiệm",${rest}` }),
-      },
-    ],
-  }
+  return [
+    {
+      method: 'POST',
+      path: '/v1/articles',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: `{"title":"Bench write {n} bài viết thử nghiệm",${rest}`,
+    },
+  ]
 }
 
 const workloads: Workload[] = [
@@ -306,7 +296,7 @@ const workloads: Workload[] = [
     servers: ['floor', 'bantin'],
     connections,
     expect: 200,
-    options: (f) => rotating(f.categories.map((c) => listUrl(c))),
+    requests: (f) => gets(f.categories.map((c) => listUrl(c))),
   },
   {
     name: 'detail',
@@ -314,7 +304,7 @@ const workloads: Workload[] = [
     servers: ['floor', 'bantin'],
     connections,
     expect: 200,
-    options: (f) => rotating(f.slugs.map(detailUrl)),
+    requests: (f) => gets(f.slugs.map(detailUrl)),
   },
   {
     name: 'revalidate',
@@ -322,7 +312,8 @@ const workloads: Workload[] = [
     servers: ['bantin'],
     connections,
     expect: 304,
-    options: (f) => rotating(f.categories.map((c) => listUrl(c)), (path) => ({ 'if-none-match': f.etags.get(path)! })),
+    countStatuses: true,
+    requests: (f) => gets(f.categories.map((c) => listUrl(c)), (path) => ({ 'if-none-match': f.etags.get(path)! })),
   },
   {
     name: 'mixed',
@@ -330,7 +321,7 @@ const workloads: Workload[] = [
     servers: ['floor', 'bantin'],
     connections,
     expect: 200,
-    options: (f) => rotating(mixedPaths(f)),
+    requests: (f) => gets(mixedPaths(f)),
   },
   ...(Object.entries(searches) as [WorkloadName, (typeof searches)[keyof typeof searches]][]).map(
     ([name, { q, description }]): Workload => ({
@@ -339,7 +330,7 @@ const workloads: Workload[] = [
       servers: ['floor', 'bantin'],
       connections,
       expect: 200,
-      options: () => rotating([searchUrl(q)]),
+      requests: () => gets([searchUrl(q)]),
     }),
   ),
   {
@@ -348,7 +339,7 @@ const workloads: Workload[] = [
     servers: ['bantin'],
     connections,
     expect: 200,
-    options: (f) => rotating(f.list100Paths, () => asAdmin),
+    requests: (f) => gets(f.list100Paths, () => asAdmin),
   },
   {
     name: 'sync',
@@ -356,7 +347,7 @@ const workloads: Workload[] = [
     servers: ['bantin'],
     connections,
     expect: 200,
-    options: (f) => rotating(f.syncPaths, () => asAdmin),
+    requests: (f) => gets(f.syncPaths, () => asAdmin),
   },
   {
     name: 'create',
@@ -364,7 +355,8 @@ const workloads: Workload[] = [
     servers: ['bantin'],
     connections: writers,
     expect: 201,
-    options: (f) => creationBody(f, RUN_ID),
+    countStatuses: true,
+    requests: creation,
   },
 ]
 
@@ -373,38 +365,75 @@ const RUN_ID = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)
 interface Sample {
   reqPerSec: number
   p50: number
+  p90: number
   p99: number
+  max: number
   requests: number
+  /** Connections refused or broken, and requests that timed out (10 s). */
   errors: number
+  errorsByKind: LoadResult['errors']
+  /** Answers of 400 or more. */
+  non2xx3xx: number
+  /** Answers with another status than the one expected (or, without counting them, of 400 or more). */
   unexpected: number
   /** The server's own CPU per answered request: steadier than req/s when other work shares the machine. */
   cpuMsPerReq: number
-  statuses: Record<string, number>
+  /** The CPU of the PostgreSQL backends serving the server's connections, per answered request. */
+  postgresCpuMsPerReq: number
+  /** Backends that ended during the round: their last CPU is missing from postgresCpuMsPerReq. */
+  postgresBackendsLost: number
+  /** The load generator's CPU as a share of all cores over the round. */
+  loadgenCpuShare: number
+  /** CPU the machine spent on anything else than the generator, the server and its backends. */
+  otherCpuShare: number
+  statuses?: Record<string, number>
 }
+
+let loadGenerator: LoadGenerator = 'wrk'
+/** Every load of a run numbers its created titles afresh: this keeps them apart. */
+let loads = 0
 
 async function load(server: ServerName, workload: Workload, fixture: Fixture, seconds: number): Promise<Sample> {
   const pid = children.get(server)?.pid
-  const cpuBefore = procCpuMs(pid)
-  const result = await autocannon({
+  const cores = cpus().length
+  const requests = workload.requests(fixture)
+  const backendsBefore = await backendsCpu(monitor, applicationNames[server])
+  const serverBefore = processCpuMs(pid)
+  const machineBefore = machineBusyMs()
+  const started = performance.now()
+  const result = await runLoad(loadGenerator, {
     url: `http://127.0.0.1:${PORTS[server]}`,
+    requests,
     connections: workload.connections,
-    duration: seconds,
-    timeout: 10,
-    ...workload.options(fixture),
+    seconds,
+    countStatuses: workload.countStatuses ?? false,
+    runId: `${RUN_ID}-${++loads}`,
   })
-  const statuses: Record<string, number> = {}
-  for (const [code, stat] of Object.entries(result.statusCodeStats ?? {})) statuses[code] = (stat as { count: number }).count
-  const expected = statuses[String(workload.expect)] ?? 0
-  const answered = Object.values(statuses).reduce((a, b) => a + b, 0)
+  const wallMs = performance.now() - started
+  const serverMs = processCpuMs(pid) - serverBefore
+  const machineMs = machineBusyMs() - machineBefore
+  const postgres = backendsDelta(backendsBefore, await backendsCpu(monitor, applicationNames[server]))
+  const answered = result.requests
+  const perRequest = (ms: number) => Math.round((ms / Math.max(answered, 1)) * 1000) / 1000
+  const share = (ms: number) => Math.round((ms / (cores * wallMs)) * 1000) / 1000
+  const expected = result.statuses ? (result.statuses[String(workload.expect)] ?? 0) : answered - result.non2xx3xx
   return {
-    reqPerSec: answered / seconds,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
+    reqPerSec: answered / result.seconds,
+    p50: result.latencyMs.p50,
+    p90: result.latencyMs.p90,
+    p99: result.latencyMs.p99,
+    max: result.latencyMs.max,
     requests: answered,
-    errors: result.errors + result.timeouts,
+    errors: result.errors.connect + result.errors.read + result.errors.write + result.errors.timeout,
+    errorsByKind: result.errors,
+    non2xx3xx: result.non2xx3xx,
     unexpected: answered - expected,
-    cpuMsPerReq: Math.round(((procCpuMs(pid) - cpuBefore) / Math.max(answered, 1)) * 1000) / 1000,
-    statuses,
+    cpuMsPerReq: perRequest(serverMs),
+    postgresCpuMsPerReq: perRequest(postgres.ms),
+    postgresBackendsLost: postgres.lost,
+    loadgenCpuShare: share(result.cpuMs),
+    otherCpuShare: share(Math.max(0, machineMs - result.cpuMs - serverMs - postgres.ms)),
+    ...(result.statuses && { statuses: result.statuses }),
   }
 }
 
@@ -451,6 +480,30 @@ async function removeWrites(url: string) {
   }
 }
 
+/**
+ * With autovacuum off nothing else keeps the planner's statistics: without them a reused dataset
+ * (or one a create workload changed) is planned blind.
+ */
+async function analyze() {
+  await monitor.query('analyze')
+}
+
+/** What both servers answer: details, every category's list and the front page (not searches, which differ on purpose). */
+function checkPaths(fixture: Fixture): string[] {
+  return [...fixture.slugs.slice(0, 20).map(detailUrl), ...fixture.categories.map((c) => listUrl(c)), listUrl()]
+}
+
+async function checkFloor(fixture: Fixture) {
+  const report = await compareAnswers(`http://127.0.0.1:${PORTS.bantin}`, `http://127.0.0.1:${PORTS.floor}`, checkPaths(fixture))
+  if (report.differing.length === 0) {
+    console.log(`same JSON: the floor answers ${report.checked} of ${report.checked} sample paths as bantin does`)
+  } else {
+    console.log(`the floor's JSON differs from bantin's on ${report.differing.length} of ${report.checked} sample paths:`)
+    for (const { path, differences } of report.differing.slice(0, 5)) console.log(`  GET ${path}\n${differences.map((d) => `    ${d}`).join('\n')}`)
+  }
+  return report
+}
+
 async function collectEtags(fixture: Fixture): Promise<string | null> {
   for (const category of fixture.categories) {
     const path = listUrl(category)
@@ -481,6 +534,7 @@ function machine() {
 }
 
 const mb = (bytes: number | undefined) => (bytes === undefined ? null : Math.round(bytes / 2 ** 20))
+const pct = (share: number) => `${(share * 100).toFixed(1)} %`
 const fmt = (n: number | null | undefined, digits = 0) => (n === null || n === undefined || Number.isNaN(n) ? '–' : n.toFixed(digits))
 
 async function main() {
@@ -488,6 +542,9 @@ async function main() {
   mkdirSync(`${resultsDir}/logs`, { recursive: true })
   await ensureDataset({ url: databaseUrl, articles: Number(args.articles), seed: Number(args.seed) })
   await removeWrites(databaseUrl)
+  await monitor.connect()
+  await analyze()
+  loadGenerator = args.check ? 'wrk' : chooseLoadGenerator(args['load-generator'] as 'wrk' | 'autocannon')
   if (!args['no-build']) {
     run('npm', ['run', '--silent', 'build'])
     run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'bench/tsconfig.floor.json'])
@@ -497,9 +554,15 @@ async function main() {
   const stamp = startedAt.toISOString().replace(/[:.]/g, '-')
   const logs = { bantin: `${resultsDir}/logs/bantin-${stamp}.log`, floor: `${resultsDir}/logs/floor-${stamp}.log` }
   const selected = workloads.filter((w) => only.includes(w.name))
-  const needsFloor = selected.some((w) => w.servers.includes('floor'))
+  const needsFloor = args.check || selected.some((w) => w.servers.includes('floor'))
   await start('bantin', logs.bantin)
   if (needsFloor) await start('floor', logs.floor)
+  const sameJson = needsFloor ? await checkFloor(fixture) : null
+  if (args.check) {
+    process.exitCode = sameJson!.differing.length ? 1 : 0
+    return
+  }
+  if (sameJson?.differing.length) throw new Error('the floor does not answer what bantin answers: its figures would compare different work (see above)')
 
   const skipped = new Map<WorkloadName, string>()
   if (only.includes('revalidate')) {
@@ -536,7 +599,9 @@ async function main() {
         const key = `${w.name}/${server}`
         samples.set(key, [...(samples.get(key) ?? []), sample])
         console.log(
-          `round ${round}/${rounds} ${w.name.padEnd(10)} ${server.padEnd(6)} ${fmt(sample.reqPerSec).padStart(7)} req/s  p50 ${sample.p50} ms  p99 ${sample.p99} ms  cpu ${sample.cpuMsPerReq} ms/req  errors ${sample.errors}  unexpected ${sample.unexpected}`,
+          `round ${round}/${rounds} ${w.name.padEnd(10)} ${server.padEnd(6)} ${fmt(sample.reqPerSec).padStart(7)} req/s  p50 ${sample.p50} ms  p99 ${sample.p99} ms  ` +
+            `cpu/req server ${sample.cpuMsPerReq} ms, PostgreSQL ${sample.postgresCpuMsPerReq} ms${sample.postgresBackendsLost ? ` (${sample.postgresBackendsLost} backends ended)` : ''}  ` +
+            `cpu share ${loadGenerator.split(' ')[0]} ${pct(sample.loadgenCpuShare)}, other ${pct(sample.otherCpuShare)}  errors ${sample.errors}  unexpected ${sample.unexpected}`,
         )
         await untilQuiet(server)
         await sleep(500)
@@ -557,19 +622,33 @@ async function main() {
   const summarize = (key: string) => {
     const list = samples.get(key)
     if (!list) return undefined
+    const med = (pick: (s: Sample) => number) => median(list.map(pick))
     return {
       // The floor's searches run at a few a second: keep their decimals, or the ratio is rounding.
-      reqPerSec: roundRate(median(list.map((s) => s.reqPerSec))),
-      p50: median(list.map((s) => s.p50)),
-      p99: median(list.map((s) => s.p99)),
-      cpuMsPerReq: median(list.map((s) => s.cpuMsPerReq)),
+      reqPerSec: roundRate(med((s) => s.reqPerSec)),
+      p50: med((s) => s.p50),
+      p90: med((s) => s.p90),
+      p99: med((s) => s.p99),
+      max: Math.max(...list.map((s) => s.max)),
+      cpuMsPerReq: med((s) => s.cpuMsPerReq),
+      postgresCpuMsPerReq: med((s) => s.postgresCpuMsPerReq),
+      loadgenCpuShare: med((s) => s.loadgenCpuShare),
+      otherCpuShare: med((s) => s.otherCpuShare),
       errors: list.reduce((a, s) => a + s.errors, 0),
+      errorsByKind: list.reduce(
+        (a, s) => ({ connect: a.connect + s.errorsByKind.connect, read: a.read + s.errorsByKind.read, write: a.write + s.errorsByKind.write, timeout: a.timeout + s.errorsByKind.timeout }),
+        { connect: 0, read: 0, write: 0, timeout: 0 },
+      ),
+      non2xx3xx: list.reduce((a, s) => a + s.non2xx3xx, 0),
       unexpected: list.reduce((a, s) => a + s.unexpected, 0),
-      statuses: list.reduce<Record<string, number>>((acc, s) => {
-        for (const [k, v] of Object.entries(s.statuses)) acc[k] = (acc[k] ?? 0) + v
-        return acc
-      }, {}),
-      rounds: list.map((s) => ({ reqPerSec: roundRate(s.reqPerSec), p50: s.p50, p99: s.p99, cpuMsPerReq: s.cpuMsPerReq })),
+      postgresBackendsLost: list.reduce((a, s) => a + s.postgresBackendsLost, 0),
+      ...(list[0]!.statuses && {
+        statuses: list.reduce<Record<string, number>>((acc, s) => {
+          for (const [k, v] of Object.entries(s.statuses ?? {})) acc[k] = (acc[k] ?? 0) + v
+          return acc
+        }, {}),
+      }),
+      rounds: list.map(({ statuses: _, ...sample }) => ({ ...sample, reqPerSec: roundRate(sample.reqPerSec) })),
     }
   }
 
@@ -578,14 +657,9 @@ async function main() {
   const bantinList = summarize('list/bantin')
   const bantinList100 = summarize('list100/bantin')
   for (const w of selected) {
-    if (w.name === 'fullsync') {
-      results[w.name] = { description: 'the whole feed from the start, limit=1000', ...full }
-      rows.push([w.name, '–', `${full!.entriesPerSec} entries/s`, '–', '–', '–', '–', '–', '0', `${full!.entries} entries in ${full!.seconds} s`])
-      continue
-    }
     if (skipped.has(w.name)) {
       results[w.name] = { description: w.description, skipped: skipped.get(w.name) }
-      rows.push([w.name, '–', '–', '–', '–', '–', '–', '–', '–', `skipped: ${skipped.get(w.name)}`])
+      rows.push([w.name, '–', '–', '–', '–', '–', '–', '–', '–', '–', '–', '–', `skipped: ${skipped.get(w.name)}`])
       continue
     }
     const floor = summarize(`${w.name}/floor`)
@@ -597,6 +671,7 @@ async function main() {
       reqPerSec: base && base.reqPerSec > 0 ? Math.round((bantin.reqPerSec / base.reqPerSec) * 100) / 100 : null,
       p99: answered ? Math.round((bantin.p99 / Math.max(answered.p99, 1)) * 100) / 100 : null,
       cpuMsPerReq: floor ? Math.round((bantin.cpuMsPerReq / floor.cpuMsPerReq) * 100) / 100 : null,
+      postgresCpuMsPerReq: floor ? Math.round((bantin.postgresCpuMsPerReq / floor.postgresCpuMsPerReq) * 100) / 100 : null,
     }
     const peakRssMB = mb(peakRssByWorkload.get(w.name))
     results[w.name] = { description: w.description, connections: w.connections, expect: w.expect, floor, bantin, ratio, peakRssMB }
@@ -609,10 +684,18 @@ async function main() {
       `${bantin.p50}/${bantin.p99}`,
       fmt(ratio.p99, 2),
       floor ? `${floor.cpuMsPerReq.toFixed(2)}/${bantin.cpuMsPerReq.toFixed(2)}` : bantin.cpuMsPerReq.toFixed(2),
+      floor ? `${floor.postgresCpuMsPerReq.toFixed(2)}/${bantin.postgresCpuMsPerReq.toFixed(2)}` : bantin.postgresCpuMsPerReq.toFixed(2),
+      floor ? `${pct(floor.loadgenCpuShare)}/${pct(bantin.loadgenCpuShare)}` : pct(bantin.loadgenCpuShare),
       String(bantin.errors + bantin.unexpected + (floor ? floor.errors + floor.unexpected : 0)),
       fmt(peakRssMB),
       '',
     ])
+  }
+
+  // The full sync is one client following the feed, not a load: it has no workload entry.
+  if (full) {
+    results.fullsync = { description: 'the whole feed from the start, limit=1000', ...full }
+    rows.push(['fullsync', '–', `${full.entriesPerSec} entries/s`, '–', '–', '–', '–', '–', '–', '–', '0', '–', `${full.entries} entries in ${full.seconds} s`])
   }
 
   const rss = {
@@ -641,16 +724,30 @@ async function main() {
     startedAt: startedAt.toISOString(),
     machine: machine(),
     dataset: { articles: Number(args.articles), seed: Number(args.seed), categories: fixture.categories.length, covers: 'none: media is not in the schema yet' },
-    settings: { rounds, durationSeconds: duration, warmupSeconds: warmup, connections, writers, tool: 'autocannon', bantin: `node ${[...production.flags, args['node-flags']].filter(Boolean).join(' ')} ${production.script}, LOG_LEVEL=info to a file, pool 10`, floor: `Fastify 5 + pg, named prepared statements, the same node flags, pool 10` },
+    settings: {
+      rounds,
+      durationSeconds: duration,
+      warmupSeconds: warmup,
+      connections,
+      writers,
+      loadGenerator,
+      ...(loadGenerator === 'wrk' && { wrkThreads: WRK_THREADS }),
+      bantin: `node ${[...production.flags, args['node-flags']].filter(Boolean).join(' ')} ${production.script}, LOG_LEVEL=info to a file, pool 10`,
+      floor: 'Fastify 5 + pg, one named prepared statement per request in which PostgreSQL builds the JSON (sent on as base64 of its bytes), the same node flags, pool 10',
+      cpu: 'per answered request, from /proc: the server process; PostgreSQL backends by application_name. Shares are of all cores over the round.',
+    },
+    sameJson,
     workloads: results,
     rss,
     targets,
   }
 
-  const header = ['workload', 'floor req/s', 'bantin req/s', 'ratio', 'floor p50/p99 ms', 'bantin p50/p99 ms', 'p99 ratio', 'cpu ms/req floor/bantin', 'errors', 'bantin RSS MB', '']
+  const loadgen = loadGenerator.split(' ')[0]
+  const header = ['workload', 'floor req/s', 'bantin req/s', 'ratio', 'floor p50/p99 ms', 'bantin p50/p99 ms', 'p99 ratio', 'server ms/req floor/bantin', 'PostgreSQL ms/req floor/bantin', `${loadgen} CPU floor/bantin`, 'errors', 'bantin RSS MB', '']
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)))
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd()
-  console.log(`\n${report.machine.cores} cores, ${report.machine.cpu}, node ${report.machine.node}, PostgreSQL ${report.machine.postgres}; ${args.articles} articles; medians of ${rounds} × ${duration} s`)
+  console.log(`\n${report.machine.cores} cores, ${report.machine.cpu}, node ${report.machine.node}, PostgreSQL ${report.machine.postgres}; ${args.articles} articles; medians of ${rounds} × ${duration} s; load by ${loadGenerator}, ${connections} connections`)
+  if (loadGenerator !== 'wrk') console.log(`${loadGenerator.toUpperCase()}: JavaScript on the servers' cores, it caps fast servers: ratios are too kind to bantin`)
   console.log(line(header))
   for (const row of rows) console.log(line(row))
   console.log(`peak RSS under load: bantin ${fmt(rss.bantin.peakUnderLoadMB)} MB${rss.floor ? `, floor ${fmt(rss.floor.peakUnderLoadMB)} MB` : ''}`)
@@ -669,4 +766,5 @@ try {
   await main()
 } finally {
   stopAll()
+  await monitor.end()
 }
