@@ -48,18 +48,74 @@ export interface SearchWord {
   key: string | null
 }
 
-// Texts repeat the same few thousand syllables: each token is read once.
-const wordCache = new Map<string, SearchWord | null>()
+/**
+ * A lexeme of the index writer's: its text, made once, and the last collection it was put in, so
+ * that a text's lexemes are told apart without hashing them again.
+ */
+interface Lexeme {
+  text: string
+  seen: number
+}
 
-function searchWord(token: string): SearchWord | null {
+/** A folded word as the index writer keeps it: its lexemes and those of its pairs, made once. */
+interface Folded {
+  plain: Lexeme
+  prefixed: { 't:'?: Lexeme; 'm:'?: Lexeme }
+  lexicon: boolean
+  /** Lexemes of this word followed by another: the pair, then the pair with each prefix. */
+  pairs: Map<Folded, { plain: Lexeme; prefixed: { 't:'?: Lexeme; 'm:'?: Lexeme } }>
+}
+
+interface CachedWord extends SearchWord {
+  entry: Folded
+  keyLexeme: Lexeme | null
+}
+
+// Texts repeat the same few thousand syllables and pairs of them: each token is read once, each
+// lexeme made once. The caches start again past their bounds.
+const WORDS_MAX = 100_000
+const PAIRS_MAX = 500_000
+const wordCache = new Map<string, CachedWord | null>()
+const foldedCache = new Map<string, Folded>()
+const keyCache = new Map<string, Lexeme>()
+let pairCount = 0
+
+function searchWord(token: string): CachedWord | null {
   let word = wordCache.get(token)
   if (word === undefined) {
+    if (wordCache.size >= WORDS_MAX || foldedCache.size >= WORDS_MAX || pairCount >= PAIRS_MAX) {
+      wordCache.clear()
+      foldedCache.clear()
+      keyCache.clear()
+      pairCount = 0
+    }
     const folded = token.replace(MARKS, '').replace(/đ/g, 'd')
-    word = folded === '' ? null : { folded, key: folded !== token && /[a-z]/.test(folded) ? accentKey(token) : null }
-    if (wordCache.size >= 100_000) wordCache.clear()
+    const key = folded !== token && /[a-z]/.test(folded) ? accentKey(token) : null
+    word = folded === '' ? null : { folded, key, entry: foldedEntry(folded), keyLexeme: key === null ? null : keyLexeme(key) }
     wordCache.set(token, word)
   }
   return word
+}
+
+function foldedEntry(folded: string): Folded {
+  let entry = foldedCache.get(folded)
+  if (!entry) foldedCache.set(folded, (entry = { plain: { text: folded, seen: 0 }, prefixed: {}, lexicon: isLexiconWord(folded), pairs: new Map() }))
+  return entry
+}
+
+function keyLexeme(key: string): Lexeme {
+  let lexeme = keyCache.get(key)
+  if (!lexeme) keyCache.set(key, (lexeme = { text: key, seen: 0 }))
+  return lexeme
+}
+
+function pairOf(word: Folded, next: Folded) {
+  let pair = word.pairs.get(next)
+  if (!pair) {
+    word.pairs.set(next, (pair = { plain: { text: `${word.plain.text}_${next.plain.text}`, seen: 0 }, prefixed: {} }))
+    pairCount++
+  }
+  return pair
 }
 
 /** Punctuation that ends a run of words: syllables on either side are not next to each other. */
@@ -107,29 +163,50 @@ function accentKey(token: string): string {
 /** Does the text carry any diacritic (đ included)? */
 export const hasDiacritics = (text: string): boolean => /[\u0300-\u036fđ]/.test(text.normalize('NFD').toLowerCase())
 
+let collection = 0
+
 /**
- * The lexemes a text contributes to a search index: each word folded, each word's accent key,
- * each pair of neighbouring words ("dan_van", so that a phrase is one index lookup), and with a
- * prefix ("t:" for titles, "m:" for summaries, tags and names) the folded words and pairs again,
- * so that where a match is can be asked of the index too. `words` collects the folded words alone.
+ * The lexemes that texts contribute to a search index, each once, in the order first met: each
+ * word folded, each word's accent key, each pair of neighbouring words ("dan_van", so that a
+ * phrase is one index lookup), and with a prefix ("t:" for titles, "m:" for summaries, tags and
+ * names) the folded words and pairs again, so that where a match is can be asked of the index too.
+ * `words` are the folded words worth remembering for typo tolerance (`isLexiconWord`), each once.
  */
-export function searchTerms(prefix: '' | 't:' | 'm:', text: string, into = new Set<string>(), words?: Set<string>): Set<string> {
-  for (const run of searchRuns(text)) {
-    for (let i = 0; i < run.length; i++) {
-      const word = run[i]!
-      const next = run[i + 1]
-      into.add(word.folded)
-      words?.add(word.folded)
-      if (word.key) into.add(word.key)
-      const pair = next ? `${word.folded}_${next.folded}` : null
-      if (pair) into.add(pair)
-      if (prefix) {
-        into.add(prefix + word.folded)
-        if (pair) into.add(prefix + pair)
+export function indexTerms(texts: [prefix: '' | 't:' | 'm:', text: string][]): { terms: string[]; words: string[] } {
+  const stamp = ++collection
+  const terms: string[] = []
+  const words: string[] = []
+  const put = (lexeme: Lexeme) => {
+    if (lexeme.seen === stamp) return false
+    lexeme.seen = stamp
+    terms.push(lexeme.text)
+    return true
+  }
+  const prefixed = (lexemes: { 't:'?: Lexeme; 'm:'?: Lexeme }, prefix: 't:' | 'm:', text: string) =>
+    (lexemes[prefix] ??= { text: prefix + text, seen: 0 })
+  for (const [prefix, text] of texts) {
+    for (const run of searchRuns(text) as CachedWord[][]) {
+      for (let i = 0; i < run.length; i++) {
+        const word = run[i]!.entry
+        const next = run[i + 1]
+        if (put(word.plain) && word.lexicon) words.push(word.plain.text)
+        const key = run[i]!.keyLexeme
+        if (key) put(key)
+        const pair = next ? pairOf(word, next.entry) : null
+        if (pair) put(pair.plain)
+        if (prefix) {
+          put(prefixed(word.prefixed, prefix, word.plain.text))
+          if (pair) put(prefixed(pair.prefixed, prefix, pair.plain.text))
+        }
       }
     }
   }
-  return into
+  return { terms, words }
+}
+
+/** The lexemes of one text (see `indexTerms`). */
+export function searchTerms(prefix: '' | 't:' | 'm:', text: string): Set<string> {
+  return new Set(indexTerms([[prefix, text]]).terms)
 }
 
 /** Words worth remembering for typo tolerance: folded, letters only. */

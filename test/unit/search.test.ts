@@ -3,7 +3,7 @@ import { highlight } from '../../src/resources/articles/articles.highlight.js'
 import { articleSearchDoc, articleSearchText } from '../../src/resources/articles/articles.search-index.js'
 import { searchLevels } from '../../src/resources/articles/articles.search.js'
 import { oneEditAway, parseSearchQuery, type SearchQuery, tsvectorLiteral } from '../../src/shared/search.js'
-import { hasDiacritics, searchRuns, searchTerms } from '../../src/shared/text.js'
+import { hasDiacritics, indexTerms, searchRuns, searchTerms } from '../../src/shared/text.js'
 
 const folded = (text: string) => searchRuns(text).map((run) => run.map((w) => w.folded).join(' '))
 const keys = (text: string) => searchRuns(text).flat().map((w) => w.key)
@@ -40,6 +40,18 @@ t.test('searchTerms: words, keys, neighbouring pairs, and the field copies', asy
   const terms = [...searchTerms('t:', 'Dân vận, khéo')].sort()
   t.same(terms, ['=da\u0302n0', '=kheo2', '=va\u0302n5', 'dan', 'dan_van', 'kheo', 't:dan', 't:dan_van', 't:kheo', 't:van', 'van'])
   t.equal(tsvectorLiteral(["it's", 'a\\b']), "'it''s' 'a\\\\b'", 'quotes and backslashes are escaped')
+})
+
+t.test('indexTerms: each lexeme once across texts, in the order first met, and the same after its caches start again', async (t) => {
+  const expected = {
+    terms: ['dan', '=da\u0302n0', 'dan_van', 't:dan', 't:dan_van', 'van', '=va\u0302n5', 't:van', 'm:dan', 'm:dan_van', 'm:van', '=va\u0302n2', 'van_kheo', 'kheo', '=kheo2'],
+    words: ['dan', 'van', 'kheo'],
+  }
+  const texts: [Parameters<typeof indexTerms>[0][number][0], string][] = [['t:', 'Dân vận'], ['m:', 'dân vận'], ['', 'Dân vấn khéo']]
+  t.same(indexTerms(texts), expected)
+  t.same(indexTerms(texts), expected, 'a second collection is not told the first one saw them')
+  indexTerms([['', Array.from({ length: 120_000 }, (_, i) => `x${i}`).join(' ')]])
+  t.same(indexTerms(texts), expected, 'past 100,000 words the caches start again, with the same lexemes')
 })
 
 t.test('articleSearchDoc reads title, summary, tags and every text of the body, captions included', async (t) => {

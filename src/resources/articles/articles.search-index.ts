@@ -1,7 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm'
 import type { ArticleStatus } from '../../db/schema.js'
 import { lexiconInsert, tsvectorLiteral } from '../../shared/search.js'
-import { isLexiconWord, SEARCH_TEXT_MAX, searchTerms } from '../../shared/text.js'
+import { indexTerms, SEARCH_TEXT_MAX } from '../../shared/text.js'
 import type { Block } from '../../shared/blocks.js'
 
 /** What of an article search reads. Linked people's names are added by the database (see below). */
@@ -54,12 +54,12 @@ function leftChars(text: string, max: number): string {
  * in SQL gives them too.
  */
 export function articleSearchDoc(article: SearchableArticle): { doc: string; words: string[] } {
-  const terms = new Set<string>()
-  const words = new Set<string>()
-  searchTerms('t:', article.title, terms, words)
-  searchTerms('m:', [article.summary, article.tags.join('\n')].filter((v) => v !== null).join('\n'), terms, words)
-  searchTerms('', leftChars(articleSearchText(article.body), SEARCH_TEXT_MAX), terms, words)
-  return { doc: tsvectorLiteral(terms), words: [...words].filter(isLexiconWord).sort() }
+  const { terms, words } = indexTerms([
+    ['t:', article.title],
+    ['m:', [article.summary, article.tags.join('\n')].filter((v) => v !== null).join('\n')],
+    ['', leftChars(articleSearchText(article.body), SEARCH_TEXT_MAX)],
+  ])
+  return { doc: tsvectorLiteral(terms), words: words.sort() }
 }
 
 /**
