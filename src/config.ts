@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { StartupError } from './shared/startup.js'
 
 /** Types the media library can recognise from the bytes; what it accepts is MEDIA_ALLOWED_TYPES. */
 export const KNOWN_MEDIA_TYPES = [
@@ -182,7 +183,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = Env.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')))
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)
-    throw new Error(`Invalid configuration:\n${lines.join('\n')}`)
+    throw new StartupError(`invalid configuration:\n${lines.join('\n')}`)
   }
   const e = parsed.data
   return {

@@ -7,13 +7,14 @@ import { startBackgroundJobs } from './jobs/jobs.js'
 import { createLogger, redactUrl } from './logger.js'
 import { rebaseChangeLogIfRestored } from './resources/sync/sync.service.js'
 import { seedIfNew } from './sample/seed.js'
+import { orExit } from './shared/startup.js'
 import { ensureAdminToken } from './resources/tokens/tokens.service.js'
 
-const config = loadConfig()
+const config = await orExit(() => loadConfig())
 const { logger, flush } = createLogger(config)
 
-const database = await openDatabase(
-  config.databaseUrl ? { url: config.databaseUrl, poolMax: config.databasePoolMax } : { dataDir: config.dataDir },
+const database = await orExit(() =>
+  openDatabase(config.databaseUrl ? { url: config.databaseUrl, poolMax: config.databasePoolMax } : { dataDir: config.dataDir }),
 )
 if (await rebaseChangeLogIfRestored(database.db)) logger.warn('the change log came from another server: sync clients start over')
 if (config.adminToken) await ensureAdminToken(database.db, config.adminToken)

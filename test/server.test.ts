@@ -1,42 +1,12 @@
-import { spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import t, { type Test } from 'tap'
+import t from 'tap'
 import { createServerDatabase } from './helper.js'
+import { SPAWN_ADMIN, startServer } from './spawn.js'
 
-const ADMIN = 'server-test-admin-token-0123456789'
-
-/**
- * Starts `src/server.ts` as `npm start` does and resolves with its port once it listens. The
- * child keeps no coverage: tap merges every process's coverage of a file before mapping it to
- * lines, and the child's code, transpiled by tsx, is not the tests' code, so covered files
- * looked uncovered.
- */
-async function startServer(t: Test, env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: { PATH: process.env.PATH ?? '', _TAPJS_PROCESSINFO_COVERAGE_: '0', PORT: '0', LOG_LEVEL: 'info', ADMIN_TOKEN: ADMIN, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let output = ''
-  child.stderr!.on('data', (d) => (output += d))
-  const started = Date.now()
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout!.on('data', (d) => {
-      output += d
-      const match = /listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(output)
-      if (match) resolve(Number(match[1]))
-    })
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)))
-  })
-  t.comment(`ready after ${Date.now() - started} ms`)
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
-  t.teardown(() => {
-    if (child.exitCode === null) child.kill('SIGKILL')
-  })
-  return { child, port, exited, output: () => output }
-}
+const ADMIN = SPAWN_ADMIN
 
 const get = async (port: number, path: string) => {
   const res = await fetch(`http://127.0.0.1:${port}${path}`)

@@ -7,6 +7,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import pg from 'pg'
+import { StartupError } from '../shared/startup.js'
 import { LOCKS } from './locks.js'
 import * as schema from './schema.js'
 import { migrationsFolder, readTemplate, writeTemplate } from './template.js'
@@ -80,7 +81,11 @@ async function openServer(url: string, poolMax: number, logger: Logger): Promise
   const lock = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3_000 })
   let created: boolean
   try {
-    await lock.connect()
+    await lock.connect().catch((err: Error) => {
+      // Node reports a refused localhost (tried on IPv4 and IPv6) as an AggregateError without a message.
+      const reason = err.message || (err as NodeJS.ErrnoException).code
+      throw new StartupError(`cannot reach the PostgreSQL server at ${withoutPassword(url)}: ${reason}`)
+    })
     await lock.query('select pg_advisory_lock($1)', [LOCKS.migrate])
     created = !(await hasTables(db))
     await migratePg(db as never, { migrationsFolder })
@@ -99,6 +104,13 @@ async function openServer(url: string, poolMax: number, logger: Logger): Promise
     listen: (channels, onNotify) => listenOnServer(url, channels, onNotify),
     close: () => pool.end(),
   }
+}
+
+/** The URL fit for a message: the password replaced. */
+function withoutPassword(url: string): string {
+  const parsed = new URL(url)
+  if (parsed.password) parsed.password = '***'
+  return parsed.toString()
 }
 
 async function listenOnServer(url: string, channels: string[], onNotify: (channel: string) => void): Promise<() => Promise<void>> {
@@ -148,7 +160,10 @@ export async function lockDataDir(dataDir: string): Promise<() => Promise<void>>
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
       const owner = Number(await readFile(file, 'utf8').catch(() => ''))
       if (owner && owner !== process.pid && isAlive(owner)) {
-        throw new Error(`The embedded database in ${dataDir} is in use by process ${owner}: stop it first, or use DATABASE_URL`)
+        throw new StartupError(
+          `the embedded database in ${dataDir} is in use by process ${owner} (a bantin server or command): ` +
+            'stop that process first, or set DATABASE_URL to a PostgreSQL server for more than one',
+        )
       }
       await rm(file, { force: true })
     }
