@@ -20,7 +20,7 @@ if (await rebaseChangeLogIfRestored(database.db)) logger.warn('the change log ca
 if (config.adminToken) await ensureAdminToken(database.db, config.adminToken)
 if (await seedIfNew(database, config)) logger.info('new embedded database: sample content added')
 
-const app = await buildApp({ config, database, logger })
+const app = await orExit(() => buildApp({ config, database, logger }))
 const jobs = await startBackgroundJobs(config, database, logger)
 
 // The requests in flight, so that a shutdown that has to cut them can say which.

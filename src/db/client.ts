@@ -7,7 +7,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import pg from 'pg'
-import { StartupError } from '../shared/startup.js'
+import { loadOptional, StartupError } from '../shared/startup.js'
 import { LOCKS } from './locks.js'
 import * as schema from './schema.js'
 import { migrationsFolder, readTemplate, writeTemplate } from './template.js'
@@ -195,7 +195,7 @@ function isAlive(pid: number): boolean {
  * the WAL is synced with fsync.)
  */
 export async function durableFilesystem(dataDir: string) {
-  const { NodeFS } = await import('@electric-sql/pglite/nodefs')
+  const { NodeFS } = await loadEmbeddedEngine(() => import('@electric-sql/pglite/nodefs'))
   type Mod = { NODEFS: { stream_ops: Record<string, unknown>; tryFSOperation<T>(f: () => T): T } }
   class DurableNodeFS extends NodeFS {
     override async init(...args: Parameters<InstanceType<typeof NodeFS>['init']>) {
@@ -214,6 +214,10 @@ export async function durableFilesystem(dataDir: string) {
   return new DurableNodeFS(dataDir)
 }
 
+/** PGlite is an optional dependency: a missing one is a start-up error that says what to install. */
+export const loadEmbeddedEngine = <T>(load: () => Promise<T>) =>
+  loadOptional('@electric-sql/pglite', 'the embedded database', 'set DATABASE_URL to a PostgreSQL server', load)
+
 /** PGlite's start parameters with fsync on (no `-F`) and the WAL synced by fsync. */
 export const DURABLE_START_PARAMS = (defaults: string[]) => [...defaults.filter((p) => p !== '-F'), '-c', 'wal_sync_method=fsync']
 
@@ -221,14 +225,16 @@ async function openEmbedded(
   options: { dataDir: string } | { memory: true; makeTemplate?: boolean },
   logger: Logger,
 ): Promise<Database> {
-  // Loaded only here: a server on PostgreSQL carries none of the embedded engine.
-  const [{ PGlite }, { pg_trgm }, { unaccent }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
-    import('@electric-sql/pglite'),
-    import('@electric-sql/pglite/contrib/pg_trgm'),
-    import('@electric-sql/pglite/contrib/unaccent'),
-    import('drizzle-orm/pglite'),
-    import('drizzle-orm/pglite/migrator'),
-  ])
+  // Loaded only here: a server on PostgreSQL carries none of the embedded engine (nor needs it installed).
+  const [{ PGlite }, { pg_trgm }, { unaccent }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await loadEmbeddedEngine(() =>
+    Promise.all([
+      import('@electric-sql/pglite'),
+      import('@electric-sql/pglite/contrib/pg_trgm'),
+      import('@electric-sql/pglite/contrib/unaccent'),
+      import('drizzle-orm/pglite'),
+      import('drizzle-orm/pglite/migrator'),
+    ]),
+  )
   const extensions = { pg_trgm, unaccent }
   let client: PGlite
   let unlock = async () => {}

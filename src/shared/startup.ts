@@ -19,3 +19,20 @@ export async function orExit<T>(step: () => T | Promise<T>): Promise<T> {
     process.exit(1)
   }
 }
+
+/**
+ * Loads an optional dependency (PGlite, the AWS SDK), or says what needs it and what to do when
+ * it is not installed (`npm ci --omit=optional` leaves both out).
+ */
+export async function loadOptional<T>(name: string, neededBy: string, instead: string, load: () => Promise<T>): Promise<T> {
+  try {
+    return await load()
+  } catch (err) {
+    // By its message: a loader in between (tap's, in the tests) may drop the error's code.
+    if (!(err as Error).message?.startsWith(`Cannot find package '${name}'`)) throw err
+    throw new StartupError(
+      `${neededBy} needs the optional package ${name}, which is not installed: install without --omit=optional ` +
+        `(npm ci --omit=dev), or ${instead}`,
+    )
+  }
+}
