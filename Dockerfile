@@ -1,4 +1,5 @@
-FROM node:20-bookworm-slim AS build
+# Node.js 24, the active LTS line (20 reached its end of life in April 2026).
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # The embedded database template (postinstall) is for PGlite; containers use DATABASE_URL.
@@ -13,7 +14,7 @@ RUN npm run build && npm prune --omit=dev --no-audit --no-fund --ignore-scripts
 ARG WITHOUT=""
 RUN if [ -n "$WITHOUT" ]; then npm uninstall --no-save --no-audit --no-fund --ignore-scripts --omit=dev $WITHOUT; fi
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 WORKDIR /app
 ENV HOST=0.0.0.0 PORT=3000 DATA_DIR=/data
 COPY --from=build /app/node_modules ./node_modules
