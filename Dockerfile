@@ -21,6 +21,9 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY migrations ./migrations
+# DATA_DIR (media, the embedded database) belongs to the user the server runs as: a new named
+# volume mounted there starts as a copy of this directory, ownership included.
+RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 3000
 # A small VM is the usual home: a bounded old generation keeps the process near 150 MB under load.

@@ -88,10 +88,20 @@ t.test('a drain that exceeds SHUTDOWN_TIMEOUT_MS cuts what is left, logs which r
   t.notMatch(server.output(), ADMIN, 'the token in the URL is not logged')
 })
 
-t.test('a database given by DATABASE_URL is never seeded', { skip: !process.env.DATABASE_URL && 'needs DATABASE_URL' }, async (t) => {
+t.test('a database given by DATABASE_URL is not seeded, unless SEED=always and it is new', { skip: !process.env.DATABASE_URL && 'needs DATABASE_URL' }, async (t) => {
   const url = await createServerDatabase(t, process.env.DATABASE_URL!)
   const server = await startServer(t, { DATABASE_URL: url })
   t.same((await get(server.port, '/v1/articles')).body.data, [])
   server.child.kill('SIGTERM')
   t.equal(await server.exited, 0)
+
+  const again = await startServer(t, { DATABASE_URL: url, SEED: 'always' })
+  t.same((await get(again.port, '/v1/articles')).body.data, [], 'a database that is not new is left as it is')
+  again.child.kill('SIGTERM')
+  t.equal(await again.exited, 0)
+
+  const demo = await startServer(t, { DATABASE_URL: await createServerDatabase(t, process.env.DATABASE_URL!), SEED: 'always' })
+  t.ok((await get(demo.port, '/v1/articles')).body.data.length >= 2, 'the compose demo shows sample content')
+  demo.child.kill('SIGTERM')
+  t.equal(await demo.exited, 0)
 })
