@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { join } from 'node:path'
 import t from 'tap'
 import { runToExit, startServer } from './spawn.js'
 
@@ -35,4 +38,16 @@ t.test('a PostgreSQL server out of reach is named in one line, without its passw
   t.equal(code, 1)
   t.match(output, /^bantin: cannot reach the PostgreSQL server at postgres:\/\/bantin:\*\*\*@127\.0\.0\.1:1\/bantin: .+\n$/)
   t.notMatch(output, 's3cret')
+})
+
+t.test('a port another process listens on is named in one line, and the data directory is let go', async (t) => {
+  const taken = createServer()
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => taken.close())
+  const port = (taken.address() as { port: number }).port
+  const dataDir = t.testdir()
+  const { code, output } = await runToExit('src/server.ts', [], { DATA_DIR: dataDir, SEED: 'never', PORT: String(port) })
+  t.equal(code, 1)
+  t.equal(output, `bantin: cannot listen on 127.0.0.1:${port}: another process is listening there; set PORT or HOST\n`)
+  t.notOk(existsSync(join(dataDir, 'bantin.pid')), 'the embedded database was closed, and its lock let go')
 })
