@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { StartupError } from './shared/startup.js'
 
 /** Types the media library can recognise from the bytes; what it accepts is MEDIA_ALLOWED_TYPES. */
 export const KNOWN_MEDIA_TYPES = [
@@ -53,16 +54,24 @@ const TrustProxy = z
     return list
   })
 
+/** Values that say "put a secret here" rather than being one; or one character over and over. */
+const PLACEHOLDER = /change.?me|replace.?me|placeholder|^(.)\1*$/i
+
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   DATA_DIR: z.string().min(1).default('./data'),
-  ADMIN_TOKEN: z.string().min(16, 'ADMIN_TOKEN must be at least 16 characters').optional(),
+  ADMIN_TOKEN: z
+    .string()
+    .min(16, 'ADMIN_TOKEN must be at least 16 characters')
+    // A value copied from an example would be an admin token anyone can read.
+    .refine((v) => !PLACEHOLDER.test(v), 'ADMIN_TOKEN looks like a placeholder: set a random secret (openssl rand -hex 32)')
+    .optional(),
   LOG_LEVEL: LogLevel.default('info'),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 * 1024),
-  SEED: z.enum(['auto', 'never']).default('auto'),
+  SEED: z.enum(['auto', 'always', 'never']).default('auto'),
   RATE_LIMIT_MAX: z.coerce.number().int().min(0).default(600),
   RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).default(60_000),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
@@ -112,8 +121,11 @@ export type Config = {
   adminToken: string | undefined
   logLevel: z.infer<typeof LogLevel>
   bodyLimitBytes: number
-  /** `auto` seeds sample content into a new, empty embedded database; never a server's. */
-  seed: 'auto' | 'never'
+  /**
+   * Sample content for a new database: `auto` for an embedded one only, `always` for a server's
+   * too (the compose demo), `never` for none.
+   */
+  seed: 'auto' | 'always' | 'never'
   rateLimit: {
     /** Requests per window per token (or per IP without one); 0 turns limiting off. */
     max: number
@@ -182,7 +194,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = Env.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')))
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)
-    throw new Error(`Invalid configuration:\n${lines.join('\n')}`)
+    throw new StartupError(`invalid configuration:\n${lines.join('\n')}`)
   }
   const e = parsed.data
   return {

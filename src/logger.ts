@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module'
 import { type DestinationStream, type LoggerOptions, pino } from 'pino'
 import type { Config } from './config.js'
 
@@ -40,14 +41,25 @@ export function loggerOptions(config: Pick<Config, 'logLevel'>): LoggerOptions {
   }
 }
 
+/** pino-pretty is a development tool: a production install (`npm ci --omit=dev`) has none. */
+export function canPrettyPrint(resolve: (id: string) => string = createRequire(import.meta.url).resolve): boolean {
+  try {
+    resolve('pino-pretty')
+    return true
+  } catch {
+    return false
+  }
+}
+
 /**
- * Pretty on a terminal; otherwise JSON lines written in batches, off the request's path, and
- * flushed before the process exits (`flush`). `destination` replaces stdout (tests).
+ * Pretty on a terminal when pino-pretty is installed; otherwise JSON lines written in batches,
+ * off the request's path, and flushed before the process exits (`flush`). `destination`
+ * replaces stdout (tests).
  */
 export function createLogger(config: Pick<Config, 'logLevel'>, destination?: DestinationStream) {
   const options = loggerOptions(config)
   if (destination) return { logger: pino(options, destination), flush: () => {} }
-  if (process.stdout.isTTY) {
+  if (process.stdout.isTTY && canPrettyPrint()) {
     return { logger: pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l' } } }), flush: () => {} }
   }
   const stream = pino.destination({ sync: false })

@@ -7,19 +7,20 @@ import { startBackgroundJobs } from './jobs/jobs.js'
 import { createLogger, redactUrl } from './logger.js'
 import { rebaseChangeLogIfRestored } from './resources/sync/sync.service.js'
 import { seedIfNew } from './sample/seed.js'
+import { orExit, StartupError } from './shared/startup.js'
 import { ensureAdminToken } from './resources/tokens/tokens.service.js'
 
-const config = loadConfig()
+const config = await orExit(() => loadConfig())
 const { logger, flush } = createLogger(config)
 
-const database = await openDatabase(
-  config.databaseUrl ? { url: config.databaseUrl, poolMax: config.databasePoolMax } : { dataDir: config.dataDir },
+const database = await orExit(() =>
+  openDatabase(config.databaseUrl ? { url: config.databaseUrl, poolMax: config.databasePoolMax } : { dataDir: config.dataDir }),
 )
 if (await rebaseChangeLogIfRestored(database.db)) logger.warn('the change log came from another server: sync clients start over')
 if (config.adminToken) await ensureAdminToken(database.db, config.adminToken)
-if (await seedIfNew(database, config)) logger.info('new embedded database: sample content added')
+if (await seedIfNew(database, config)) logger.info(`new ${database.kind === 'pglite' ? 'embedded ' : ''}database: sample content added`)
 
-const app = await buildApp({ config, database, logger })
+const app = await orExit(() => buildApp({ config, database, logger }))
 const jobs = await startBackgroundJobs(config, database, logger)
 
 // The requests in flight, so that a shutdown that has to cut them can say which.
@@ -51,5 +52,18 @@ closeWithGrace(
   },
 )
 
-await app.listen({ port: config.port, host: config.host })
+const LISTEN_PROBLEMS: Record<string, string> = {
+  EADDRINUSE: 'another process is listening there',
+  EACCES: 'this user may not use that port',
+  EADDRNOTAVAIL: 'this machine has no such address',
+}
+await orExit(() =>
+  app.listen({ port: config.port, host: config.host }).catch(async (err: NodeJS.ErrnoException) => {
+    const problem = LISTEN_PROBLEMS[err.code ?? '']
+    if (!problem) throw err
+    await jobs.stop()
+    await database.close()
+    throw new StartupError(`cannot listen on ${config.host}:${config.port}: ${problem}; set PORT or HOST`)
+  }),
+)
 logger.info({ database: database.kind }, 'ready')

@@ -21,6 +21,12 @@ t.test('an embedded database is created once, then reopened with its data', asyn
   await second.close()
 })
 
+t.test('a server out of reach stops the start with one line that names it, without its password', async (t) => {
+  const refused = openDatabase({ url: 'postgres://bantin:s3cret@127.0.0.1:1/bantin' })
+  await t.rejects(refused, { name: 'StartupError', message: /^cannot reach the PostgreSQL server at postgres:\/\/bantin:\*\*\*@127\.0\.0\.1:1\/bantin: \S/ })
+  await refused.catch((err: Error) => t.notMatch(err.message, 's3cret'))
+})
+
 t.test('instances that start together on one server migrate it once', { skip: !process.env.DATABASE_URL && 'needs DATABASE_URL' }, async (t) => {
   const url = await createServerDatabase(t, process.env.DATABASE_URL!)
   const opened = await Promise.all([1, 2, 3].map(() => openDatabase({ url, poolMax: 2 })))

@@ -115,7 +115,7 @@ t.test('backup and restore refuse while a server runs on DATA_DIR, and a damaged
   // A live process of another pid holds the data directory, as a running server does.
   await writeFile(join(dataDir, 'bantin.pid'), String(process.ppid))
   t.equal(await runBackupCommand(['backup', join(root, 'other.tar.gz')], out), 1)
-  t.match(lines.pop(), /in use by process \d+: stop it first/)
+  t.match(lines.pop(), /in use by process \d+ \(a bantin server or command\): stop that process first/)
   t.equal(await runBackupCommand(['restore', file, '--force'], out), 1)
   t.match(lines.pop(), /in use by process/)
   await fs.promises.rm(join(dataDir, 'bantin.pid'))
@@ -130,4 +130,9 @@ t.test('backup and restore refuse while a server runs on DATA_DIR, and a damaged
   t.teardown(() => void delete process.env.DATABASE_URL)
   t.equal(await runBackupCommand(['backup', file], out), 2)
   t.match(lines.pop(), /pg_dump/)
+
+  process.env.PORT = 'http'
+  t.teardown(() => void delete process.env.PORT)
+  t.equal(await runBackupCommand(['backup', file], out), 1)
+  t.match(lines.pop(), /^invalid configuration:\n {2}PORT: /)
 })

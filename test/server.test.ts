@@ -1,42 +1,12 @@
-import { spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import t, { type Test } from 'tap'
+import t from 'tap'
 import { createServerDatabase } from './helper.js'
+import { SPAWN_ADMIN, startServer } from './spawn.js'
 
-const ADMIN = 'server-test-admin-token-0123456789'
-
-/**
- * Starts `src/server.ts` as `npm start` does and resolves with its port once it listens. The
- * child keeps no coverage: tap merges every process's coverage of a file before mapping it to
- * lines, and the child's code, transpiled by tsx, is not the tests' code, so covered files
- * looked uncovered.
- */
-async function startServer(t: Test, env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: { PATH: process.env.PATH ?? '', _TAPJS_PROCESSINFO_COVERAGE_: '0', PORT: '0', LOG_LEVEL: 'info', ADMIN_TOKEN: ADMIN, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let output = ''
-  child.stderr!.on('data', (d) => (output += d))
-  const started = Date.now()
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout!.on('data', (d) => {
-      output += d
-      const match = /listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(output)
-      if (match) resolve(Number(match[1]))
-    })
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)))
-  })
-  t.comment(`ready after ${Date.now() - started} ms`)
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
-  t.teardown(() => {
-    if (child.exitCode === null) child.kill('SIGKILL')
-  })
-  return { child, port, exited, output: () => output }
-}
+const ADMIN = SPAWN_ADMIN
 
 const get = async (port: number, path: string) => {
   const res = await fetch(`http://127.0.0.1:${port}${path}`)
@@ -118,10 +88,20 @@ t.test('a drain that exceeds SHUTDOWN_TIMEOUT_MS cuts what is left, logs which r
   t.notMatch(server.output(), ADMIN, 'the token in the URL is not logged')
 })
 
-t.test('a database given by DATABASE_URL is never seeded', { skip: !process.env.DATABASE_URL && 'needs DATABASE_URL' }, async (t) => {
+t.test('a database given by DATABASE_URL is not seeded, unless SEED=always and it is new', { skip: !process.env.DATABASE_URL && 'needs DATABASE_URL' }, async (t) => {
   const url = await createServerDatabase(t, process.env.DATABASE_URL!)
   const server = await startServer(t, { DATABASE_URL: url })
   t.same((await get(server.port, '/v1/articles')).body.data, [])
   server.child.kill('SIGTERM')
   t.equal(await server.exited, 0)
+
+  const again = await startServer(t, { DATABASE_URL: url, SEED: 'always' })
+  t.same((await get(again.port, '/v1/articles')).body.data, [], 'a database that is not new is left as it is')
+  again.child.kill('SIGTERM')
+  t.equal(await again.exited, 0)
+
+  const demo = await startServer(t, { DATABASE_URL: await createServerDatabase(t, process.env.DATABASE_URL!), SEED: 'always' })
+  t.ok((await get(demo.port, '/v1/articles')).body.data.length >= 2, 'the compose demo shows sample content')
+  demo.child.kill('SIGTERM')
+  t.equal(await demo.exited, 0)
 })

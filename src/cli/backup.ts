@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { loadConfig } from '../config.js'
+import { type Config, loadConfig } from '../config.js'
 import { backupEmbedded, restoreEmbedded } from '../db/backup.js'
 
 const usage = `Copies of the embedded database (and its media), for a small site to keep.
@@ -25,7 +25,13 @@ export async function runBackupCommand(argv: string[], out: (line: string) => vo
     out(usage)
     return values.help ? 0 : 2
   }
-  const config = loadConfig()
+  let config: Config
+  try {
+    config = loadConfig()
+  } catch (err) {
+    out((err as Error).message)
+    return 1
+  }
   if (config.databaseUrl) {
     out('DATABASE_URL is set: this server database is copied with pg_dump and pg_restore, not with this command')
     return 2

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
-import { loadConfig } from '../config.js'
-import { openDatabase } from '../db/client.js'
+import { type Config, loadConfig } from '../config.js'
+import { type Database, openDatabase } from '../db/client.js'
 import { tokenRoles } from '../db/schema.js'
 import { seedIfNew } from '../sample/seed.js'
 import { TokenInput } from '../resources/tokens/tokens.schemas.js'
@@ -36,8 +36,16 @@ export async function runTokenCommand(argv: string[], out: (line: string) => voi
     out('revoke needs the id of the token (see list)')
     return 2
   }
-  const config = loadConfig()
-  const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl, poolMax: 1 } : { dataDir: config.dataDir })
+  let database: Database
+  let config: Config
+  try {
+    config = loadConfig()
+    database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl, poolMax: 1 } : { dataDir: config.dataDir })
+  } catch (err) {
+    // A setting to fix, a data directory in use, a server out of reach: the message says what to do.
+    out((err as Error).message)
+    return 1
+  }
   try {
     // The first token often comes before the first start: the database is new either way.
     await seedIfNew(database, config)

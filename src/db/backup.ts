@@ -4,7 +4,7 @@ import { dirname, join, relative, sep } from 'node:path'
 import { Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { createGunzip, createGzip } from 'node:zlib'
-import { DURABLE_START_PARAMS, durableFilesystem, lockDataDir } from './client.js'
+import { DURABLE_START_PARAMS, durableFilesystem, loadEmbeddedEngine, lockDataDir } from './client.js'
 
 // Copies of the embedded database: a gzipped tar of DATA_DIR, the same format PGlite's
 // dumpDataDir writes and its loadDataDir reads. Made here rather than with dumpDataDir, which
@@ -85,7 +85,7 @@ async function* tarStream(root: string, entries: { path: string; dir: boolean }[
  * opens) and checkpoints it, so that the copy is of quiet, consistent files.
  */
 async function checkpoint(dataDir: string): Promise<void> {
-  const { PGlite } = await import('@electric-sql/pglite')
+  const { PGlite } = await loadEmbeddedEngine(() => import('@electric-sql/pglite'))
   const client = await PGlite.create({ fs: await durableFilesystem(dataDir), startParams: DURABLE_START_PARAMS(PGlite.defaultStartParams) })
   await client.exec('checkpoint')
   await client.close()

@@ -7,6 +7,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import pg from 'pg'
+import { loadOptional, StartupError } from '../shared/startup.js'
 import { LOCKS } from './locks.js'
 import * as schema from './schema.js'
 import { migrationsFolder, readTemplate, writeTemplate } from './template.js'
@@ -80,7 +81,11 @@ async function openServer(url: string, poolMax: number, logger: Logger): Promise
   const lock = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3_000 })
   let created: boolean
   try {
-    await lock.connect()
+    await lock.connect().catch((err: Error) => {
+      // Node reports a refused localhost (tried on IPv4 and IPv6) as an AggregateError without a message.
+      const reason = err.message || (err as NodeJS.ErrnoException).code
+      throw new StartupError(`cannot reach the PostgreSQL server at ${withoutPassword(url)}: ${reason}`)
+    })
     await lock.query('select pg_advisory_lock($1)', [LOCKS.migrate])
     created = !(await hasTables(db))
     await migratePg(db as never, { migrationsFolder })
@@ -99,6 +104,13 @@ async function openServer(url: string, poolMax: number, logger: Logger): Promise
     listen: (channels, onNotify) => listenOnServer(url, channels, onNotify),
     close: () => pool.end(),
   }
+}
+
+/** The URL fit for a message: the password replaced. */
+function withoutPassword(url: string): string {
+  const parsed = new URL(url)
+  if (parsed.password) parsed.password = '***'
+  return parsed.toString()
 }
 
 async function listenOnServer(url: string, channels: string[], onNotify: (channel: string) => void): Promise<() => Promise<void>> {
@@ -148,7 +160,10 @@ export async function lockDataDir(dataDir: string): Promise<() => Promise<void>>
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
       const owner = Number(await readFile(file, 'utf8').catch(() => ''))
       if (owner && owner !== process.pid && isAlive(owner)) {
-        throw new Error(`The embedded database in ${dataDir} is in use by process ${owner}: stop it first, or use DATABASE_URL`)
+        throw new StartupError(
+          `the embedded database in ${dataDir} is in use by process ${owner} (a bantin server or command): ` +
+            'stop that process first, or set DATABASE_URL to a PostgreSQL server for more than one',
+        )
       }
       await rm(file, { force: true })
     }
@@ -180,7 +195,7 @@ function isAlive(pid: number): boolean {
  * the WAL is synced with fsync.)
  */
 export async function durableFilesystem(dataDir: string) {
-  const { NodeFS } = await import('@electric-sql/pglite/nodefs')
+  const { NodeFS } = await loadEmbeddedEngine(() => import('@electric-sql/pglite/nodefs'))
   type Mod = { NODEFS: { stream_ops: Record<string, unknown>; tryFSOperation<T>(f: () => T): T } }
   class DurableNodeFS extends NodeFS {
     override async init(...args: Parameters<InstanceType<typeof NodeFS>['init']>) {
@@ -199,6 +214,10 @@ export async function durableFilesystem(dataDir: string) {
   return new DurableNodeFS(dataDir)
 }
 
+/** PGlite is an optional dependency: a missing one is a start-up error that says what to install. */
+export const loadEmbeddedEngine = <T>(load: () => Promise<T>) =>
+  loadOptional('@electric-sql/pglite', 'the embedded database', 'set DATABASE_URL to a PostgreSQL server', load)
+
 /** PGlite's start parameters with fsync on (no `-F`) and the WAL synced by fsync. */
 export const DURABLE_START_PARAMS = (defaults: string[]) => [...defaults.filter((p) => p !== '-F'), '-c', 'wal_sync_method=fsync']
 
@@ -206,14 +225,16 @@ async function openEmbedded(
   options: { dataDir: string } | { memory: true; makeTemplate?: boolean },
   logger: Logger,
 ): Promise<Database> {
-  // Loaded only here: a server on PostgreSQL carries none of the embedded engine.
-  const [{ PGlite }, { pg_trgm }, { unaccent }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
-    import('@electric-sql/pglite'),
-    import('@electric-sql/pglite/contrib/pg_trgm'),
-    import('@electric-sql/pglite/contrib/unaccent'),
-    import('drizzle-orm/pglite'),
-    import('drizzle-orm/pglite/migrator'),
-  ])
+  // Loaded only here: a server on PostgreSQL carries none of the embedded engine (nor needs it installed).
+  const [{ PGlite }, { pg_trgm }, { unaccent }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await loadEmbeddedEngine(() =>
+    Promise.all([
+      import('@electric-sql/pglite'),
+      import('@electric-sql/pglite/contrib/pg_trgm'),
+      import('@electric-sql/pglite/contrib/unaccent'),
+      import('drizzle-orm/pglite'),
+      import('drizzle-orm/pglite/migrator'),
+    ]),
+  )
   const extensions = { pg_trgm, unaccent }
   let client: PGlite
   let unlock = async () => {}

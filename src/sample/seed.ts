@@ -7,9 +7,13 @@ import { SYSTEM } from '../shared/principal.js'
 
 const system = { ...SYSTEM, name: 'sample content' }
 
-/** Seeds a new embedded database, never a server's; true when it did. */
+/**
+ * Seeds a new database: an embedded one unless SEED=never, a server's only with SEED=always (an
+ * instance among several that start together finds it new only once); true when it did.
+ */
 export async function seedIfNew(database: Database, config: Config): Promise<boolean> {
-  if (database.kind !== 'pglite' || !database.created || config.seed !== 'auto') return false
+  if (!database.created || config.seed === 'never') return false
+  if (database.kind !== 'pglite' && config.seed !== 'always') return false
   await seedSampleContent(database.db)
   return true
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
 import type { Config } from '../config.js'
+import { loadOptional } from '../shared/startup.js'
 import { LocalStorage } from './local.js'
 
 /** An inclusive byte range, as in HTTP. */
@@ -31,9 +32,12 @@ export interface StoredKey {
   modifiedAt: Date
 }
 
-/** The configured storage. The AWS SDK is loaded only when S3 is used: it costs some 20 MB. */
+/**
+ * The configured storage. The AWS SDK is loaded only when S3 is used: it costs some 20 MB, and
+ * is an optional dependency.
+ */
 export async function openStorage(config: Config): Promise<Storage> {
   if (config.storage.kind !== 's3') return new LocalStorage(join(config.dataDir, 'media'))
-  const { S3Storage } = await import('./s3.js')
+  const { S3Storage } = await loadOptional('@aws-sdk/client-s3', 'STORAGE=s3', 'use STORAGE=local', () => import('./s3.js'))
   return new S3Storage(config.storage)
 }

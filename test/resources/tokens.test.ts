@@ -95,6 +95,8 @@ t.test('npm run token makes, lists and revokes tokens without the API', async (t
   t.equal((await run('revoke')).code, 2)
   t.equal((await run()).code, 2)
   t.equal((await run('--help')).code, 0)
+  process.env.PORT = 'http'
+  t.match(await run('list'), { code: 1, out: /^invalid configuration:\n {2}PORT: / }, 'a bad setting is named, and nothing is opened')
 })
 
 t.test('GET /v1/tokens has meta like every list, and pages by offset', async (t) => {
