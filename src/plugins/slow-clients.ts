@@ -72,12 +72,14 @@ function closeAfterAnswer(req: IncomingMessage, lingerMs: number) {
 function watchBody(req: FastifyRequest, reply: FastifyReply, config: Config) {
   const raw = req.raw
   const started = Date.now()
-  const firstByte = raw.socket.bytesRead
+  // An injected request's socket counts no bytes.
+  const bytesRead = () => raw.socket.bytesRead ?? 0
+  const firstByte = bytesRead()
   const { requestTimeoutMs, uploadMinBytesPerSecond } = config.http
   const upload = req.routeOptions.config.upload === true
   let timer: NodeJS.Timeout
   const allowedMs = () =>
-    upload ? requestTimeoutMs + ((raw.socket.bytesRead - firstByte) / uploadMinBytesPerSecond) * 1000 : requestTimeoutMs
+    upload ? requestTimeoutMs + ((bytesRead() - firstByte) / uploadMinBytesPerSecond) * 1000 : requestTimeoutMs
   const check = () => {
     if (raw.complete || raw.destroyed || reply.sent) return
     const late = Date.now() - started - allowedMs()
