@@ -114,7 +114,7 @@ export async function buildApp({ config, database, logger = false, storage }: Ap
   await app.register(errors)
   await app.register(slowClients, { config })
   await app.register(guards, { config })
-  await app.register(openapi)
+  await app.register(openapi, { config })
   await app.register(auth)
   await app.register(httpCache)
 

@@ -30,7 +30,7 @@ export default fp(
 
     app.get(
       '/metrics',
-      { schema: { tags: ['operations'], summary: 'Prometheus metrics (text format)' } },
+      { schema: { tags: ['operations'], operationId: 'getMetrics', summary: 'Prometheus metrics (text format)' } },
       async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()),
     )
   },

@@ -9,13 +9,13 @@ const Status = z.object({ status: z.literal('ok') })
 /** Liveness and readiness for load balancers and orchestrators. */
 export const operationRoutes: FastifyPluginAsyncZod<{ database: Database }> = async (app, { database }) => {
   const tags = ['operations']
-  app.get('/health', { schema: { tags, summary: 'The process runs', response: { 200: Status } } }, async () => ({
+  app.get('/health', { schema: { tags, operationId: 'getHealth', summary: 'The process runs', response: { 200: Status } } }, async () => ({
     status: 'ok' as const,
   }))
 
   app.get(
     '/ready',
-    { schema: { tags, summary: 'The database answers', response: { 200: Status, 503: Problem } } },
+    { schema: { tags, operationId: 'getReadiness', summary: 'The database answers', response: { 200: Status, 503: Problem } } },
     async () => {
       try {
         await database.ping(2_000)

@@ -89,7 +89,10 @@ export const Offset = QueryInt(0, 1_000_000)
   .describe('Offset paging: skips this many matches; meta.total then counts all matches')
 export const Cursor = z.string().min(1).max(1000).optional().describe('The opaque meta.nextCursor of the page before')
 
-/** A comma list of names from `allowed`; unknown names are a 400. */
+/**
+ * A comma list of names from `allowed`; unknown names are a 400. It arrives as one string, and is
+ * documented as what it is: an array of names, serialized as a form parameter without explode.
+ */
 export function commaList<const T extends readonly [string, ...string[]]>(allowed: T) {
   return z
     .string()
@@ -99,6 +102,7 @@ export function commaList<const T extends readonly [string, ...string[]]>(allowe
     .transform((list) => (list.length ? list : undefined))
     .optional()
     .describe(`Comma list of ${allowed.join(', ')}`)
+    .meta({ type: 'array', items: { type: 'string', enum: [...allowed] }, uniqueItems: true, maxLength: undefined })
 }
 
 export const ListMeta = z
@@ -132,6 +136,12 @@ export const OptionalText = (max: number) =>
     .max(max)
     .transform((v) => (v === '' ? null : v))
     .nullish()
+
+/** Bytes, not JSON: a file part of a form, or the body of a file answer. */
+export const Binary = z.string().meta({ format: 'binary' })
+
+/** Headers the handler sets on this answer, for the OpenAPI document (see plugins/openapi.document.ts). */
+export const withHeaders = <T extends z.ZodType>(schema: T, ...headers: ('ETag' | 'Location')[]) => schema.meta({ 'x-headers': headers })
 
 export const NoContent = z.null().describe('No content')
 export const NotModified = z.null().describe('Not modified: the If-None-Match ETag is current')

@@ -58,6 +58,9 @@ export const Article = z
   .meta({ id: 'Article' })
 export type Article = z.infer<typeof Article>
 
+/** A list item with fields=: only the fields asked for. */
+export const ArticleFields = Article.partial().meta({ id: 'ArticleFields', description: 'An article with only the fields asked for with fields=' })
+
 export const articleFields = [
   'id',
   'slug',

@@ -71,7 +71,8 @@ export const MediaFileQuery = z
     w: z
       .enum(variantWidths.map(String) as [string, ...string[]], { message: `One of ${variantWidths.join(', ')}` })
       .transform(Number)
-      .optional(),
+      .optional()
+      .meta({ type: 'integer', enum: [...variantWidths], description: 'A resized image of this width' }),
     format: z.enum(variantFormats).optional().describe('With w; default webp'),
   })
   .refine((q) => q.format === undefined || q.w !== undefined, { path: ['w'], message: 'format needs a width' })
