@@ -5,7 +5,13 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import t from 'tap'
-import { buildTestApp } from './helper.js'
+import { ArticleInput, Article } from '../src/resources/articles/articles.schemas.js'
+import { Category } from '../src/resources/categories/categories.schemas.js'
+import { Media } from '../src/resources/media/media.schemas.js'
+import { Person } from '../src/resources/people/people.schemas.js'
+import { articleExample, articleInputExample, categoryExample, mediaExample, personExample, problemExample } from '../src/shared/examples.js'
+import { Problem } from '../src/shared/schemas.js'
+import { admin, buildTestApp } from './helper.js'
 
 // Rate limiting on, so the document shows everything a production server answers.
 const { app } = await buildTestApp(t, { env: { RATE_LIMIT_MAX: '1000' } })
@@ -135,4 +141,17 @@ t.test('no safe-integer noise and no unused component', async (t) => {
   for (const [name] of Object.entries(spec.components.schemas)) {
     t.ok(text.includes(`"#/components/schemas/${name}"`), `${name} is used`)
   }
+})
+
+t.test('examples are the sample content, each valid for its schema; the problem one is a real answer', async (t) => {
+  const cases = { Article: [Article, articleExample], Category: [Category, categoryExample], Person: [Person, personExample], Media: [Media, mediaExample], Problem: [Problem, problemExample] } as const
+  for (const [name, [schema, example]] of Object.entries(cases)) {
+    const parsed = schema.safeParse(example)
+    t.ok(parsed.success, `${name}: ${parsed.error?.message ?? 'valid'}`)
+    t.same(spec.components.schemas[name].example, example, `${name} carries its example`)
+  }
+  t.ok(ArticleInput.safeParse(articleInputExample).success, 'the article input example is valid')
+  t.match(spec.paths['/v1/articles'].post.requestBody.content['application/json'].schema.example, { title: articleExample.title })
+  const res = await app.inject({ method: 'POST', url: '/v1/articles', headers: admin, payload: { title: '' } })
+  t.same(res.json(), problemExample)
 })

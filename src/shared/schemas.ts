@@ -2,6 +2,7 @@ import type { FastifySchemaCompiler, FastifySchemaValidationError } from 'fastif
 import { validatorCompiler } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { isUuid } from './ids.js'
+import { problemExample } from './examples.js'
 
 const NON_ASCII = /[^\x00-\x7f]/
 
@@ -126,7 +127,7 @@ export const Problem = z
     instance: z.string().optional(),
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   })
-  .meta({ id: 'Problem', description: 'RFC 9457 problem details' })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details', example: problemExample })
 
 /** Nullable optional text for writes: empty strings are stored as null. */
 export const OptionalText = (max: number) =>

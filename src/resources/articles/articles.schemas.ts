@@ -15,6 +15,7 @@ import { Category } from '../categories/categories.schemas.js'
 import { Media } from '../media/media.schemas.js'
 import { Person } from '../people/people.schemas.js'
 import { Block, Body } from '../../shared/blocks.js'
+import { articleExample, articleInputExample } from '../../shared/examples.js'
 
 export const ArticleStatus = z.enum(articleStatuses).meta({ id: 'ArticleStatus' })
 export const PersonRole = z.enum(personRoles).meta({ id: 'PersonRole' })
@@ -55,7 +56,7 @@ export const Article = z
     html: z.string().optional().describe('With render=html: the body as HTML, every text escaped'),
     highlight: Highlight.optional().describe('With q: where the article matched'),
   })
-  .meta({ id: 'Article' })
+  .meta({ id: 'Article', example: articleExample })
 export type Article = z.infer<typeof Article>
 
 /** A list item with fields=: only the fields asked for. */
@@ -106,7 +107,7 @@ export const ArticleInput = z
     tags: z.array(Tag).max(50).optional(),
     people: z.array(PersonLink).max(200).optional(),
   })
-  
+  .meta({ example: articleInputExample })
 export type ArticleInput = z.infer<typeof ArticleInput>
 
 export const ArticlePatch = ArticleInput.partial()

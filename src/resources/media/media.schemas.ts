@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { mediaKinds } from '../../db/schema.js'
 import { Cursor, Limit, Offset, OptionalText, Timestamp } from '../../shared/schemas.js'
 import { SearchText } from '../../shared/search.js'
+import { mediaExample } from '../../shared/examples.js'
 
 /** Widths a variant can have: a fixed list, so no request can ask for unbounded work. */
 export const variantWidths = [160, 320, 640, 960, 1280, 1920] as const
@@ -36,7 +37,7 @@ export const Media = z
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })
-  .meta({ id: 'Media' })
+  .meta({ id: 'Media', example: mediaExample })
 export type Media = z.infer<typeof Media>
 
 const MetadataFields = {
