@@ -40,6 +40,15 @@ t.test('GET /metrics speaks Prometheus, by route pattern', async (t) => {
   t.match(res.body, /bantin_process_resident_memory_bytes/)
 })
 
+t.test('GET / points to the docs, the OpenAPI document and the API', async (t) => {
+  const res = await app.inject('/')
+  t.equal(res.statusCode, 200)
+  t.match(res.headers['content-type'], /^application\/json/)
+  t.same(res.json(), { name: 'bantin', docs: '/docs', openapi: '/openapi.json', api: '/v1', contract: 'docs/api.md' })
+  for (const url of ['/docs', '/openapi.json']) t.ok((await app.inject(url)).statusCode < 400, `${url} answers`)
+  t.equal((await app.inject('/v1/articles')).statusCode, 200, '/v1 is where the resources are')
+})
+
 t.test('unknown routes are a problem+json 404', async (t) => {
   const res = await app.inject('/v1/nothing-here?x=1')
   t.equal(res.statusCode, 404)
