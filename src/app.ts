@@ -11,6 +11,7 @@ import guards from './plugins/guards.js'
 import httpCache from './plugins/http-cache.js'
 import metrics from './plugins/metrics.js'
 import openapi from './plugins/openapi.js'
+import securityHeaders from './plugins/security-headers.js'
 import { operationRoutes } from './plugins/operations.js'
 import slowClients, { serverTimeouts } from './plugins/slow-clients.js'
 import { articleRoutes } from './resources/articles/articles.routes.js'
@@ -86,6 +87,9 @@ export async function buildApp({ config, database, logger = false, storage }: Ap
       done(err as Error, undefined)
     }
   })
+
+  // First: every answer carries them, refusals by the hooks below included.
+  await app.register(securityHeaders)
 
   let closing = false
   app.addHook('preClose', async () => {

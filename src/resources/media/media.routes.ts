@@ -139,7 +139,6 @@ async function sendFile(req: FastifyRequest, reply: FastifyReply, storage: Stora
   reply
     .header('etag', file.etag)
     .header('cache-control', 'public, max-age=31536000, immutable')
-    .header('x-content-type-options', 'nosniff')
     .header('content-disposition', contentDisposition(file.filename))
     .header('accept-ranges', 'bytes')
     .type(file.contentType)
