@@ -24,7 +24,7 @@ import { tokenRoutes } from './resources/tokens/tokens.routes.js'
 import { webhookRegistry } from './resources/webhooks/webhooks.metrics.js'
 import { webhookRoutes } from './resources/webhooks/webhooks.routes.js'
 import { parseJsonBody } from './shared/json.js'
-import { inputValidatorCompiler } from './shared/schemas.js'
+import { checkedSerializerCompiler, inputValidatorCompiler } from './shared/schemas.js'
 import { openStorage, type Storage } from './storage/storage.js'
 
 declare module 'fastify' {
@@ -39,6 +39,11 @@ export interface AppOptions {
   logger?: FastifyServerOptions['loggerInstance'] | false
   /** Where media bytes live; by default the configured storage (tests pass one that fails). */
   storage?: Storage
+  /**
+   * Check every JSON answer against the schema its route declares (tests): a mapper that drifts
+   * from the OpenAPI document fails loudly. Servers keep plain JSON.stringify.
+   */
+  checkResponses?: boolean
 }
 
 /**
@@ -53,7 +58,7 @@ function trustProxyOption(trust: Config['trustProxy']): FastifyServerOptions['tr
 const REQUEST_ID = /^[\w.:-]{1,128}$/
 
 /** Builds a ready app on an open database. It never listens: server.ts does, tests inject. */
-export async function buildApp({ config, database, logger = false, storage }: AppOptions) {
+export async function buildApp({ config, database, logger = false, storage, checkResponses = false }: AppOptions) {
   const app = Fastify({
     ...(logger ? { loggerInstance: logger } : { logger: false }),
     ...serverTimeouts(config),
@@ -75,7 +80,7 @@ export async function buildApp({ config, database, logger = false, storage }: Ap
 
   app.setValidatorCompiler(inputValidatorCompiler)
   // Responses are built by our own mappers from our own rows: plain JSON.stringify, no second validation.
-  app.setSerializerCompiler(() => (data) => JSON.stringify(data))
+  app.setSerializerCompiler(checkResponses ? checkedSerializerCompiler : () => (data) => JSON.stringify(data))
   app.decorate('db', database.db)
   // JSON in: a text/plain body is a 415, not a string that fails validation.
   app.removeContentTypeParser(['text/plain', 'application/json'])

@@ -21,7 +21,7 @@ const sink = new Writable({
 const config = loadConfig({ TRUST_PROXY: '10.0.0.0/8' })
 const { logger } = createLogger(config, sink)
 const database = await openTestDatabase(t)
-const app = await buildApp({ config, database, logger })
+const app = await buildApp({ config, database, logger, checkResponses: true })
 t.teardown(() => app.close())
 const { ensureAdminToken } = await import('../src/resources/tokens/tokens.service.js')
 await ensureAdminToken(database.db, ADMIN_TOKEN)

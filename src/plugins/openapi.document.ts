@@ -9,7 +9,6 @@
 export interface RouteFacts {
   role?: string
   rateLimited: boolean
-  upload: boolean
 }
 
 export const FACTS = 'x-bantin'
@@ -121,7 +120,7 @@ function dropUnused(doc: Json): void {
 }
 
 function finishOperation(method: string, op: Operation, rateLimit: boolean): void {
-  const facts = op[FACTS] ?? { rateLimited: false, upload: false }
+  const facts = op[FACTS] ?? { rateLimited: false }
   delete op[FACTS]
   const read = method === 'get'
   const limited = rateLimit && facts.rateLimited

@@ -65,16 +65,13 @@ export default fp(
           url: string
         }
         if (out.schema.hide) return out
-        const facts: RouteFacts = {
-          ...(route.config?.role && { role: route.config.role }),
-          rateLimited: !UNLIMITED.has(route.url),
-          upload: route.config?.upload === true,
-        }
+        const facts: RouteFacts = { ...(route.config?.role && { role: route.config.role }), rateLimited: !UNLIMITED.has(route.url) }
         out.schema[FACTS] = facts
-        delete out.schema.form
         if (form) {
-          const fields = jsonSchemaTransform({ ...input, schema: { body: form.fields } }).schema as { body: Record<string, unknown> }
-          const body = fields.body as { properties?: Record<string, unknown>; required?: string[] }
+          // The text parts as zod documents them, with the file part first.
+          const { body } = jsonSchemaTransform({ ...input, schema: { body: form.fields } }).schema as {
+            body: { properties?: Record<string, unknown>; required?: string[] }
+          }
           out.schema.body = {
             ...body,
             properties: { [form.file]: { type: 'string', format: 'binary', description: 'The file; its type is decided from its bytes' }, ...body.properties },

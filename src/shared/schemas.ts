@@ -1,4 +1,4 @@
-import type { FastifySchemaCompiler, FastifySchemaValidationError } from 'fastify'
+import type { FastifySchemaCompiler, FastifySchemaValidationError, FastifySerializerCompiler } from 'fastify'
 import { validatorCompiler } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { isUuid } from './ids.js'
@@ -46,6 +46,20 @@ export const inputValidatorCompiler: FastifySchemaCompiler<z.ZodType> = (route) 
     }))
     return { error }
   }
+}
+
+/**
+ * A serializer that checks the answer as a client reads it (JSON.stringify, then parsed again)
+ * against the route's zod schema for its status, and throws when they differ. For tests only:
+ * see buildApp's checkResponses.
+ */
+export const checkedSerializerCompiler: FastifySerializerCompiler<z.ZodType> = ({ schema, method, url, httpStatus }) => (data) => {
+  const json = JSON.stringify(data)
+  const result = schema.safeParse(json === undefined ? undefined : JSON.parse(json))
+  if (!result.success) {
+    throw new Error(`${method} ${url} ${httpStatus}: the answer does not match its schema:\n${z.prettifyError(result.error)}`)
+  }
+  return json
 }
 
 /** A whole number in a query string or path: digits only, so "1e2", "0x10" and "5.0" are refused. */

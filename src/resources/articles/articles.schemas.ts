@@ -14,7 +14,7 @@ import { SearchText } from '../../shared/search.js'
 import { Category } from '../categories/categories.schemas.js'
 import { Media } from '../media/media.schemas.js'
 import { Person } from '../people/people.schemas.js'
-import { Block, Body } from '../../shared/blocks.js'
+import { blockKinds, Body } from '../../shared/blocks.js'
 import { articleExample, articleInputExample } from '../../shared/examples.js'
 
 export const ArticleStatus = z.enum(articleStatuses).meta({ id: 'ArticleStatus' })
@@ -25,6 +25,19 @@ const ArticlePerson = z.object({
   role: PersonRole,
   person: Person.optional().describe('With include=people'),
 })
+
+/** A body block as reads answer it: with include=media, an image block also carries its media. */
+const { Paragraph, Heading, Image, Quote, List, Embed } = blockKinds
+export const ArticleBlock = z
+  .discriminatedUnion('type', [
+    Paragraph,
+    Heading,
+    Image.extend({ media: Media.nullable().optional().describe('With include=media: the media, null when it is gone') }),
+    Quote,
+    List,
+    Embed,
+  ])
+  .meta({ id: 'ArticleBlock' })
 
 export const Highlight = z
   .object({
@@ -39,7 +52,7 @@ export const Article = z
     slug: Slug,
     title: z.string(),
     summary: z.string().nullable(),
-    body: z.array(Block).describe('With include=media, image blocks also carry media: {…}'),
+    body: z.array(ArticleBlock).describe('With include=media, image blocks also carry media: {…}'),
     status: ArticleStatus,
     publishedAt: Timestamp.nullable(),
     categoryId: z.uuid().nullable(),
