@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process'
 import { access } from 'node:fs/promises'
 import { delimiter, join } from 'node:path'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { buildTestApp } from './helper.js'
 
 const { app } = await buildTestApp(t)
@@ -15,7 +15,7 @@ async function findPromtool(): Promise<string | undefined> {
   return undefined
 }
 
-async function scrape() {
+async function scrape(t: Test) {
   // A request first, so the per-route series exist too.
   await app.inject('/v1/articles')
   const res = await app.inject('/metrics')
@@ -35,8 +35,11 @@ function nameProblems(text: string): string[] {
   return problems
 }
 
+const promtool = await findPromtool()
+const skip = promtool ? false : 'promtool is not installed: the test above checks its naming rules'
+
 t.test('/metrics names follow the Prometheus rules: counters end in _total, nothing else does', async (t) => {
-  const text = await scrape()
+  const text = await scrape(t)
   t.same(nameProblems(text), [])
   t.match(text, /^# TYPE bantin_http_requests_total counter$/m)
   t.match(text, /^# TYPE bantin_nodejs_active_handles gauge$/m, 'the by-type gauges stay')
@@ -45,11 +48,8 @@ t.test('/metrics names follow the Prometheus rules: counters end in _total, noth
   t.same(nameProblems('# HELP x_total y\n# TYPE x_total gauge\n# TYPE c counter\n'), ['x_total: a gauge must not end in _total', 'c: a counter\'s name ends in _total', 'c: no HELP'])
 })
 
-const promtool = await findPromtool()
-const skip = promtool ? false : 'promtool is not installed: the test above checks its naming rules'
-
 t.test('/metrics passes promtool check metrics, where promtool is installed', { skip }, async (t) => {
-  const text = await scrape()
+  const text = await scrape(t)
   const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
     const child = execFile(promtool!, ['check', 'metrics'], (err, stdout, stderr) =>
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, output: stdout + stderr }),
