@@ -18,7 +18,8 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags,
-        operationId: 'listArticles', summary: 'List articles',
+        operationId: 'listArticles',
+        summary: 'List articles',
         description:
           'Anonymous callers see published articles whose publishedAt has passed; callers with a token see every status. A matching If-None-Match is answered 304 without building the list. With q, a search: ranked by relevance unless another sort is asked for, each hit with highlight; the cursor continues only the same q.',
         querystring: ArticleListQuery,
@@ -53,7 +54,8 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags,
-        operationId: 'getArticle', summary: 'Get an article',
+        operationId: 'getArticle',
+        summary: 'Get an article',
         description: 'The ETag changes with the version (and with what include embeds).',
         params: IdOrSlugParams,
         querystring: ArticleGetQuery,
@@ -86,7 +88,8 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { role: 'editor' },
       schema: {
         tags,
-        operationId: 'updateArticle', summary: 'Change an article',
+        operationId: 'updateArticle',
+        summary: 'Change an article',
         description: `Only the fields given change; body and people are replaced whole. Each change raises version by one and keeps a revision. ${ifMatch}`,
         params: IdOrSlugParams,
         body: ArticlePatch,
@@ -106,7 +109,8 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { role: 'editor' },
       schema: {
         tags,
-        operationId: 'trashArticle', summary: 'Move an article to the trash',
+        operationId: 'trashArticle',
+        summary: 'Move an article to the trash',
         description: `Gone from every read; the slug stays reserved; POST …/restore brings it back. ${ifMatch}`,
         params: IdOrSlugParams,
         response: { 204: NoContent, 404: Problem, 412: Problem },
@@ -137,7 +141,8 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { role: 'admin' },
       schema: {
         tags,
-        operationId: 'purgeArticle', summary: 'Delete an article in the trash for good, with its revisions',
+        operationId: 'purgeArticle',
+        summary: 'Delete an article in the trash for good, with its revisions',
         params: IdOrSlugParams,
         response: { 204: NoContent, 404: Problem, 409: Problem, 412: Problem },
       },

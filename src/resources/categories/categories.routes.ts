@@ -53,7 +53,8 @@ export const categoryRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { role: 'editor' },
       schema: {
         tags,
-        operationId: 'updateCategory', summary: 'Change a category',
+        operationId: 'updateCategory',
+        summary: 'Change a category',
         params: IdOrSlugParams,
         body: CategoryPatch,
         response: { 200: withHeaders(one(Category), 'ETag'), 404: Problem, 409: Problem, 412: Problem, 422: Problem },
@@ -72,7 +73,8 @@ export const categoryRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { role: 'editor' },
       schema: {
         tags,
-        operationId: 'deleteCategory', summary: 'Delete a category without sub-categories or articles',
+        operationId: 'deleteCategory',
+        summary: 'Delete a category without sub-categories or articles',
         params: IdOrSlugParams,
         response: { 204: NoContent, 404: Problem, 409: Problem, 412: Problem },
       },

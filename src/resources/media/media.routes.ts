@@ -50,7 +50,8 @@ export const mediaRoutes: FastifyPluginAsyncZod<{ config: Config; storage: Stora
       config: { role: 'editor', upload: true },
       schema: {
         tags,
-        operationId: 'createMediaUpload', summary: 'Upload a file',
+        operationId: 'createMediaUpload',
+        summary: 'Upload a file',
         description:
           'multipart/form-data with one `file` part and optional text parts `alt`, `caption`, `credit`, `creditPersonId`. ' +
           'The type is decided from the bytes.',
@@ -74,7 +75,8 @@ export const mediaRoutes: FastifyPluginAsyncZod<{ config: Config; storage: Stora
       config: { role: 'editor' },
       schema: {
         tags,
-        operationId: 'updateMedia', summary: 'Change the alt text, caption or credit',
+        operationId: 'updateMedia',
+        summary: 'Change the alt text, caption or credit',
         params: IdParams,
         body: MediaPatch,
         response: { 200: withHeaders(one(Media), 'ETag'), 404: Problem, 412: Problem, 422: Problem },
@@ -93,7 +95,8 @@ export const mediaRoutes: FastifyPluginAsyncZod<{ config: Config; storage: Stora
       config: { role: 'editor' },
       schema: {
         tags,
-        operationId: 'deleteMedia', summary: 'Delete media that nothing uses',
+        operationId: 'deleteMedia',
+        summary: 'Delete media that nothing uses',
         description: 'While an article (trashed ones too) or a person uses it, the answer is 409 and says where.',
         params: IdParams,
         response: { 204: NoContent, 404: Problem, 409: Problem, 412: Problem },
@@ -110,7 +113,8 @@ export const mediaRoutes: FastifyPluginAsyncZod<{ config: Config; storage: Stora
   const fileRoute = {
     schema: {
       tags,
-      operationId: 'getMediaFile', summary: 'The bytes, or a resized image',
+      operationId: 'getMediaFile',
+      summary: 'The bytes, or a resized image',
       description: `\`w\` (${variantWidths.join(', ')}) with \`format\` (${variantFormats.join(', ')}; default webp) returns a resized image, made once and then kept.`,
       params: IdParams,
       querystring: MediaFileQuery,

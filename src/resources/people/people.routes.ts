@@ -47,7 +47,8 @@ export const personRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { role: 'editor' },
       schema: {
         tags,
-        operationId: 'updatePerson', summary: 'Change a person',
+        operationId: 'updatePerson',
+        summary: 'Change a person',
         params: IdOrSlugParams,
         body: PersonPatch,
         response: { 200: withHeaders(one(Person), 'ETag'), 404: Problem, 409: Problem, 412: Problem, 422: Problem },
@@ -66,7 +67,8 @@ export const personRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { role: 'editor' },
       schema: {
         tags,
-        operationId: 'deletePerson', summary: 'Delete a person who is not linked to any article',
+        operationId: 'deletePerson',
+        summary: 'Delete a person who is not linked to any article',
         params: IdOrSlugParams,
         response: { 204: NoContent, 404: Problem, 409: Problem, 412: Problem },
       },

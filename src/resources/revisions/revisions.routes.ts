@@ -17,7 +17,8 @@ export const revisionRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { role: 'reader' },
       schema: {
         tags,
-        operationId: 'listArticleRevisions', summary: "List an article's revisions, newest first",
+        operationId: 'listArticleRevisions',
+        summary: "List an article's revisions, newest first",
         params: IdOrSlugParams,
         querystring: RevisionListQuery,
         response: { 200: many(RevisionSummary), 404: Problem },
@@ -36,7 +37,8 @@ export const revisionRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { role: 'reader' },
       schema: {
         tags,
-        operationId: 'getArticleRevision', summary: 'Get one revision with the full state of the article it kept',
+        operationId: 'getArticleRevision',
+        summary: 'Get one revision with the full state of the article it kept',
         params: RevisionParams,
         response: { 200: one(Revision), 404: Problem },
       },
@@ -50,7 +52,8 @@ export const revisionRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { role: 'editor' },
       schema: {
         tags,
-        operationId: 'restoreArticleRevision', summary: "Make a revision's content the article's current content",
+        operationId: 'restoreArticleRevision',
+        summary: "Make a revision's content the article's current content",
         description: 'Itself a new revision. If-Match is honoured as for PATCH.',
         params: RevisionParams,
         response: { 200: withHeaders(one(Article), 'ETag'), 404: Problem, 412: Problem, 422: Problem },

@@ -18,7 +18,8 @@ export const syncRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { role: 'reader' },
       schema: {
         tags: ['sync'],
-        operationId: 'listChanges', summary: 'Read the change feed',
+        operationId: 'listChanges',
+        summary: 'Read the change feed',
         description,
         querystring: SyncQuery,
         response: { 200: SyncPage, 400: Problem, 410: Problem },

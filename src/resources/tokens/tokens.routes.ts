@@ -13,7 +13,8 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { role: 'admin' },
       schema: {
         tags,
-        operationId: 'createToken', summary: 'Create a token',
+        operationId: 'createToken',
+        summary: 'Create a token',
         description: 'The answer holds the token itself, the only time it is shown. Roles: reader < editor < admin.',
         body: TokenInput,
         response: { 201: withHeaders(one(NewToken), 'Location'), 400: Problem },
@@ -53,7 +54,8 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { role: 'admin' },
       schema: {
         tags,
-        operationId: 'revokeToken', summary: 'Revoke a token, at once',
+        operationId: 'revokeToken',
+        summary: 'Revoke a token, at once',
         params: z.strictObject({ id: z.string().min(1).max(100) }),
         response: { 204: NoContent, 404: Problem },
       },
