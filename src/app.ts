@@ -11,6 +11,7 @@ import guards from './plugins/guards.js'
 import httpCache from './plugins/http-cache.js'
 import metrics from './plugins/metrics.js'
 import openapi from './plugins/openapi.js'
+import securityHeaders from './plugins/security-headers.js'
 import { operationRoutes } from './plugins/operations.js'
 import slowClients, { serverTimeouts } from './plugins/slow-clients.js'
 import { articleRoutes } from './resources/articles/articles.routes.js'
@@ -23,7 +24,7 @@ import { tokenRoutes } from './resources/tokens/tokens.routes.js'
 import { webhookRegistry } from './resources/webhooks/webhooks.metrics.js'
 import { webhookRoutes } from './resources/webhooks/webhooks.routes.js'
 import { parseJsonBody } from './shared/json.js'
-import { inputValidatorCompiler } from './shared/schemas.js'
+import { checkedSerializerCompiler, inputValidatorCompiler } from './shared/schemas.js'
 import { openStorage, type Storage } from './storage/storage.js'
 
 declare module 'fastify' {
@@ -38,6 +39,11 @@ export interface AppOptions {
   logger?: FastifyServerOptions['loggerInstance'] | false
   /** Where media bytes live; by default the configured storage (tests pass one that fails). */
   storage?: Storage
+  /**
+   * Check every JSON answer against the schema its route declares (tests): a mapper that drifts
+   * from the OpenAPI document fails loudly. Servers keep plain JSON.stringify.
+   */
+  checkResponses?: boolean
 }
 
 /**
@@ -52,7 +58,7 @@ function trustProxyOption(trust: Config['trustProxy']): FastifyServerOptions['tr
 const REQUEST_ID = /^[\w.:-]{1,128}$/
 
 /** Builds a ready app on an open database. It never listens: server.ts does, tests inject. */
-export async function buildApp({ config, database, logger = false, storage }: AppOptions) {
+export async function buildApp({ config, database, logger = false, storage, checkResponses = false }: AppOptions) {
   const app = Fastify({
     ...(logger ? { loggerInstance: logger } : { logger: false }),
     ...serverTimeouts(config),
@@ -74,7 +80,7 @@ export async function buildApp({ config, database, logger = false, storage }: Ap
 
   app.setValidatorCompiler(inputValidatorCompiler)
   // Responses are built by our own mappers from our own rows: plain JSON.stringify, no second validation.
-  app.setSerializerCompiler(() => (data) => JSON.stringify(data))
+  app.setSerializerCompiler(checkResponses ? checkedSerializerCompiler : () => (data) => JSON.stringify(data))
   app.decorate('db', database.db)
   // JSON in: a text/plain body is a 415, not a string that fails validation.
   app.removeContentTypeParser(['text/plain', 'application/json'])
@@ -86,6 +92,9 @@ export async function buildApp({ config, database, logger = false, storage }: Ap
       done(err as Error, undefined)
     }
   })
+
+  // First: every answer carries them, refusals by the hooks below included.
+  await app.register(securityHeaders)
 
   let closing = false
   app.addHook('preClose', async () => {
@@ -114,7 +123,7 @@ export async function buildApp({ config, database, logger = false, storage }: Ap
   await app.register(errors)
   await app.register(slowClients, { config })
   await app.register(guards, { config })
-  await app.register(openapi)
+  await app.register(openapi, { config })
   await app.register(auth)
   await app.register(httpCache)
 

@@ -21,7 +21,7 @@ const sink = new Writable({
 const config = loadConfig({ TRUST_PROXY: '10.0.0.0/8' })
 const { logger } = createLogger(config, sink)
 const database = await openTestDatabase(t)
-const app = await buildApp({ config, database, logger })
+const app = await buildApp({ config, database, logger, checkResponses: true })
 t.teardown(() => app.close())
 const { ensureAdminToken } = await import('../src/resources/tokens/tokens.service.js')
 await ensureAdminToken(database.db, ADMIN_TOKEN)
@@ -38,6 +38,15 @@ t.test('GET /metrics speaks Prometheus, by route pattern', async (t) => {
   t.match(res.headers['content-type'], /^text\/plain/)
   t.match(res.body, /bantin_http_requests_total\{method="GET",route="\/v1\/articles\/:idOrSlug",status="404"\} 1/)
   t.match(res.body, /bantin_process_resident_memory_bytes/)
+})
+
+t.test('GET / points to the docs, the OpenAPI document and the API', async (t) => {
+  const res = await app.inject('/')
+  t.equal(res.statusCode, 200)
+  t.match(res.headers['content-type'], /^application\/json/)
+  t.same(res.json(), { name: 'bantin', docs: '/docs', openapi: '/openapi.json', api: '/v1', contract: 'docs/api.md' })
+  for (const url of ['/docs', '/openapi.json']) t.ok((await app.inject(url)).statusCode < 400, `${url} answers`)
+  t.equal((await app.inject('/v1/articles')).statusCode, 200, '/v1 is where the resources are')
 })
 
 t.test('unknown routes are a problem+json 404', async (t) => {
@@ -59,7 +68,7 @@ t.test('/openapi.json is OpenAPI 3.1 from the zod schemas, with the roles routes
   t.ok(spec.components.schemas.Article && spec.components.schemas.Block && spec.components.schemas.Problem)
   t.same(spec.paths['/v1/articles'].post.security, [{ bearerAuth: [] }])
   t.match(spec.paths['/v1/articles'].post.description, /role `editor`/)
-  t.notOk(spec.paths['/v1/articles'].get.security, 'reads are open')
+  t.same(spec.paths['/v1/articles'].get.security, [{}, { bearerAuth: [] }], 'reads are open, a token optional')
   const param = spec.paths['/v1/articles'].get.parameters.find((p: { name: string }) => p.name === 'limit')
   t.match(param, { in: 'query', schema: { maximum: 100 } })
   const docs = await app.inject('/docs/')

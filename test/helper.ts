@@ -69,7 +69,8 @@ export async function buildTestApp(
   const dataDir = await mkdtemp(join(tmpdir(), 'bantin-test-'))
   t.teardown(() => rm(dataDir, { recursive: true, force: true }))
   const env = { RATE_LIMIT_MAX: '0', DATA_DIR: dataDir, ...options.env }
-  const app = await buildApp({ config: loadConfig(env), database, ...(options.storage && { storage: options.storage }) })
+  // Every JSON answer is checked against its route's schema: a mapper cannot drift from the spec.
+  const app = await buildApp({ config: loadConfig(env), database, checkResponses: true, ...(options.storage && { storage: options.storage }) })
   t.teardown(() => app.close())
   return { app, database }
 }

@@ -40,14 +40,6 @@ export default fp(
     app.decorateRequest('auth', null)
     app.decorateRequest('authRefusal', null)
 
-    app.addHook('onRoute', (route) => {
-      const role = route.config?.role
-      if (!role || !route.schema) return
-      route.schema.security = [{ bearerAuth: [] }]
-      const note = `Requires a token with the role \`${role}\` or higher.`
-      route.schema.description = route.schema.description ? `${route.schema.description}\n\n${note}` : note
-    })
-
     app.addHook('onRequest', async (req) => {
       const token = bearer(req)
       if (token === undefined) return

@@ -24,7 +24,7 @@ function preflightRefusal(req: FastifyRequest, origins: Config['corsOrigins']): 
   return undefined
 }
 
-/** Rate limits, CORS and security headers: what every response gets before any route runs. */
+/** Rate limits and CORS: what every request meets before any route runs (security headers: security-headers.ts). */
 export default fp(
   async function guards(app: FastifyInstance, { config }: { config: Config }) {
     // Before the CORS plugin's own hook: a preflight that would be refused is a problem that says
@@ -69,15 +69,6 @@ export default fp(
         errorResponseBuilder: (_req, context) => new RateLimited(context.after),
       })
     }
-
-    app.addHook('onSend', async (req, reply) => {
-      reply.header('x-content-type-options', 'nosniff')
-      reply.header('referrer-policy', 'no-referrer')
-      reply.header('x-frame-options', 'DENY')
-      reply.header('cross-origin-resource-policy', 'cross-origin')
-      // JSON never needs to run anything; the interactive docs page does.
-      if (!req.url.startsWith('/docs')) reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'")
-    })
   },
   { name: 'guards' },
 )

@@ -10,6 +10,9 @@ export default fp(
   async function metrics(app: FastifyInstance, options: { more?: Registry[] }) {
     const own = new Registry()
     collectDefaultMetrics({ register: own, prefix: 'bantin_' })
+    // prom-client's sums of the by-type gauges are gauges named *_total, which Prometheus
+    // reserves for counters (promtool refuses them): sum() of the by-type series says the same.
+    for (const name of ['active_handles_total', 'active_requests_total', 'active_resources_total']) own.removeSingleMetric(`bantin_nodejs_${name}`)
     const labelNames = ['method', 'route', 'status'] as const
     const requests = new Counter({ name: 'bantin_http_requests_total', help: 'HTTP requests answered', labelNames, registers: [own] })
     const durations = new Histogram({
@@ -30,7 +33,7 @@ export default fp(
 
     app.get(
       '/metrics',
-      { schema: { tags: ['operations'], summary: 'Prometheus metrics (text format)' } },
+      { schema: { tags: ['operations'], operationId: 'getMetrics', summary: 'Prometheus metrics (text format)' } },
       async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()),
     )
   },

@@ -68,6 +68,9 @@ const Embed = z.strictObject({
   url: z.url({ protocol: /^https$/ }).max(2000),
 })
 
+/** Each kind of block, for a read schema that adds to one of them (an image's embedded media). */
+export const blockKinds = { Paragraph, Heading, Image, Quote, List, Embed }
+
 /** One block of an article's body. Anything that is not one of these is a 400. */
 export const Block = z
   .discriminatedUnion('type', [Paragraph, Heading, Image, Quote, List, Embed])

@@ -1,7 +1,8 @@
-import type { FastifySchemaCompiler, FastifySchemaValidationError } from 'fastify'
+import type { FastifySchemaCompiler, FastifySchemaValidationError, FastifySerializerCompiler } from 'fastify'
 import { validatorCompiler } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { isUuid } from './ids.js'
+import { problemExample } from './examples.js'
 
 const NON_ASCII = /[^\x00-\x7f]/
 
@@ -47,6 +48,20 @@ export const inputValidatorCompiler: FastifySchemaCompiler<z.ZodType> = (route) 
   }
 }
 
+/**
+ * A serializer that checks the answer as a client reads it (JSON.stringify, then parsed again)
+ * against the route's zod schema for its status, and throws when they differ. For tests only:
+ * see buildApp's checkResponses.
+ */
+export const checkedSerializerCompiler: FastifySerializerCompiler<z.ZodType> = ({ schema, method, url, httpStatus }) => (data) => {
+  const json = JSON.stringify(data)
+  const result = schema.safeParse(json === undefined ? undefined : JSON.parse(json))
+  if (!result.success) {
+    throw new Error(`${method} ${url} ${httpStatus}: the answer does not match its schema:\n${z.prettifyError(result.error)}`)
+  }
+  return json
+}
+
 /** A whole number in a query string or path: digits only, so "1e2", "0x10" and "5.0" are refused. */
 export const QueryInt = (min: number, max: number) =>
   z.preprocess(
@@ -89,7 +104,10 @@ export const Offset = QueryInt(0, 1_000_000)
   .describe('Offset paging: skips this many matches; meta.total then counts all matches')
 export const Cursor = z.string().min(1).max(1000).optional().describe('The opaque meta.nextCursor of the page before')
 
-/** A comma list of names from `allowed`; unknown names are a 400. */
+/**
+ * A comma list of names from `allowed`; unknown names are a 400. It arrives as one string, and is
+ * documented as what it is: an array of names, serialized as a form parameter without explode.
+ */
 export function commaList<const T extends readonly [string, ...string[]]>(allowed: T) {
   return z
     .string()
@@ -99,6 +117,7 @@ export function commaList<const T extends readonly [string, ...string[]]>(allowe
     .transform((list) => (list.length ? list : undefined))
     .optional()
     .describe(`Comma list of ${allowed.join(', ')}`)
+    .meta({ type: 'array', items: { type: 'string', enum: [...allowed] }, uniqueItems: true, maxLength: undefined })
 }
 
 export const ListMeta = z
@@ -122,7 +141,7 @@ export const Problem = z
     instance: z.string().optional(),
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   })
-  .meta({ id: 'Problem', description: 'RFC 9457 problem details' })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details', example: problemExample })
 
 /** Nullable optional text for writes: empty strings are stored as null. */
 export const OptionalText = (max: number) =>
@@ -132,6 +151,12 @@ export const OptionalText = (max: number) =>
     .max(max)
     .transform((v) => (v === '' ? null : v))
     .nullish()
+
+/** Bytes, not JSON: a file part of a form, or the body of a file answer. */
+export const Binary = z.string().meta({ format: 'binary' })
+
+/** Headers the handler sets on this answer, for the OpenAPI document (see plugins/openapi.document.ts). */
+export const withHeaders = <T extends z.ZodType>(schema: T, ...headers: ('ETag' | 'Location')[]) => schema.meta({ 'x-headers': headers })
 
 export const NoContent = z.null().describe('No content')
 export const NotModified = z.null().describe('Not modified: the If-None-Match ETag is current')

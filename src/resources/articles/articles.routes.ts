@@ -1,11 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
 import { badRequest } from '../../errors.js'
 import { notModified, requiredVersion } from '../../plugins/http-cache.js'
-import { IdOrSlugParams, many, NoContent, NotModified, one, Problem } from '../../shared/schemas.js'
+import { IdOrSlugParams, many, NoContent, NotModified, one, Problem, withHeaders } from '../../shared/schemas.js'
 import { articleListTag, articleTag } from './articles.etag.js'
 import { getArticle, listArticles } from './articles.queries.js'
 import { searchArticles } from './articles.search.js'
-import { Article, ArticleGetQuery, ArticleInput, ArticleListQuery, ArticlePatch } from './articles.schemas.js'
+import { Article, ArticleFields, ArticleGetQuery, ArticleInput, ArticleListQuery, ArticlePatch } from './articles.schemas.js'
 import { createArticle, purgeArticle, restoreArticle, trashArticle, updateArticle } from './articles.service.js'
 
 const tags = ['articles']
@@ -17,11 +18,12 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags,
+        operationId: 'listArticles',
         summary: 'List articles',
         description:
           'Anonymous callers see published articles whose publishedAt has passed; callers with a token see every status. A matching If-None-Match is answered 304 without building the list. With q, a search: ranked by relevance unless another sort is asked for, each hit with highlight; the cursor continues only the same q.',
         querystring: ArticleListQuery,
-        response: { 200: many(Article.partial()), 304: NotModified, 400: Problem },
+        response: { 200: many(z.union([Article, ArticleFields])), 304: NotModified, 400: Problem },
       },
     },
     async (req, reply) => {
@@ -52,6 +54,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags,
+        operationId: 'getArticle',
         summary: 'Get an article',
         description: 'The ETag changes with the version (and with what include embeds).',
         params: IdOrSlugParams,
@@ -70,7 +73,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
     '/',
     {
       config: { role: 'editor' },
-      schema: { tags, summary: 'Create an article', body: ArticleInput, response: { 201: one(Article), 409: Problem, 422: Problem } },
+      schema: { tags, operationId: 'createArticle', summary: 'Create an article', body: ArticleInput, response: { 201: withHeaders(one(Article), 'Location', 'ETag'), 409: Problem, 422: Problem } },
     },
     async (req, reply) => {
       const article = await createArticle(app.db, req.body, req.auth!)
@@ -85,11 +88,12 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { role: 'editor' },
       schema: {
         tags,
+        operationId: 'updateArticle',
         summary: 'Change an article',
         description: `Only the fields given change; body and people are replaced whole. Each change raises version by one and keeps a revision. ${ifMatch}`,
         params: IdOrSlugParams,
         body: ArticlePatch,
-        response: { 200: one(Article), 404: Problem, 409: Problem, 412: Problem, 422: Problem },
+        response: { 200: withHeaders(one(Article), 'ETag'), 404: Problem, 409: Problem, 412: Problem, 422: Problem },
       },
     },
     async (req, reply) => {
@@ -105,6 +109,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { role: 'editor' },
       schema: {
         tags,
+        operationId: 'trashArticle',
         summary: 'Move an article to the trash',
         description: `Gone from every read; the slug stays reserved; POST …/restore brings it back. ${ifMatch}`,
         params: IdOrSlugParams,
@@ -121,7 +126,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
     '/:idOrSlug/restore',
     {
       config: { role: 'editor' },
-      schema: { tags, summary: 'Bring an article back from the trash', params: IdOrSlugParams, response: { 200: one(Article), 404: Problem, 412: Problem } },
+      schema: { tags, operationId: 'restoreArticle', summary: 'Bring an article back from the trash', params: IdOrSlugParams, response: { 200: withHeaders(one(Article), 'ETag'), 404: Problem, 412: Problem } },
     },
     async (req, reply) => {
       const article = await restoreArticle(app.db, req.params.idOrSlug, req.auth!, requiredVersion(req))
@@ -136,6 +141,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { role: 'admin' },
       schema: {
         tags,
+        operationId: 'purgeArticle',
         summary: 'Delete an article in the trash for good, with its revisions',
         params: IdOrSlugParams,
         response: { 204: NoContent, 404: Problem, 409: Problem, 412: Problem },

@@ -14,7 +14,8 @@ import { SearchText } from '../../shared/search.js'
 import { Category } from '../categories/categories.schemas.js'
 import { Media } from '../media/media.schemas.js'
 import { Person } from '../people/people.schemas.js'
-import { Block, Body } from '../../shared/blocks.js'
+import { blockKinds, Body } from '../../shared/blocks.js'
+import { articleExample, articleInputExample } from '../../shared/examples.js'
 
 export const ArticleStatus = z.enum(articleStatuses).meta({ id: 'ArticleStatus' })
 export const PersonRole = z.enum(personRoles).meta({ id: 'PersonRole' })
@@ -24,6 +25,19 @@ const ArticlePerson = z.object({
   role: PersonRole,
   person: Person.optional().describe('With include=people'),
 })
+
+/** A body block as reads answer it: with include=media, an image block also carries its media. */
+const { Paragraph, Heading, Image, Quote, List, Embed } = blockKinds
+export const ArticleBlock = z
+  .discriminatedUnion('type', [
+    Paragraph,
+    Heading,
+    Image.extend({ media: Media.nullable().optional().describe('With include=media: the media, null when it is gone') }),
+    Quote,
+    List,
+    Embed,
+  ])
+  .meta({ id: 'ArticleBlock' })
 
 export const Highlight = z
   .object({
@@ -38,7 +52,7 @@ export const Article = z
     slug: Slug,
     title: z.string(),
     summary: z.string().nullable(),
-    body: z.array(Block).describe('With include=media, image blocks also carry media: {…}'),
+    body: z.array(ArticleBlock).describe('With include=media, image blocks also carry media: {…}'),
     status: ArticleStatus,
     publishedAt: Timestamp.nullable(),
     categoryId: z.uuid().nullable(),
@@ -55,8 +69,11 @@ export const Article = z
     html: z.string().optional().describe('With render=html: the body as HTML, every text escaped'),
     highlight: Highlight.optional().describe('With q: where the article matched'),
   })
-  .meta({ id: 'Article' })
+  .meta({ id: 'Article', example: articleExample })
 export type Article = z.infer<typeof Article>
+
+/** A list item with fields=: only the fields asked for. */
+export const ArticleFields = Article.partial().meta({ id: 'ArticleFields', description: 'An article with only the fields asked for with fields=' })
 
 export const articleFields = [
   'id',
@@ -103,7 +120,7 @@ export const ArticleInput = z
     tags: z.array(Tag).max(50).optional(),
     people: z.array(PersonLink).max(200).optional(),
   })
-  
+  .meta({ example: articleInputExample })
 export type ArticleInput = z.infer<typeof ArticleInput>
 
 export const ArticlePatch = ArticleInput.partial()

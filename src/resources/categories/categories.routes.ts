@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { notModified, requiredVersion } from '../../plugins/http-cache.js'
 import { versionTag } from '../../shared/etags.js'
-import { IdOrSlugParams, many, NoContent, NotModified, one, Problem } from '../../shared/schemas.js'
+import { IdOrSlugParams, many, NoContent, NotModified, one, Problem, withHeaders } from '../../shared/schemas.js'
 import { Category, CategoryInput, CategoryListQuery, CategoryPatch } from './categories.schemas.js'
 import {
   createCategory,
@@ -17,7 +17,7 @@ const tags = ['categories']
 export const categoryRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/',
-    { schema: { tags, summary: 'List categories', querystring: CategoryListQuery, response: { 200: many(Category) } } },
+    { schema: { tags, operationId: 'listCategories', summary: 'List categories', querystring: CategoryListQuery, response: { 200: many(Category) } } },
     async (req) => {
       const { rows, total } = await listCategories(app.db, req.query)
       return { data: rows.map(toCategory), meta: { limit: req.query.limit, offset: req.query.offset, total, nextCursor: null } }
@@ -26,7 +26,7 @@ export const categoryRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/:idOrSlug',
-    { schema: { tags, summary: 'Get a category', params: IdOrSlugParams, response: { 200: one(Category), 304: NotModified, 404: Problem } } },
+    { schema: { tags, operationId: 'getCategory', summary: 'Get a category', params: IdOrSlugParams, response: { 200: one(Category), 304: NotModified, 404: Problem } } },
     async (req, reply) => {
       const row = await getCategory(app.db, req.params.idOrSlug)
       if (notModified(req, reply, versionTag(row.version))) return reply.send(null)
@@ -38,11 +38,11 @@ export const categoryRoutes: FastifyPluginAsyncZod = async (app) => {
     '/',
     {
       config: { role: 'editor' },
-      schema: { tags, summary: 'Create a category', body: CategoryInput, response: { 201: one(Category), 409: Problem, 422: Problem } },
+      schema: { tags, operationId: 'createCategory', summary: 'Create a category', body: CategoryInput, response: { 201: withHeaders(one(Category), 'Location', 'ETag'), 409: Problem, 422: Problem } },
     },
     async (req, reply) => {
       const row = await createCategory(app.db, req.body, req.auth!)
-      reply.code(201).header('location', `/v1/categories/${row.id}`)
+      reply.code(201).header('location', `/v1/categories/${row.id}`).header('etag', versionTag(row.version))
       return { data: toCategory(row) }
     },
   )
@@ -53,10 +53,11 @@ export const categoryRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { role: 'editor' },
       schema: {
         tags,
+        operationId: 'updateCategory',
         summary: 'Change a category',
         params: IdOrSlugParams,
         body: CategoryPatch,
-        response: { 200: one(Category), 404: Problem, 409: Problem, 412: Problem, 422: Problem },
+        response: { 200: withHeaders(one(Category), 'ETag'), 404: Problem, 409: Problem, 412: Problem, 422: Problem },
       },
     },
     async (req, reply) => {
@@ -72,6 +73,7 @@ export const categoryRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { role: 'editor' },
       schema: {
         tags,
+        operationId: 'deleteCategory',
         summary: 'Delete a category without sub-categories or articles',
         params: IdOrSlugParams,
         response: { 204: NoContent, 404: Problem, 409: Problem, 412: Problem },

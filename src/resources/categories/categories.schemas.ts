@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { Limit, OptionalText, QueryInt, Slug, Timestamp } from '../../shared/schemas.js'
+import { categoryExample } from '../../shared/examples.js'
 
 export const Category = z
   .object({
@@ -12,7 +13,7 @@ export const Category = z
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })
-  .meta({ id: 'Category' })
+  .meta({ id: 'Category', example: categoryExample })
 export type Category = z.infer<typeof Category>
 
 export const CategoryInput = z

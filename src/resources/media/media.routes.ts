@@ -2,14 +2,13 @@ import { join } from 'node:path'
 import multipart from '@fastify/multipart'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import { z } from 'zod'
 import type { Config } from '../../config.js'
 import { RangeNotSatisfiable, UnsupportedMediaType } from '../../errors.js'
 import { notModified, requiredVersion } from '../../plugins/http-cache.js'
 import { versionTag } from '../../shared/etags.js'
-import { IdParams, many, NoContent, NotModified, one, Problem } from '../../shared/schemas.js'
+import { Binary, IdParams, many, NoContent, NotModified, one, Problem, withHeaders } from '../../shared/schemas.js'
 import type { ByteRange, Storage } from '../../storage/storage.js'
-import { Media, MediaFileQuery, MediaListQuery, MediaPatch, variantFormats, variantWidths } from './media.schemas.js'
+import { Media, MediaFileQuery, MediaListQuery, MediaPatch, MediaUploadFields, variantFormats, variantWidths } from './media.schemas.js'
 import { type MediaSettings, receiveUpload, tooLarge } from './media.files.js'
 import { createMedia, deleteMedia, getMedia, listMedia, mediaFile, type StoredFile, toMedia, updateMedia } from './media.service.js'
 
@@ -27,7 +26,7 @@ export const mediaRoutes: FastifyPluginAsyncZod<{ config: Config; storage: Stora
 
   app.get(
     '/',
-    { schema: { tags, summary: 'List media', querystring: MediaListQuery, response: { 200: many(Media), 400: Problem } } },
+    { schema: { tags, operationId: 'listMedia', summary: 'List media', querystring: MediaListQuery, response: { 200: many(Media), 400: Problem } } },
     async (req) => {
       const { rows, nextCursor, total } = await listMedia(app.db, req.query)
       const { limit, offset } = req.query
@@ -37,7 +36,7 @@ export const mediaRoutes: FastifyPluginAsyncZod<{ config: Config; storage: Stora
 
   app.get(
     '/:id',
-    { schema: { tags, summary: 'Get media', params: IdParams, response: { 200: one(Media), 304: NotModified, 404: Problem } } },
+    { schema: { tags, operationId: 'getMedia', summary: 'Get media', params: IdParams, response: { 200: one(Media), 304: NotModified, 404: Problem } } },
     async (req, reply) => {
       const row = await getMedia(app.db, req.params.id)
       if (notModified(req, reply, versionTag(row.version))) return reply.send(null)
@@ -51,12 +50,13 @@ export const mediaRoutes: FastifyPluginAsyncZod<{ config: Config; storage: Stora
       config: { role: 'editor', upload: true },
       schema: {
         tags,
+        operationId: 'createMediaUpload',
         summary: 'Upload a file',
         description:
           'multipart/form-data with one `file` part and optional text parts `alt`, `caption`, `credit`, `creditPersonId`. ' +
           'The type is decided from the bytes.',
-        consumes: ['multipart/form-data'],
-        response: { 201: one(Media), 400: Problem, 413: Problem, 415: Problem, 422: Problem },
+        form: { file: 'file', fields: MediaUploadFields },
+        response: { 201: withHeaders(one(Media), 'Location', 'ETag'), 400: Problem, 413: Problem, 415: Problem, 422: Problem },
       },
     },
     async (req, reply) => {
@@ -64,7 +64,7 @@ export const mediaRoutes: FastifyPluginAsyncZod<{ config: Config; storage: Stora
       if (Number(req.headers['content-length'] ?? 0) > settings.maxBytes + FORM_OVERHEAD) throw tooLarge(settings.maxBytes)
       const upload = await receiveUpload(req.parts(), settings)
       const row = await createMedia(app.db, storage, upload, settings, req.auth!)
-      reply.code(201).header('location', `/v1/media/${row.id}`)
+      reply.code(201).header('location', `/v1/media/${row.id}`).header('etag', versionTag(row.version))
       return { data: toMedia(row) }
     },
   )
@@ -75,10 +75,11 @@ export const mediaRoutes: FastifyPluginAsyncZod<{ config: Config; storage: Stora
       config: { role: 'editor' },
       schema: {
         tags,
+        operationId: 'updateMedia',
         summary: 'Change the alt text, caption or credit',
         params: IdParams,
         body: MediaPatch,
-        response: { 200: one(Media), 404: Problem, 412: Problem, 422: Problem },
+        response: { 200: withHeaders(one(Media), 'ETag'), 404: Problem, 412: Problem, 422: Problem },
       },
     },
     async (req, reply) => {
@@ -94,6 +95,7 @@ export const mediaRoutes: FastifyPluginAsyncZod<{ config: Config; storage: Stora
       config: { role: 'editor' },
       schema: {
         tags,
+        operationId: 'deleteMedia',
         summary: 'Delete media that nothing uses',
         description: 'While an article (trashed ones too) or a person uses it, the answer is 409 and says where.',
         params: IdParams,
@@ -106,14 +108,24 @@ export const mediaRoutes: FastifyPluginAsyncZod<{ config: Config; storage: Stora
     },
   )
 
+  // Images, video, audio and documents are served as stored; resized variants are images.
+  const fileContent = { 'image/*': { schema: Binary }, 'video/*': { schema: Binary }, 'audio/*': { schema: Binary }, 'application/octet-stream': { schema: Binary } }
   const fileRoute = {
     schema: {
       tags,
+      operationId: 'getMediaFile',
       summary: 'The bytes, or a resized image',
       description: `\`w\` (${variantWidths.join(', ')}) with \`format\` (${variantFormats.join(', ')}; default webp) returns a resized image, made once and then kept.`,
       params: IdParams,
       querystring: MediaFileQuery,
-      response: { 200: z.any(), 206: z.any(), 304: NoContent, 400: Problem, 404: Problem, 416: Problem },
+      response: {
+        200: { description: 'The bytes, of the type the upload was found to be', content: fileContent },
+        206: { description: 'The one range asked for (Range: bytes=…)', content: fileContent },
+        304: NotModified,
+        400: Problem,
+        404: Problem,
+        416: Problem,
+      },
     },
   }
   const serveFile = async (req: FastifyRequest<{ Params: { id: string }; Querystring: MediaFileQuery }>, reply: FastifyReply) => {
@@ -131,7 +143,6 @@ async function sendFile(req: FastifyRequest, reply: FastifyReply, storage: Stora
   reply
     .header('etag', file.etag)
     .header('cache-control', 'public, max-age=31536000, immutable')
-    .header('x-content-type-options', 'nosniff')
     .header('content-disposition', contentDisposition(file.filename))
     .header('accept-ranges', 'bytes')
     .type(file.contentType)

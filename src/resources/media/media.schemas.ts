@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { mediaKinds } from '../../db/schema.js'
 import { Cursor, Limit, Offset, OptionalText, Timestamp } from '../../shared/schemas.js'
 import { SearchText } from '../../shared/search.js'
+import { mediaExample } from '../../shared/examples.js'
 
 /** Widths a variant can have: a fixed list, so no request can ask for unbounded work. */
 export const variantWidths = [160, 320, 640, 960, 1280, 1920] as const
@@ -36,7 +37,7 @@ export const Media = z
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })
-  .meta({ id: 'Media' })
+  .meta({ id: 'Media', example: mediaExample })
 export type Media = z.infer<typeof Media>
 
 const MetadataFields = {
@@ -71,7 +72,8 @@ export const MediaFileQuery = z
     w: z
       .enum(variantWidths.map(String) as [string, ...string[]], { message: `One of ${variantWidths.join(', ')}` })
       .transform(Number)
-      .optional(),
+      .optional()
+      .meta({ type: 'integer', enum: [...variantWidths], description: 'A resized image of this width' }),
     format: z.enum(variantFormats).optional().describe('With w; default webp'),
   })
   .refine((q) => q.format === undefined || q.w !== undefined, { path: ['w'], message: 'format needs a width' })

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { notModified, requiredVersion } from '../../plugins/http-cache.js'
 import { versionTag } from '../../shared/etags.js'
-import { IdOrSlugParams, many, NoContent, NotModified, one, Problem } from '../../shared/schemas.js'
+import { IdOrSlugParams, many, NoContent, NotModified, one, Problem, withHeaders } from '../../shared/schemas.js'
 import { Person, PersonInput, PersonListQuery, PersonPatch } from './people.schemas.js'
 import { createPerson, deletePerson, getPerson, listPeople, toPerson, updatePerson } from './people.service.js'
 
@@ -10,7 +10,7 @@ const tags = ['people']
 export const personRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/',
-    { schema: { tags, summary: 'List people', querystring: PersonListQuery, response: { 200: many(Person) } } },
+    { schema: { tags, operationId: 'listPeople', summary: 'List people', querystring: PersonListQuery, response: { 200: many(Person) } } },
     async (req) => {
       const { rows, nextCursor, total } = await listPeople(app.db, req.query)
       const { limit, offset } = req.query
@@ -20,7 +20,7 @@ export const personRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/:idOrSlug',
-    { schema: { tags, summary: 'Get a person', params: IdOrSlugParams, response: { 200: one(Person), 304: NotModified, 404: Problem } } },
+    { schema: { tags, operationId: 'getPerson', summary: 'Get a person', params: IdOrSlugParams, response: { 200: one(Person), 304: NotModified, 404: Problem } } },
     async (req, reply) => {
       const row = await getPerson(app.db, req.params.idOrSlug)
       if (notModified(req, reply, versionTag(row.version))) return reply.send(null)
@@ -32,11 +32,11 @@ export const personRoutes: FastifyPluginAsyncZod = async (app) => {
     '/',
     {
       config: { role: 'editor' },
-      schema: { tags, summary: 'Create a person', body: PersonInput, response: { 201: one(Person), 409: Problem, 422: Problem } },
+      schema: { tags, operationId: 'createPerson', summary: 'Create a person', body: PersonInput, response: { 201: withHeaders(one(Person), 'Location', 'ETag'), 409: Problem, 422: Problem } },
     },
     async (req, reply) => {
       const row = await createPerson(app.db, req.body, req.auth!)
-      reply.code(201).header('location', `/v1/people/${row.id}`)
+      reply.code(201).header('location', `/v1/people/${row.id}`).header('etag', versionTag(row.version))
       return { data: toPerson(row) }
     },
   )
@@ -47,10 +47,11 @@ export const personRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { role: 'editor' },
       schema: {
         tags,
+        operationId: 'updatePerson',
         summary: 'Change a person',
         params: IdOrSlugParams,
         body: PersonPatch,
-        response: { 200: one(Person), 404: Problem, 409: Problem, 412: Problem, 422: Problem },
+        response: { 200: withHeaders(one(Person), 'ETag'), 404: Problem, 409: Problem, 412: Problem, 422: Problem },
       },
     },
     async (req, reply) => {
@@ -66,6 +67,7 @@ export const personRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { role: 'editor' },
       schema: {
         tags,
+        operationId: 'deletePerson',
         summary: 'Delete a person who is not linked to any article',
         params: IdOrSlugParams,
         response: { 204: NoContent, 404: Problem, 409: Problem, 412: Problem },

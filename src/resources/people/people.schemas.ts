@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { Cursor, Limit, Offset, OptionalText, Slug, Timestamp } from '../../shared/schemas.js'
 import { SearchText } from '../../shared/search.js'
+import { personExample } from '../../shared/examples.js'
 
 export const Person = z
   .object({
@@ -15,7 +16,7 @@ export const Person = z
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })
-  .meta({ id: 'Person' })
+  .meta({ id: 'Person', example: personExample })
 export type Person = z.infer<typeof Person>
 
 export const PersonInput = z

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { requiredVersion } from '../../plugins/http-cache.js'
-import { IdOrSlugParams, many, one, Problem } from '../../shared/schemas.js'
+import { IdOrSlugParams, many, one, Problem, withHeaders } from '../../shared/schemas.js'
 import { articleTag } from '../articles/articles.etag.js'
 import { Article } from '../articles/articles.schemas.js'
 import { revertArticle } from '../articles/articles.service.js'
@@ -17,6 +17,7 @@ export const revisionRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { role: 'reader' },
       schema: {
         tags,
+        operationId: 'listArticleRevisions',
         summary: "List an article's revisions, newest first",
         params: IdOrSlugParams,
         querystring: RevisionListQuery,
@@ -36,6 +37,7 @@ export const revisionRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { role: 'reader' },
       schema: {
         tags,
+        operationId: 'getArticleRevision',
         summary: 'Get one revision with the full state of the article it kept',
         params: RevisionParams,
         response: { 200: one(Revision), 404: Problem },
@@ -50,10 +52,11 @@ export const revisionRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { role: 'editor' },
       schema: {
         tags,
+        operationId: 'restoreArticleRevision',
         summary: "Make a revision's content the article's current content",
         description: 'Itself a new revision. If-Match is honoured as for PATCH.',
         params: RevisionParams,
-        response: { 200: one(Article), 404: Problem, 412: Problem, 422: Problem },
+        response: { 200: withHeaders(one(Article), 'ETag'), 404: Problem, 412: Problem, 422: Problem },
       },
     },
     async (req, reply) => {

@@ -18,6 +18,7 @@ export const syncRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { role: 'reader' },
       schema: {
         tags: ['sync'],
+        operationId: 'listChanges',
         summary: 'Read the change feed',
         description,
         querystring: SyncQuery,

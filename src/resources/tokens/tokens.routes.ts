@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { many, NoContent, one, Problem } from '../../shared/schemas.js'
+import { many, NoContent, one, Problem, withHeaders } from '../../shared/schemas.js'
 import { NewToken, Token, TokenInput, TokenListQuery } from './tokens.schemas.js'
 import { createToken, getToken, listTokens, revokeToken } from './tokens.service.js'
 
@@ -13,10 +13,11 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { role: 'admin' },
       schema: {
         tags,
+        operationId: 'createToken',
         summary: 'Create a token',
         description: 'The answer holds the token itself, the only time it is shown. Roles: reader < editor < admin.',
         body: TokenInput,
-        response: { 201: one(NewToken), 400: Problem },
+        response: { 201: withHeaders(one(NewToken), 'Location'), 400: Problem },
       },
     },
     async (req, reply) => {
@@ -30,7 +31,7 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
     '/',
     {
       config: { role: 'admin' },
-      schema: { tags, summary: 'List the live tokens (never their secrets)', querystring: TokenListQuery, response: { 200: many(Token) } },
+      schema: { tags, operationId: 'listTokens', summary: 'List the live tokens (never their secrets)', querystring: TokenListQuery, response: { 200: many(Token) } },
     },
     async (req) => {
       const { tokens, total } = await listTokens(app.db, req.query)
@@ -42,7 +43,7 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
     '/:id',
     {
       config: { role: 'admin' },
-      schema: { tags, summary: 'Get a live token (never its secret)', params: z.strictObject({ id: z.string().min(1).max(100) }), response: { 200: one(Token), 404: Problem } },
+      schema: { tags, operationId: 'getToken', summary: 'Get a live token (never its secret)', params: z.strictObject({ id: z.string().min(1).max(100) }), response: { 200: one(Token), 404: Problem } },
     },
     async (req) => ({ data: await getToken(app.db, req.params.id) }),
   )
@@ -53,6 +54,7 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { role: 'admin' },
       schema: {
         tags,
+        operationId: 'revokeToken',
         summary: 'Revoke a token, at once',
         params: z.strictObject({ id: z.string().min(1).max(100) }),
         response: { 204: NoContent, 404: Problem },

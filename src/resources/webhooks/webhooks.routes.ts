@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { WebhookSettings } from '../../config.js'
-import { NoContent, one, Problem } from '../../shared/schemas.js'
+import { NoContent, one, Problem, withHeaders } from '../../shared/schemas.js'
 import { eventNames, PING } from './webhooks.events.js'
 import {
   Delivery,
@@ -51,7 +51,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<{ settings: WebhookSettings }>
         summary: 'Register a webhook',
         description: `${description}\n\nThe answer holds the secret, the only time it is shown.`,
         body: WebhookInput,
-        response: { 201: one(WebhookWithSecret), 400: Problem },
+        response: { 201: withHeaders(one(WebhookWithSecret), 'Location'), 400: Problem },
       },
     },
     async (req, reply) => {
@@ -123,7 +123,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<{ settings: WebhookSettings }>
         summary: `Send a ${PING} event now`,
         description: 'Queued at once, waiting for no other delivery, even while the webhook is disabled; its outcome is in the delivery log.',
         params: WebhookParams,
-        response: { 202: one(Delivery), 404: Problem },
+        response: { 202: withHeaders(one(Delivery), 'Location'), 404: Problem },
       },
     },
     async (req, reply) => {

@@ -1,0 +1,113 @@
+/**
+ * Examples for the OpenAPI document, taken from the sample content (src/sample/seed.ts): one
+ * district portal's news, whose ids refer to each other as real answers do. test/openapi.test.ts
+ * checks each against the schema it illustrates.
+ */
+
+const ids = {
+  news: '0193a1f2-6b10-7c3e-8a41-2f5d9c0e7b11',
+  massMobilisation: '0193a1f2-6b12-7d05-9b7e-41c8e2a0f322',
+  thuy: '0193a1f2-6b20-7a6f-a3d2-7e91b5c4d833',
+  vuong: '0193a1f2-6b26-7f14-8c57-0d2ae6b3f944',
+  photo: '0193a1f2-6c01-72b8-b1e9-93f4a7d2c055',
+  article: '0193a1f2-6d00-7e4a-9f06-c25b8e1d3a66',
+}
+
+const at = '2023-12-06T07:00:00.000Z'
+
+export const categoryExample = {
+  id: ids.massMobilisation,
+  slug: 'cong-tac-dan-van',
+  name: 'Công tác dân vận',
+  description: 'Tin hoạt động của khối dân vận các xã, thị trấn trên địa bàn huyện',
+  parentId: ids.news,
+  position: 1,
+  createdAt: at,
+  updatedAt: at,
+}
+
+export const personExample = {
+  id: ids.thuy,
+  slug: 'pham-thi-thuy',
+  name: 'Phạm Thị Thủy',
+  honorific: 'đồng chí',
+  title: 'Phó Trưởng Ban Dân vận Tỉnh ủy',
+  organization: 'Tỉnh ủy Hà Nam',
+  bio: null,
+  photoId: null,
+  createdAt: at,
+  updatedAt: at,
+}
+
+const file = `/v1/media/${ids.photo}/file`
+
+export const mediaExample = {
+  id: ids.photo,
+  kind: 'image',
+  filename: 'hoi-nghi-dan-van-2023.jpg',
+  mimeType: 'image/jpeg',
+  size: 482133,
+  width: 1600,
+  height: 1067,
+  sha256: '9b1f0c6e2d4a8b3c5e7f9a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f',
+  alt: 'Đồng chí Phạm Thị Thủy phát biểu tại hội nghị',
+  caption: 'Đồng chí Phạm Thị Thủy, Phó Trưởng Ban Dân vận Tỉnh ủy, phát biểu tại hội nghị',
+  credit: 'Văn Vương',
+  creditPersonId: ids.vuong,
+  url: file,
+  variants: [320, 640, 960, 1280].map((width) => ({ width, format: 'webp', url: `${file}?w=${width}&format=webp` })),
+  placeholder: 'HBkSHYSIeHiPiHh8eJd4eTN0EEQG',
+  createdAt: at,
+  updatedAt: at,
+}
+
+const body = [
+  {
+    type: 'paragraph',
+    text: 'Chiều ngày 06/12/2023, Ban Dân vận Huyện ủy Lý Nhân tổ chức hội nghị nhìn lại công tác dân vận năm 2023 và thống nhất phương hướng cho năm 2024.',
+  },
+  { type: 'heading', level: 2, text: 'Một năm nhiều mô hình “Dân vận khéo”' },
+  { type: 'image', mediaId: ids.photo, caption: 'Đồng chí Phạm Thị Thủy phát biểu tại hội nghị', credit: 'Văn Vương' },
+  {
+    type: 'quote',
+    text: 'Công tác dân vận phải bám sát cơ sở, nắm chắc tâm tư, nguyện vọng chính đáng của Nhân dân.',
+    cite: 'Đồng chí Phạm Thị Thủy, Phó Trưởng Ban Dân vận Tỉnh ủy',
+  },
+]
+
+const summary =
+  'Chiều 06/12/2023, Ban Dân vận Huyện ủy Lý Nhân tổng kết công tác dân vận năm 2023 và bàn phương hướng, nhiệm vụ năm 2024.'
+
+export const articleInputExample = {
+  title: 'Ban Dân vận Huyện ủy triển khai phương hướng, nhiệm vụ năm 2024',
+  summary,
+  body,
+  status: 'published',
+  publishedAt: '2023-12-06T10:00:00.000Z',
+  categoryId: ids.massMobilisation,
+  coverId: ids.photo,
+  tags: ['dân vận', 'hội nghị'],
+  people: [
+    { personId: ids.thuy, role: 'mentioned' },
+    { personId: ids.vuong, role: 'photographer' },
+  ],
+}
+
+export const articleExample = {
+  id: ids.article,
+  slug: 'ban-dan-van-huyen-uy-trien-khai-phuong-huong-nhiem-vu-nam-2024',
+  ...articleInputExample,
+  version: 3,
+  excerpt: summary,
+  readingTimeMinutes: 1,
+  createdAt: at,
+  updatedAt: '2023-12-06T09:45:12.000Z',
+}
+
+export const problemExample = {
+  type: 'urn:bantin:problem:invalid-request',
+  title: 'Invalid request',
+  status: 400,
+  detail: 'body/title: Too small: expected string to have >=1 characters',
+  errors: [{ path: 'title', message: 'Too small: expected string to have >=1 characters' }],
+}
