@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -7,29 +6,13 @@ import { Webhook } from 'standardwebhooks'
 import t, { type Test } from 'tap'
 import { createServerDatabase } from './helper.js'
 import { startReceiver } from './receiver.js'
+import { startServer as startSpawned } from './spawn.js'
 
 const ADMIN = 'crash-test-admin-token-0123456789'
 
-/** Starts src/server.ts as npm start does (see server.test.ts: the child keeps no coverage). */
+/** The server as `npm start` runs it (test/spawn.ts), with a client for its API. */
 async function startServer(t: Test, env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: { PATH: process.env.PATH ?? '', _TAPJS_PROCESSINFO_COVERAGE_: '0', PORT: '0', LOG_LEVEL: 'info', ADMIN_TOKEN: ADMIN, SEED: 'never', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let output = ''
-  child.stderr!.on('data', (d) => (output += d))
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout!.on('data', (d) => {
-      output += d
-      const match = /listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(output)
-      if (match) resolve(Number(match[1]))
-    })
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)))
-  })
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))))
-  t.teardown(() => {
-    if (child.exitCode === null) child.kill('SIGKILL')
-  })
+  const { child, port, exited, output } = await startSpawned(t, { ADMIN_TOKEN: ADMIN, SEED: 'never', ...env })
   const call = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`http://127.0.0.1:${port}${path}`, {
       method,
@@ -38,7 +21,7 @@ async function startServer(t: Test, env: Record<string, string>) {
     })
     return { status: res.status, body: (await res.json()) as { data: Record<string, string> } }
   }
-  return { child, exited, call, output: () => output }
+  return { child, exited, call, output }
 }
 
 const until = async (check: () => boolean, ms: number) => {
