@@ -45,7 +45,12 @@ export function slugsLike(db: Db, table: Sluggable, base: string) {
   )
 }
 
-async function freeSlug(db: Db, table: Sluggable, base: string): Promise<string> {
+/**
+ * The first free slug of `base` or its suffixed copies as the database stands, without waiting
+ * for other writers: one that claims the same meanwhile makes the write fail, and `claimingSlug`
+ * runs it again.
+ */
+export async function freeSlug(db: Db, table: Sluggable, base: string): Promise<string> {
   const rows = await slugsLike(db, table, base)
   const taken = new Set(rows.map((r) => r.slug as string))
   if (!taken.has(base)) return base
@@ -57,29 +62,6 @@ async function freeSlug(db: Db, table: Sluggable, base: string): Promise<string>
   }
 }
 
-const TAKEN_HINTS_MAX = 1_000
-const takenHints = new WeakMap<Db, Map<string, true>>()
-
-/**
- * Generated slugs this process has found taken, per database, the last thousand: a write that
- * generates one of them again claims a suffix at once instead of first failing a one-statement
- * insert, which costs the whole statement and leaves its dead rows behind. Only a hint: a slug
- * taken by another instance still fails once here, and one freed again costs a transaction.
- */
-export const slugHints = {
-  taken(db: Db, table: Sluggable, slug: string): boolean {
-    return takenHints.get(db)?.has(`${getTableName(table)}:${slug}`) ?? false
-  },
-  noteTaken(db: Db, table: Sluggable, slug: string): void {
-    let hints = takenHints.get(db)
-    if (!hints) takenHints.set(db, (hints = new Map()))
-    const key = `${getTableName(table)}:${slug}`
-    hints.delete(key)
-    hints.set(key, true)
-    if (hints.size > TAKEN_HINTS_MAX) hints.delete(hints.keys().next().value as string)
-  },
-}
-
 /**
  * Runs a write that claims a slug. An explicit slug that is taken is a 409; a generated one that
  * another write claimed meanwhile is generated again, until one is free.
@@ -87,11 +69,11 @@ export const slugHints = {
 export async function claimingSlug<T>(
   constraint: string,
   explicit: string | undefined,
-  write: () => Promise<T>,
+  write: (attempt: number) => Promise<T>,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await write()
+      return await write(attempt)
     } catch (err) {
       if (!isUniqueViolation(err, constraint)) throw err
       if (explicit !== undefined || attempt >= 20) throw new SlugTaken(explicit ?? 'generated')

@@ -77,10 +77,12 @@ export async function write<T>(db: Db, work: (tx: Db) => Promise<Written<T>>): P
  * Runs data-changing statements and the change record as one statement (each a part of one
  * WITH): atomic without a transaction, in one round trip. The statements must not depend on
  * each other's effects (they all see the same snapshot): inserts of new rows with known ids.
+ * `first` must return its rows: the statement reads them, so it runs before the others, and a
+ * unique key it is refused on (a taken slug) fails the statement before anything else is written.
  */
-export async function writeInOneStatement(db: Db, statements: SQL[], change: Change): Promise<void> {
-  const parts = [...statements, changeStatement(db, change)].map((s, i) => sql`${sql.raw(`w${i}`)} as (${s})`)
-  await db.execute(sql`with ${sql.join(parts, sql`, `)} select 1`)
+export async function writeInOneStatement(db: Db, first: SQL, rest: SQL[], change: Change): Promise<void> {
+  const parts = [first, ...rest, changeStatement(db, change)].map((s, i) => sql`${sql.raw(`w${i}`)} as (${s})`)
+  await db.execute(sql`with ${sql.join(parts, sql`, `)} select count(*) from w0`)
 }
 
 /** Whether two JSON values are equal, whatever the order of object keys (jsonb reorders them). */

@@ -1,8 +1,5 @@
 import t from 'tap'
 import { fold, slugify } from '../../src/shared/text.js'
-import type { Db } from '../../src/db/client.js'
-import { articles, categories } from '../../src/db/schema.js'
-import { slugHints } from '../../src/shared/slugs.js'
 
 t.test('slugify folds Vietnamese to lowercase ASCII words joined by dashes', async (t) => {
   const cases: [string, string][] = [
@@ -31,15 +28,4 @@ t.test('slugify handles decomposed input and cuts long titles at a word', async 
 t.test('fold keeps spaces and folds đ', async (t) => {
   t.equal(fold('Lê Thị Hồng Hà'), 'le thi hong ha')
   t.equal(fold('Đặng Văn Đức'), 'dang van duc')
-})
-
-t.test('slug hints keep the thousand most recent per database and table', async (t) => {
-  const db = {} as Db
-  slugHints.noteTaken(db, articles, 'a-0')
-  for (let i = 1; i <= 1_000; i++) slugHints.noteTaken(db, articles, `b-${i}`)
-  t.notOk(slugHints.taken(db, articles, 'a-0'), 'the oldest is forgotten')
-  t.ok(slugHints.taken(db, articles, 'b-1'))
-  t.ok(slugHints.taken(db, articles, 'b-1000'))
-  t.notOk(slugHints.taken(db, categories, 'b-1'), 'per table')
-  t.notOk(slugHints.taken({} as Db, articles, 'b-1'), 'per database')
 })

@@ -1,11 +1,11 @@
 import { and, asc, eq, isNotNull, isNull, type SQL } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { articlePeople, articleRevisions, articles, type ArticleSnapshot, type RevisionOp } from '../../db/schema.js'
-import { InUse, NotFound, SlugTaken } from '../../errors.js'
+import { InUse, NotFound } from '../../errors.js'
 import { newId } from '../../shared/ids.js'
 import type { Principal } from '../../shared/principal.js'
 import { lexiconMemory } from '../../shared/search.js'
-import { claimFreeSlug, claimingSlug, isUniqueViolation, slugHints } from '../../shared/slugs.js'
+import { claimFreeSlug, claimingSlug, freeSlug } from '../../shared/slugs.js'
 import { slugify } from '../../shared/text.js'
 import { checkVersion, type ExpectedVersion } from '../../shared/versions.js'
 import { type Change, sameJson, write, writeInOneStatement, type Written } from '../../shared/write.js'
@@ -89,17 +89,18 @@ function changeOf(op: RevisionOp, before: ArticleRow | null, after: ArticleRow, 
 
 /**
  * The statements of a new article: its row, its people, its first revision and its search row.
- * The one list that both ways of creating run, so neither can forget a table.
+ * The one list that both ways of creating run, so neither can forget a table. The article's row
+ * comes first and returns its id, so a taken slug fails before the rest is written.
  */
 function creation(db: Db, row: ArticleRow, links: PersonLinks, index: SearchIndex, auth: Principal, now: Date) {
   const article = toArticle(row, links)
-  const statements: SQL[] = [
-    db.insert(articles).values(row).getSQL(),
+  const first = db.insert(articles).values(row).returning({ id: articles.id }).getSQL()
+  const rest: SQL[] = [
     ...(links.length ? [db.insert(articlePeople).values(linkRows(row.id, links)).getSQL()] : []),
     db.insert(articleRevisions).values(revisionRow(article, 'create', auth)).getSQL(),
     ...searchStatements(row, links, index),
   ]
-  return { article, statements, change: changeOf('create', null, row, auth, now) }
+  return { article, first, rest, change: changeOf('create', null, row, auth, now) }
 }
 
 export async function createArticle(db: Db, input: ArticleInput, auth: Principal): Promise<Article> {
@@ -134,33 +135,31 @@ export async function createArticle(db: Db, input: ArticleInput, auth: Principal
 
 type SearchIndex = ReturnType<typeof articleSearchDoc>
 
-/** Writes a new article, its search row and the lexicon words not known to be there yet. */
+/**
+ * Writes a new article, its search row and the lexicon words not known to be there yet. Without
+ * image blocks there is nothing to check first: one statement, one round trip, and the answer is
+ * what was written, so nothing is read back. A generated slug found taken costs a statement that
+ * failed on its first row; it runs again with the next slug free, and a writer that loses that
+ * race too waits its turn in a transaction that claims one. Image blocks' media are checked and
+ * locked in that transaction.
+ */
 async function insertArticle(db: Db, input: ArticleInput, row: ArticleRow, links: PersonLinks, index: SearchIndex, auth: Principal, now: Date) {
-  const body = row.body
-  // Without image blocks there is nothing to check first: one statement, one round trip. The
-  // answer is what was written, so nothing is read back.
-  const generated = input.slug === undefined
-  if (!body.some((b) => b.type === 'image') && !(generated && slugHints.taken(db, articles, row.slug))) {
-    const { article, statements, change } = creation(db, row, links, index, auth, now)
-    try {
-      await writeInOneStatement(db, statements, change)
+  const oneStatement = !row.body.some((b) => b.type === 'image')
+  return claimingSlug('articles_slug_key', input.slug, async (attempt) => {
+    if (oneStatement && attempt <= 2) {
+      const slug = attempt === 1 ? row.slug : await freeSlug(db, articles, row.slug)
+      const { article, first, rest, change } = creation(db, { ...row, slug }, links, index, auth, now)
+      await writeInOneStatement(db, first, rest, change)
       return article
-    } catch (err) {
-      if (!isUniqueViolation(err, 'articles_slug_key')) throw err
-      if (!generated) throw new SlugTaken(row.slug)
-      slugHints.noteTaken(db, articles, row.slug)
     }
-  }
-  // Media to check and lock first, or the generated slug is taken: a transaction that finds a free one.
-  return claimingSlug('articles_slug_key', input.slug, () =>
-    write(db, async (tx) => {
+    return write(db, async (tx) => {
       await assertReferences(tx, input)
       const slug = input.slug ?? (await claimFreeSlug(tx, articles, input.title, 'article'))
-      const { article, statements, change } = creation(tx, { ...row, slug }, links, index, auth, now)
-      for (const statement of statements) await tx.execute(statement)
+      const { article, first, rest, change } = creation(tx, { ...row, slug }, links, index, auth, now)
+      for (const statement of [first, ...rest]) await tx.execute(statement)
       return { result: article, change }
-    }),
-  )
+    })
+  })
 }
 
 /**
