@@ -24,7 +24,7 @@ import { tokenRoutes } from './resources/tokens/tokens.routes.js'
 import { webhookRegistry } from './resources/webhooks/webhooks.metrics.js'
 import { webhookRoutes } from './resources/webhooks/webhooks.routes.js'
 import { parseJsonBody } from './shared/json.js'
-import { checkedSerializerCompiler, inputValidatorCompiler } from './shared/schemas.js'
+import { checkedSerializerCompiler, checkJsonText, inputValidatorCompiler } from './shared/schemas.js'
 import { openStorage, type Storage } from './storage/storage.js'
 
 declare module 'fastify' {
@@ -81,6 +81,7 @@ export async function buildApp({ config, database, logger = false, storage, chec
   app.setValidatorCompiler(inputValidatorCompiler)
   // Responses are built by our own mappers from our own rows: plain JSON.stringify, no second validation.
   app.setSerializerCompiler(checkResponses ? checkedSerializerCompiler : () => (data) => JSON.stringify(data))
+  if (checkResponses) checkJsonText(app)
   app.decorate('db', database.db)
   // JSON in: a text/plain body is a 415, not a string that fails validation.
   app.removeContentTypeParser(['text/plain', 'application/json'])

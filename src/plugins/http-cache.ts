@@ -33,6 +33,10 @@ export function requiredVersion(req: FastifyRequest): ExpectedVersion {
 
 const isRead = (req: FastifyRequest) => req.method === 'GET' || req.method === 'HEAD'
 
+/** A serialized answer, or JSON a route wrote itself into a Buffer (files are streams, left alone). */
+const isJsonText = (reply: FastifyReply, payload: unknown): payload is string | Buffer =>
+  typeof payload === 'string' || (Buffer.isBuffer(payload) && String(reply.getHeader('content-type')).startsWith('application/json'))
+
 /**
  * ETag on every JSON read (the route's own, or a digest of the body), 304 for a matching
  * If-None-Match, and Cache-Control by audience: shared caches may keep what anonymous callers
@@ -49,7 +53,7 @@ export default fp(
         reply.removeHeader('content-type')
         return null
       }
-      if (!isRead(req) || reply.statusCode !== 200 || typeof payload !== 'string') {
+      if (!isRead(req) || reply.statusCode !== 200 || !isJsonText(reply, payload)) {
         if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store')
         return payload
       }

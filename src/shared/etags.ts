@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 
 /** A short, stable digest for ETags. */
-export function digest(...parts: string[]): string {
+export function digest(...parts: (string | Buffer)[]): string {
   const hash = createHash('sha1')
   for (const part of parts) hash.update(part).update('\u0000')
   return hash.digest('base64url').slice(0, 22)

@@ -1,4 +1,4 @@
-import type { FastifySchemaCompiler, FastifySchemaValidationError, FastifySerializerCompiler } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifySchemaCompiler, FastifySchemaValidationError, FastifySerializerCompiler } from 'fastify'
 import { validatorCompiler } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { isUuid } from './ids.js'
@@ -60,6 +60,26 @@ export const checkedSerializerCompiler: FastifySerializerCompiler<z.ZodType> = (
     throw new Error(`${method} ${url} ${httpStatus}: the answer does not match its schema:\n${z.prettifyError(result.error)}`)
   }
   return json
+}
+
+/**
+ * Sends JSON text a route wrote itself (a large page built a chunk at a time), which no
+ * serializer sees. Tests check it against the route's schema all the same: `checkJsonText`.
+ */
+export const sendJsonText = (reply: FastifyReply, json: Buffer) => (reply as FastifyReply).type('application/json; charset=utf-8').send(json)
+
+/** checkedSerializerCompiler's check, for the answers of `sendJsonText`. For tests only. */
+export function checkJsonText(app: FastifyInstance) {
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (!Buffer.isBuffer(payload) || !String(reply.getHeader('content-type')).startsWith('application/json')) return payload
+    const schema = (req.routeOptions.schema?.response as Record<number, z.ZodType> | undefined)?.[reply.statusCode]
+    if (!schema) throw new Error(`${req.method} ${req.routeOptions.url} ${reply.statusCode}: JSON text without a response schema`)
+    const result = schema.safeParse(JSON.parse(payload.toString('utf8')))
+    if (!result.success) {
+      throw new Error(`${req.method} ${req.routeOptions.url} ${reply.statusCode}: the answer does not match its schema:\n${z.prettifyError(result.error)}`)
+    }
+    return payload
+  })
 }
 
 /** A whole number in a query string or path: digits only, so "1e2", "0x10" and "5.0" are refused. */

@@ -55,6 +55,32 @@ t.test('GET /v1/sync answers every kind of resource, oldest first, each as its o
   t.type(page.meta.nextCursor, 'string')
 })
 
+t.test('a page larger than the chunks it is written in is one whole answer, in order, each entry as its own GET', async (t) => {
+  // 450 entries, more than four of readSync's chunks of 100, the kinds interleaved.
+  const made: [string, string][] = []
+  for (let i = 0; i < 150; i++) {
+    made.push(['person', (await make.person({ name: `Người ${i}` })).id])
+    made.push(['article', (await make.article({ title: `Tin ${i}`, people: [{ personId: made.at(-1)![1], role: 'author' }] })).id])
+    made.push(['category', (await make.category({ name: `Mục ${i}` })).id])
+  }
+  const res = await app.inject({ url: '/v1/sync?limit=1000', headers: reader })
+  t.equal(res.statusCode, 200)
+  t.match(res.headers['content-type'], /^application\/json; charset=utf-8/)
+  t.equal(Number(res.headers['content-length']), Buffer.byteLength(res.body))
+  t.match(res.headers.etag, /^W\/"/)
+  const page = res.json() as Page
+  t.same(page.data.map((e) => [e.type, e.id]), made)
+  t.same(page.meta, { limit: 1000, nextCursor: page.meta.nextCursor, hasMore: false })
+  const get = async (url: string) => (await app.inject({ url, headers: reader })).json().data
+  for (const i of [0, 99, 100, 101, 399, 400, 449]) {
+    const [type, id] = made[i]!
+    const collection = { person: 'people', article: 'articles', category: 'categories' }[type]
+    t.same(page.data[i]!.data, await get(`/v1/${collection}/${id}`), `entry ${i}`)
+  }
+  const again = await app.inject({ url: '/v1/sync?limit=1000', headers: { ...reader, 'if-none-match': res.headers.etag as string } })
+  t.equal(again.statusCode, 304)
+})
+
 t.test('a resource appears once per page with its latest state; deletes and the trash are tombstones', async (t) => {
   const draft = await make.article({ title: 'Bản nháp' })
   for (const title of ['Một', 'Hai', 'Ba']) {

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import { Problem } from '../../shared/schemas.js'
+import { Problem, sendJsonText } from '../../shared/schemas.js'
 import { SyncPage, SyncQuery } from './sync.schemas.js'
 import { readSync } from './sync.service.js'
 
@@ -25,6 +25,7 @@ export const syncRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: SyncPage, 400: Problem, 410: Problem },
       },
     },
-    async (req) => readSync(app.db, req.query),
+    // The page is JSON text already, written a chunk at a time (see readSync).
+    async (req, reply) => sendJsonText(reply, await readSync(app.db, req.query)),
   )
 }

@@ -127,11 +127,15 @@ export async function currentState(db: Db, wanted: Map<ResourceType, string[]>):
   return new Map(loaded)
 }
 
+/** Entries are loaded and written this many at a time, so a page of 1,000 long articles is never all objects at once. */
+const CHUNK = 100
+
 /**
- * One page of the feed: the resources that changed after the cursor, each once, with its current
- * state (or a tombstone), in the order of their last change within the page.
+ * One page of the feed, as the JSON text of a `SyncPage`: the resources that changed after the
+ * cursor, each once, with its current state (or a tombstone), in the order of their last change
+ * within the page. Built a chunk of entries at a time; any error comes before a byte is sent.
  */
-export async function readSync(db: Db, query: SyncQuery) {
+export async function readSync(db: Db, query: SyncQuery): Promise<Buffer> {
   const state = await feedState(db)
   const from = query.cursor ? decodeSyncCursor(state, query.cursor) : START
   const rows = await changesAfter(db, from, query.limit + 1, query.types)
@@ -144,23 +148,32 @@ export async function readSync(db: Db, query: SyncQuery) {
     latest.delete(key)
     latest.set(key, row)
   }
-  const wanted = new Map<ResourceType, string[]>()
-  for (const row of latest.values()) wanted.set(row.type, [...(wanted.get(row.type) ?? []), row.resource_id])
-  const found = await currentState(db, wanted)
-
-  const data: SyncEntry[] = [...latest.values()].map((row) => {
-    const current = found.get(row.type)?.get(row.resource_id) ?? null
-    return { type: row.type, id: row.resource_id, op: current ? 'upsert' : 'delete', at: row.at.toISOString(), data: current }
-  })
-  return {
-    data,
-    meta: {
-      limit: query.limit,
-      nextCursor: encodeSyncCursor(state, last ? { tx: last.tx, seq: last.seq } : from),
-      hasMore: rows.length > query.limit,
-    },
+  const entries = [...latest.values()]
+  const parts = [Buffer.from('{"data":[')]
+  for (let i = 0; i < entries.length; i += CHUNK) {
+    const chunk = entries.slice(i, i + CHUNK)
+    const wanted = new Map<ResourceType, string[]>()
+    for (const row of chunk) wanted.set(row.type, [...(wanted.get(row.type) ?? []), row.resource_id])
+    const found = await currentState(db, wanted)
+    const text = chunk.map((row) => JSON.stringify(entryOf(row, found.get(row.type)?.get(row.resource_id) ?? null))).join(',')
+    parts.push(Buffer.from(i === 0 ? text : `,${text}`))
   }
+  const meta = {
+    limit: query.limit,
+    nextCursor: encodeSyncCursor(state, last ? { tx: last.tx, seq: last.seq } : from),
+    hasMore: rows.length > query.limit,
+  }
+  parts.push(Buffer.from(`],"meta":${JSON.stringify(meta)}}`))
+  return Buffer.concat(parts)
 }
+
+const entryOf = (row: ChangeRow, current: SyncEntry['data']): SyncEntry => ({
+  type: row.type,
+  id: row.resource_id,
+  op: current ? 'upsert' : 'delete',
+  at: row.at.toISOString(),
+  data: current,
+})
 
 /**
  * Positions are transaction ids, which only grow on one server. A database restored from a dump
