@@ -1,6 +1,6 @@
 import { count, getTableColumns } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
-import { queryPrepared } from '../../db/prepared.js'
+import { pageLimitValue, queryPrepared } from '../../db/prepared.js'
 import { articles } from '../../db/schema.js'
 import { NotFound } from '../../errors.js'
 import { isUuid } from '../../shared/ids.js'
@@ -16,21 +16,25 @@ import { renderBody } from './render.js'
 
 const { body: _body, ...withoutBody } = getTableColumns(articles)
 
-export async function listArticles(db: Db, query: ArticleListQuery, auth: Principal | null, key: string) {
+/** The statement of a list page, with one row more than the page. Apart so that a test can read its plan. */
+export function listStatement(db: Db, query: ArticleListQuery, auth: Principal | null) {
   const plan = listPlan(query, auth)
   const needsBody = !query.fields || query.fields.includes('body')
   const embedded = relationColumns('articles', relationsFor(query))
+  const page = db
+    .select({ ...(needsBody ? getTableColumns(articles) : withoutBody), ...embedded })
+    .from(articles)
+    .where(plan.pageWhere)
+    .orderBy(...plan.order)
+    .limit(plan.offset ? query.limit + 1 : pageLimitValue(query.limit + 1))
+    .offset(plan.offset)
+  return { page, plan }
+}
+
+export async function listArticles(db: Db, query: ArticleListQuery, auth: Principal | null, key: string) {
+  const { page: statement, plan } = listStatement(db, query, auth)
   const [raw, total] = await Promise.all([
-    queryPrepared(
-      db,
-      db
-        .select({ ...(needsBody ? getTableColumns(articles) : withoutBody), ...embedded })
-        .from(articles)
-        .where(plan.pageWhere)
-        .orderBy(...plan.order)
-        .limit(query.limit + 1)
-        .offset(plan.offset),
-    ),
+    queryPrepared(db, statement),
     query.offset === undefined ? undefined : db.select({ n: count() }).from(articles).where(plan.where),
   ])
   const rows = raw.map(toArticleRow)

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { and, eq, getTableColumns, gte, isNotNull, isNull, lt, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
-import { queryPrepared } from '../../db/prepared.js'
+import { pageLimit, queryPrepared } from '../../db/prepared.js'
 import { articleSearch, articles } from '../../db/schema.js'
 import { badRequest } from '../../errors.js'
 import { decodeCursor, encodeCursor } from '../../shared/cursor.js'
@@ -12,7 +12,7 @@ import { listTag, relatedStamps } from './articles.etag.js'
 import { filters, sortSpec, sortValue } from './articles.filters.js'
 import { type ArticleRow, hydrate } from './articles.hydrate.js'
 import { type RelationColumns, relationColumns, relationsFor } from './articles.relations.js'
-import { visibleTo } from './articles.visibility.js'
+import { isPublished, visibleTo } from './articles.visibility.js'
 import { highlight } from './articles.highlight.js'
 import { articleSearchText } from './articles.search-index.js'
 import type { Article, ArticleListParams, ArticleSort } from './articles.schemas.js'
@@ -172,6 +172,9 @@ export function searchStatements(query: SearchQuery, params: SearchParams, auth:
   const position = start && { sort, value: start.value, id: start.id }
   const offset = params.offset ?? 0
   const take = params.limit + 1
+  // Without an offset the limits are written into the text, for the generic plan (see pageLimit).
+  const inner = offset ? sql`${offset + take}` : pageLimit(take)
+  const outer = offset ? sql`${take} offset ${offset}` : pageLimit(take)
   const withBody = !params.fields || params.fields.includes('body') || (params.include ?? []).includes('media')
   const matching = (q: SQL) => sql`bantin_search_document(${articleSearch.doc}, ${articleSearch.people}) @@ ${q}`
 
@@ -189,7 +192,7 @@ export function searchStatements(query: SearchQuery, params: SearchParams, auth:
         select ${articleSearch.articleId}, ${articleSearch.publishedAt} from ${articleSearch}
         where ${matching(sql`l.q::tsquery`)} and ${and(where, after)}
         order by ${sql.join(orderBy(own, articleSearch.articleId), sql`, `)}
-        limit ${offset + take}
+        limit ${inner}
       ) m join ${articles} on ${articles.id} = m.article_id
       order by ${sql.join(orderBy({ ...own, column: sql.raw('m.published_at') as never }, sql.raw('m.article_id') as never), sql`, `)}`
     counted = sql`select count(*)::int as n from ${articleSearch} where ${matching(sql`(select ${base}::tsquery)`)} and ${where}`
@@ -199,7 +202,7 @@ export function searchStatements(query: SearchQuery, params: SearchParams, auth:
     level = sql`select ${articles}.* from ${articleSearch} join ${articles} on ${articles.id} = ${articleSearch.articleId}
       where ${matching(sql`l.q::tsquery`)} and ${and(where, after)}
       order by ${sql.join(orderBy(spec, articles.id), sql`, `)}
-      limit ${offset + take}`
+      limit ${inner}`
     // The tsquery is a subquery's result, as in the page: the planner takes it for a selective one
     // and joins articles by key instead of scanning them.
     counted = sql`select count(*)::int as n from ${articleSearch} join ${articles} on ${articles.id} = ${articleSearch.articleId}
@@ -215,7 +218,7 @@ export function searchStatements(query: SearchQuery, params: SearchParams, auth:
     from jsonb_array_elements_text(${JSON.stringify(levels)}::jsonb) with ordinality as l(q, lvl)
     cross join lateral (${level}) x
     where l.lvl >= ${start?.level ?? 1}
-    limit ${take} offset ${offset}`
+    limit ${outer}`
   const cursorAfter = (row: SearchRow) =>
     encodeCursor({ sort: `search:${sort}`, value: JSON.stringify([row.searchLevel, sortValue(list.sort, row), queryTag(params.q)]), id: row.id })
   return { page, counted, cursorAfter }
@@ -233,7 +236,7 @@ function searchVisibility(auth: Principal | null, params: SearchParams): SQL {
       ? isNotNull(s.deletedAt)
       : auth
         ? isNull(s.deletedAt)
-        : and(isNull(s.deletedAt), eq(s.status, 'published'), sql`${s.publishedAt} <= now()`)!
+        : and(isNull(s.deletedAt), isPublished(s.status), sql`${s.publishedAt} <= now()`)!
   return and(
     visible,
     params.status !== undefined ? eq(s.status, params.status) : undefined,
