@@ -69,3 +69,21 @@ t.test('examples/webhook-receiver.mjs verifies signatures, purges the pages an a
   const forged = await fetch(url, { method: 'POST', body: '{}', headers: { 'webhook-id': 'x', 'webhook-timestamp': String(Math.floor(Date.now() / 1000)), 'webhook-signature': 'v1,AAAA' } })
   t.equal(forged.status, 401)
 })
+
+t.test('examples/client/latest-articles.ts lists the newest articles through the typed client and reads one by slug', async (t) => {
+  const { app } = await buildTestApp(t)
+  const make = factories(app)
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const address = app.server.address() as { port: number }
+  const category = await make.category()
+  const person = await make.person()
+  const article = await make.article({ status: 'published', categoryId: category.id, people: [{ personId: person.id, role: 'author' }] })
+  await make.article({ title: 'Bản nháp' })
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'examples/client/latest-articles.ts'], {
+    env: { PATH: process.env.PATH ?? '', _TAPJS_PROCESSINFO_COVERAGE_: '0', BANTIN_URL: `http://127.0.0.1:${address.port}` },
+  })
+  const lines = stdout.trim().split('\n')
+  t.match(lines[0], new RegExp(`^\\d{4}-\\d\\d-\\d\\dT.*Z  ${article.slug}$`), 'the published article, not the draft')
+  t.equal(lines.length, 5)
+  t.same(lines.slice(2), [article.title, `Tin tức, sự kiện, 1 min: ${article.excerpt}`, '  author: Phạm Thị Thủy'])
+})
