@@ -5,6 +5,7 @@ import type { Database } from '../db/client.js'
 import { announceDuePublications } from '../resources/articles/publications.js'
 import { sweepTempDir } from '../resources/media/media.files.js'
 import { openStorage, type Storage } from '../storage/storage.js'
+import { mergePendingIndexEntries } from './indexes.js'
 import { type Job, type JobRunner, startJobs } from './runner.js'
 import { sweepOrphanBlobs } from './sweeps.js'
 import { type WebhookWorker, webhookWorker } from './webhooks.js'
@@ -45,6 +46,13 @@ export function backgroundJobs(
       run: async () => {
         await announceDuePublications(database.db)
       },
+    },
+    {
+      // Searches read the GIN indexes' pending lists whole: they are kept short (see indexes.ts).
+      name: 'merge-pending-index-entries',
+      everyMs: 2_000,
+      atStart: true,
+      run: async () => void (await mergePendingIndexEntries(database.db)),
     },
     {
       name: 'sweep-temporary-uploads',
