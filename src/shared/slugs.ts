@@ -1,4 +1,4 @@
-import { getTableName, like } from 'drizzle-orm'
+import { eq, getTableName, like, or } from 'drizzle-orm'
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core'
 import type { Db } from '../db/client.js'
 import { LOCKS, lockForTransaction } from '../db/locks.js'
@@ -33,15 +33,20 @@ export async function claimFreeSlug(tx: Db, table: Sluggable, text: string, fall
   return freeSlug(tx, table, base)
 }
 
-/** The slugs that `base` or a suffixed copy of it could collide with. Exported for its plan's test. */
+/**
+ * The slugs that `base` or a suffixed copy of it could collide with: `base` itself and those
+ * that go on from it after a dash, not every slug that starts with it ("thong-bao-so-1" reads
+ * neither "thong-bao-so-10" nor the thousand after it). Exported for its plan's test.
+ */
 export function slugsLike(db: Db, table: Sluggable, base: string) {
   return (
     db
       .select({ slug: table.slug })
       .from(table)
-      // Slugs hold only [a-z0-9-], nothing LIKE would read as a pattern. The prefix holds `base`
-      // itself too; the slug_prefix indexes serve it whatever the database's collation.
-      .where(like(table.slug, `${base.slice(0, SLUG_MAX - 8)}%`))
+      // Slugs hold only [a-z0-9-], nothing LIKE would read as a pattern; the slug_prefix indexes
+      // serve it whatever the database's collation. A base too long for a suffix gives way to it
+      // (freeSlug): its copies share only its first characters.
+      .where(or(eq(table.slug, base), like(table.slug, base.length <= SLUG_MAX - 8 ? `${base}-%` : `${base.slice(0, SLUG_MAX - 8)}%`)))
   )
 }
 
