@@ -11,6 +11,7 @@ import { type Db, openDatabase, rawRows } from '../src/db/client.js'
 import { migrationsFolder } from '../src/db/template.js'
 import { articleSearchDoc } from '../src/resources/articles/articles.search-index.js'
 import { searchStatements } from '../src/resources/articles/articles.search.js'
+import { listTagStatement } from '../src/resources/articles/articles.etag.js'
 import { listStatement } from '../src/resources/articles/articles.queries.js'
 import type { ArticleListParams, ArticleListQuery } from '../src/resources/articles/articles.schemas.js'
 import { searchQuery } from '../src/shared/search.js'
@@ -209,5 +210,7 @@ t.test('a search never scans articles or the search table, whatever it asks', as
     const list = (extra: Partial<ArticleListQuery>) => listStatement(db, { limit: 20, sort: '-publishedAt', ...extra } as ArticleListQuery, null).page
     t.ok(keptGeneric(await plansMade(db, list({ category: 'tin', include: ['category', 'people'] }), ['articles'])), 'a category list: a generic plan kept')
     t.ok(keptGeneric(await plansMade(db, list({ tag: 'tin', include: ['people'] }), ['articles'])), 'a tag list: a generic plan kept')
+    const tag = listTagStatement(db, { limit: 20, sort: '-publishedAt', category: 'tin', include: ['category', 'people'] } as ArticleListQuery, null)
+    t.ok(keptGeneric(await plansMade(db, tag, ['articles'])), "a category list's ETag: a generic plan kept")
   }
 })

@@ -1,6 +1,6 @@
 import { count, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
-import { queryPrepared } from '../../db/prepared.js'
+import { pageLimit, pageLimitValue, queryPrepared } from '../../db/prepared.js'
 import { articles } from '../../db/schema.js'
 import { digest, versionTag } from '../../shared/etags.js'
 import type { Principal } from '../../shared/principal.js'
@@ -31,19 +31,21 @@ const stamp = (item: { id: string; updatedAt: string | Date }) =>
   `${item.id}@${typeof item.updatedAt === 'string' ? Date.parse(item.updatedAt) : item.updatedAt.getTime()}`
 
 /**
- * The ETag `listArticles` would give, in one query over ids and versions: no bodies read (unless
- * image blocks' media are embedded), nothing hydrated, nothing serialized.
+ * The statement of `articleListTag`: one query over ids and versions, no bodies read (unless
+ * image blocks' media are embedded). Apart so that a test can read its plan.
  */
-export async function articleListTag(db: Db, query: ArticleListQuery, auth: Principal | null, key: string) {
+export function listTagStatement(db: Db, query: ArticleListQuery, auth: Principal | null): SQL {
   const plan = listPlan(query, auth)
   const include = query.include ?? []
   const withBody = include.includes('media') && (!query.fields || query.fields.includes('body'))
+  // Without an offset the limits are written into the text, for the generic plan (see pageLimit).
+  const shown = plan.offset ? sql`${query.limit}` : pageLimit(query.limit)
   const page = db
     .select({ id: articles.id, version: articles.version, categoryId: articles.categoryId, coverId: articles.coverId, ...(withBody ? { body: articles.body } : {}) })
     .from(articles)
     .where(plan.pageWhere)
     .orderBy(...plan.order)
-    .limit(query.limit + 1)
+    .limit(plan.offset ? query.limit + 1 : pageLimitValue(query.limit + 1))
     .offset(plan.offset)
   const stampOf = (alias: string) => sql.raw(`${alias}.id::text || '@' || (extract(epoch from ${alias}.updated_at) * 1000)::bigint`)
   const related = [
@@ -55,15 +57,22 @@ export async function articleListTag(db: Db, query: ArticleListQuery, auth: Prin
       sql`select ${stampOf('m')} from media m where m.id in (
         select (b ->> 'mediaId')::uuid from shown, jsonb_array_elements(shown.body) b where b ->> 'type' = 'image')`,
   ].filter((q): q is SQL => Boolean(q))
-  const [row] = (await queryPrepared(
-    db,
-    sql`with page as (${page}), shown as (select * from page limit ${query.limit})
+  return sql`with page as (${page}), shown as (select * from page limit ${shown})
       select
         (select coalesce(json_agg(json_build_array(id, version)), '[]'::json) from shown) as rows,
-        (select count(*) > ${query.limit} from page) as more,
+        (select count(*) > ${shown} from page) as more,
         ${query.offset === undefined ? sql`null::int` : sql`(${db.select({ n: count() }).from(articles).where(plan.where)})::int`} as total,
-        ${related.length ? sql`array(${sql.join(related, sql` union `)})` : sql`'{}'::text[]`} as related`,
-  )) as { rows: [string, number][]; more: boolean; total: number | null; related: string[] }[]
+        ${related.length ? sql`array(${sql.join(related, sql` union `)})` : sql`'{}'::text[]`} as related`
+}
+
+/** The ETag `listArticles` would give, without reading what it would answer: nothing hydrated, nothing serialized. */
+export async function articleListTag(db: Db, query: ArticleListQuery, auth: Principal | null, key: string) {
+  const [row] = (await queryPrepared(db, listTagStatement(db, query, auth))) as {
+    rows: [string, number][]
+    more: boolean
+    total: number | null
+    related: string[]
+  }[]
   const rows = row!.rows.map(([id, version]: [string, number]) => ({ id, version }))
   return listTag(key, rows, row!.more, row!.total, row!.related)
 }
