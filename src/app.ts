@@ -101,13 +101,13 @@ export async function buildApp({ config, database, logger = false, storage, chec
   app.addHook('preClose', async () => {
     closing = true
   })
-  app.addHook('onRequest', async (req, reply) => {
+  app.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id)
     // While draining, a request that still arrives on an open connection goes elsewhere.
-    if (closing) throw new Unavailable('The server is shutting down; try again')
+    done(closing ? new Unavailable('The server is shutting down; try again') : undefined)
   })
   // One log line per request; ip is the client's as far as TRUST_PROXY believes the proxies.
-  app.addHook('onResponse', async (req, reply) => {
+  app.addHook('onResponse', (req, reply, done) => {
     req.log.info(
       {
         method: req.method,
@@ -119,6 +119,7 @@ export async function buildApp({ config, database, logger = false, storage, chec
       },
       'request',
     )
+    done()
   })
 
   await app.register(errors)

@@ -104,6 +104,16 @@ t.test('a token sent in the query string is refused, and its value never reaches
   t.equal(redactUrl('/v1/articles?tag=d%C3%A2n&key=s3cr3t'), '/v1/articles?tag=d%C3%A2n&key=[redacted]')
 })
 
+t.test('every parameter named like a secret is redacted, however it is written; other URLs are logged as sent', async (t) => {
+  const names = ['token', 'Access_Token', 'access-token', 'key', 'api_key', 'apikey', 'API-KEY', 'secret', 'password', 'passwd', 'auth', 'Authorization', 'signature', 'sig', 'code']
+  for (const name of names) t.equal(redactUrl(`/v1/people?limit=5&${name}=x1`), `/v1/people?limit=5&${name}=[redacted]`, name)
+  t.equal(redactUrl('/v1/people?%74oken=x1'), '/v1/people?%74oken=[redacted]', 'a percent-encoded name')
+  t.equal(redactUrl(`/v1/articles/bantin_${'0'.repeat(16)}`), '/v1/articles/[redacted]', 'a token in the path')
+  for (const url of ['/v1/articles', '/v1/articles/nhan-thinh-ra-mat?include=category,people', '/v1/articles?category=tin-tuc&limit=20&cursor=abc_-']) {
+    t.equal(redactUrl(url), url, url)
+  }
+})
+
 t.test('behind a trusted proxy the log has the client\'s address; X-Forwarded-For from others is ignored', async (t) => {
   lines.length = 0
   await app.inject({ url: '/health', remoteAddress: '10.1.2.3', headers: { 'x-forwarded-for': '203.0.113.7' } })

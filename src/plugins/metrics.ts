@@ -25,10 +25,19 @@ export default fp(
     // Merged once every metric of our own exists: a merge copies the metrics it finds.
     const registry = Registry.merge([own, ...(options.more ?? [])])
 
-    app.addHook('onResponse', async (req, reply) => {
-      const labels = { method: req.method, route: req.routeOptions.url ?? 'unknown', status: String(reply.statusCode) }
-      requests.inc(labels)
-      durations.observe(labels, reply.elapsedTime / 1000)
+    // Each series' children kept, so that an answer counts without hashing its labels again.
+    const series = new Map<string, { count: Counter.Internal; time: Histogram.Internal<(typeof labelNames)[number]> }>()
+    app.addHook('onResponse', (req, reply, done) => {
+      const route = req.routeOptions.url ?? 'unknown'
+      const key = `${req.method} ${reply.statusCode} ${route}`
+      let found = series.get(key)
+      if (!found) {
+        const labels = { method: req.method, route, status: String(reply.statusCode) }
+        series.set(key, (found = { count: requests.labels(labels), time: durations.labels(labels) }))
+      }
+      found.count.inc()
+      found.time.observe(reply.elapsedTime / 1000)
+      done()
     })
 
     app.get(
