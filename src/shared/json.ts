@@ -28,3 +28,24 @@ export function parseJsonBody(text: string): unknown {
   if (path) throw badRequest(path, 'Not accepted as a key: it would change the prototype of an object')
   return value
 }
+
+/** JSON bytes of an object with more keys at its end (`html`, `highlight`): its text is not parsed again. */
+export function withKeys(object: Buffer, more: Record<string, unknown>): Buffer {
+  const text = JSON.stringify(more)
+  if (text === '{}') return object
+  const end = object.lastIndexOf('}')
+  const empty = object.subarray(0, end).toString('utf8').trimEnd().endsWith('{')
+  return Buffer.concat([object.subarray(0, end), Buffer.from(`${empty ? '' : ','}${text.slice(1)}`)])
+}
+
+const OPEN = Buffer.from('[')
+const COMMA = Buffer.from(',')
+const CLOSE = Buffer.from(']')
+
+/** `[a,b,c]` of JSON bytes. */
+export function jsonArray(items: Buffer[]): Buffer {
+  const parts: Buffer[] = [OPEN]
+  items.forEach((item, i) => parts.push(...(i ? [COMMA, item] : [item])))
+  parts.push(CLOSE)
+  return Buffer.concat(parts)
+}

@@ -68,6 +68,15 @@ export const checkedSerializerCompiler: FastifySerializerCompiler<z.ZodType> = (
  */
 export const sendJsonText = (reply: FastifyReply, json: Buffer) => (reply as FastifyReply).type('application/json; charset=utf-8').send(json)
 
+/** The JSON text of `{ data }` (see `one`) around the JSON bytes of one item. */
+export const oneText = (data: Buffer) => Buffer.concat([DATA, data, END])
+
+/** The JSON text of `{ data, meta }` (see `many`) around the JSON bytes of a list's items. */
+export const manyText = (data: Buffer, meta: object) => Buffer.concat([DATA, data, Buffer.from(`,"meta":${JSON.stringify(meta)}}`)])
+
+const DATA = Buffer.from('{"data":')
+const END = Buffer.from('}')
+
 /** checkedSerializerCompiler's check, for the answers of `sendJsonText`. For tests only. */
 export function checkJsonText(app: FastifyInstance) {
   app.addHook('onSend', async (req, reply, payload) => {

@@ -5,7 +5,8 @@ import { articles } from '../../db/schema.js'
 import { digest, versionTag } from '../../shared/etags.js'
 import type { Principal } from '../../shared/principal.js'
 import { listPlan } from './articles.filters.js'
-import type { Article, ArticleInclude, ArticleListQuery } from './articles.schemas.js'
+import { stampSql } from './articles.json.js'
+import type { ArticleInclude, ArticleListQuery } from './articles.schemas.js'
 
 /**
  * A list's ETag: which articles at which versions, whether more follow, the total, and the
@@ -16,19 +17,6 @@ export function listTag(key: string, rows: { id: string; version: number }[], ha
   const versions = rows.map((r) => `${r.id}:${r.version}`).sort().join(',')
   return `W/"${digest(key, versions, String(hasMore), String(total ?? ''), [...new Set(related)].sort().join(','))}"`
 }
-
-/** What an article embeds, each at the time it last changed: part of the ETag of any answer embedding it. */
-export function relatedStamps(article: Partial<Article>): string[] {
-  return [
-    ...(article.category ? [stamp(article.category)] : []),
-    ...(article.people ?? []).flatMap((p) => (p.person ? [stamp(p.person)] : [])),
-    ...(article.cover ? [stamp(article.cover)] : []),
-    ...(article.body ?? []).flatMap((b) => (b.type === 'image' && 'media' in b && b.media ? [stamp(b.media as { id: string; updatedAt: string })] : [])),
-  ]
-}
-
-const stamp = (item: { id: string; updatedAt: string | Date }) =>
-  `${item.id}@${typeof item.updatedAt === 'string' ? Date.parse(item.updatedAt) : item.updatedAt.getTime()}`
 
 /**
  * The statement of `articleListTag`: one query over ids and versions, no bodies read (unless
@@ -47,14 +35,13 @@ export function listTagStatement(db: Db, query: ArticleListQuery, auth: Principa
     .orderBy(...plan.order)
     .limit(plan.offset ? query.limit + 1 : pageLimitValue(query.limit + 1))
     .offset(plan.offset)
-  const stampOf = (alias: string) => sql.raw(`${alias}.id::text || '@' || (extract(epoch from ${alias}.updated_at) * 1000)::bigint`)
   const related = [
-    include.includes('category') && sql`select ${stampOf('c')} from categories c where c.id in (select category_id from shown)`,
+    include.includes('category') && sql`select ${stampSql('c')} from categories c where c.id in (select category_id from shown)`,
     include.includes('people') &&
-      sql`select ${stampOf('p')} from article_people ap join people p on p.id = ap.person_id where ap.article_id in (select id from shown)`,
-    include.includes('cover') && sql`select ${stampOf('m')} from media m where m.id in (select cover_id from shown)`,
+      sql`select ${stampSql('p')} from article_people ap join people p on p.id = ap.person_id where ap.article_id in (select id from shown)`,
+    include.includes('cover') && sql`select ${stampSql('m')} from media m where m.id in (select cover_id from shown)`,
     withBody &&
-      sql`select ${stampOf('m')} from media m where m.id in (
+      sql`select ${stampSql('m')} from media m where m.id in (
         select (b ->> 'mediaId')::uuid from shown, jsonb_array_elements(shown.body) b where b ->> 'type' = 'image')`,
   ].filter((q): q is SQL => Boolean(q))
   return sql`with page as (${page}), shown as (select * from page limit ${shown})
@@ -77,9 +64,11 @@ export async function articleListTag(db: Db, query: ArticleListQuery, auth: Prin
   return listTag(key, rows, row!.more, row!.total, row!.related)
 }
 
-/** A single article's ETag: its version, plus a variant for what is embedded or rendered. */
-export function articleTag(article: Article, options: { include?: ArticleInclude[] | undefined; render?: 'html' | undefined }) {
-  const related = relatedStamps(article)
-  if (!options.include?.length && !options.render) return versionTag(article.version)
-  return versionTag(article.version, digest(options.include?.join(',') ?? '', options.render ?? '', related.join(',')))
+/**
+ * A single article's ETag: its version, plus a variant for what is embedded or rendered, which
+ * changes with the `stamps` of what it embeds (see answerColumns).
+ */
+export function articleTag(version: number, options: { include?: readonly ArticleInclude[] | undefined; render?: 'html' | undefined }, stamps: readonly string[] = []) {
+  if (!options.include?.length && !options.render) return versionTag(version)
+  return versionTag(version, digest(options.include?.join(',') ?? '', options.render ?? '', stamps.join(',')))
 }

@@ -5,7 +5,7 @@ import { afterCursor, cursorValue, orderBy, type SortSpec } from '../../shared/k
 import { pageStart } from '../../shared/paging.js'
 import type { Principal } from '../../shared/principal.js'
 import type { ArticleListQuery, ArticleSort } from './articles.schemas.js'
-import type { ArticleRow } from './articles.hydrate.js'
+import type { ArticleRow } from './articles.json.js'
 import { visibleTo } from './articles.visibility.js'
 
 const refCondition = (table: typeof categories | typeof people, idOrSlug: string) =>

@@ -1,30 +1,57 @@
-import { and, eq, getTableColumns, isNull, sql } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import { preparedStatements } from '../../db/prepared.js'
 import { articles } from '../../db/schema.js'
-import { relationColumns } from './articles.relations.js'
+import { answerColumns } from './articles.json.js'
+import type { ArticleInclude } from './articles.schemas.js'
 import { visibility } from './articles.visibility.js'
 
-/** The reads every article request makes, prepared once per database. */
+/** What a detail read asks for, which decides its statement. */
+export interface DetailWanted {
+  by: 'id' | 'slug'
+  anonymous: boolean
+  include: readonly ArticleInclude[]
+  /** `render=html`: the body comes too, for the HTML made from it. */
+  render: boolean
+}
+
+/** The columns of a read's answer (see answerColumns), under the names its rows carry. */
+export function answerSelection(options: Parameters<typeof answerColumns>[1]) {
+  const { answer, stamps } = answerColumns('articles', options)
+  return { answer: answer.mapWith(String).as('answer'), stamps: stamps.mapWith((v) => v as string[]).as('stamps') }
+}
+
+/**
+ * The reads every article request makes, prepared once per database: a detail read's statement
+ * for each combination of key, audience, embeds and rendering, made when first asked for
+ * (at most 2 × 2 × 16 × 2); the articles the sync feed serves, by ids.
+ */
 export const articleStatements = preparedStatements((db) => {
   const key = sql.placeholder('key')
-  const ids = sql`any(${sql.placeholder('ids')})`
-  // The people and category come in the same statement, as each request wants them (parameters).
-  const param = (name: string) => sql`${sql.placeholder(name)}`
-  const embedded = relationColumns('articles', { links: param('links'), persons: param('persons'), category: param('category') })
-  const row = (by: 'id' | 'slug', anonymous: boolean) =>
+  const details = new Map<string, ReturnType<typeof detailStatement>>()
+  const detailStatement = (wanted: DetailWanted, name: string) =>
     db
-      .select({ ...getTableColumns(articles), ...embedded })
+      .select({
+        id: articles.id,
+        version: articles.version,
+        ...answerSelection({ include: wanted.include }),
+        ...(wanted.render ? { body: articles.body } : {}),
+      })
       .from(articles)
-      .where(and(eq(by === 'id' ? articles.id : articles.slug, key), visibility(anonymous)))
-      .prepare(`article_by_${by}_${anonymous ? 'public' : 'any'}`)
+      .where(and(eq(wanted.by === 'id' ? articles.id : articles.slug, key), visibility(wanted.anonymous)))
+      .prepare(name)
   return {
-    byId: { public: row('id', true), any: row('id', false) },
-    bySlug: { public: row('slug', true), any: row('slug', false) },
-    /** Articles not in the trash, by id, with their people: what the sync feed serves. */
+    detail(wanted: DetailWanted) {
+      const include = [...new Set(wanted.include)].sort()
+      const name = ['article', wanted.by, wanted.anonymous ? 'public' : 'any', ...include, ...(wanted.render ? ['html'] : [])].join('_')
+      let found = details.get(name)
+      if (!found) details.set(name, (found = detailStatement({ ...wanted, include }, name)))
+      return found
+    },
+    /** Articles not in the trash, by id, as their own GET answers them: what the sync feed serves. */
     live: db
-      .select({ ...getTableColumns(articles), ...relationColumns('articles', { links: true, persons: false, category: false }) })
+      .select({ id: articles.id, ...answerSelection({}) })
       .from(articles)
-      .where(and(sql`${articles.id} = ${ids}`, isNull(articles.deletedAt)))
+      .where(and(sql`${articles.id} = any(${sql.placeholder('ids')})`, sql`${articles.deletedAt} is null`))
       .prepare('articles_live_by_ids'),
   }
 })

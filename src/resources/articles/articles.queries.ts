@@ -1,28 +1,32 @@
-import { count, getTableColumns } from 'drizzle-orm'
+import { count } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { pageLimitValue, queryPrepared } from '../../db/prepared.js'
 import { articles } from '../../db/schema.js'
 import { NotFound } from '../../errors.js'
 import { isUuid } from '../../shared/ids.js'
+import { jsonArray, withKeys } from '../../shared/json.js'
 import { finishPage } from '../../shared/paging.js'
 import type { Principal } from '../../shared/principal.js'
-import { listTag, relatedStamps } from './articles.etag.js'
+import { articleTag, listTag } from './articles.etag.js'
 import { listPlan, sortValue } from './articles.filters.js'
-import { hydrate, toArticleRow } from './articles.hydrate.js'
-import { type Relations, relationColumns, relationsFor } from './articles.relations.js'
-import { articleStatements } from './articles.prepared.js'
-import type { Article, ArticleInclude, ArticleListQuery } from './articles.schemas.js'
+import { type AnswerRow, answerBytes } from './articles.json.js'
+import { answerSelection, articleStatements } from './articles.prepared.js'
+import type { ArticleInclude, ArticleListQuery } from './articles.schemas.js'
+import type { Block } from '../../shared/blocks.js'
 import { renderBody } from './render.js'
-
-const { body: _body, ...withoutBody } = getTableColumns(articles)
 
 /** The statement of a list page, with one row more than the page. Apart so that a test can read its plan. */
 export function listStatement(db: Db, query: ArticleListQuery, auth: Principal | null) {
   const plan = listPlan(query, auth)
-  const needsBody = !query.fields || query.fields.includes('body')
-  const embedded = relationColumns('articles', relationsFor(query))
   const page = db
-    .select({ ...(needsBody ? getTableColumns(articles) : withoutBody), ...embedded })
+    .select({
+      id: articles.id,
+      version: articles.version,
+      publishedAt: articles.publishedAt,
+      updatedAt: articles.updatedAt,
+      title: articles.title,
+      ...answerSelection({ include: query.include, fields: query.fields }),
+    })
     .from(articles)
     .where(plan.pageWhere)
     .orderBy(...plan.order)
@@ -31,38 +35,50 @@ export function listStatement(db: Db, query: ArticleListQuery, auth: Principal |
   return { page, plan }
 }
 
+/** A row of a list page as the driver gives it. */
+type ListRow = AnswerRow & { published_at: Date | null; updated_at: Date; title: string }
+
+/**
+ * A page of articles: their answers as JSON bytes that PostgreSQL built (`data`, a JSON array),
+ * the cursor after it, the total with offset paging, and the page's ETag.
+ */
 export async function listArticles(db: Db, query: ArticleListQuery, auth: Principal | null, key: string) {
   const { page: statement, plan } = listStatement(db, query, auth)
   const [raw, total] = await Promise.all([
-    queryPrepared(db, statement),
+    queryPrepared(db, statement) as Promise<unknown[]> as Promise<ListRow[]>,
     query.offset === undefined ? undefined : db.select({ n: count() }).from(articles).where(plan.where),
   ])
-  const rows = raw.map(toArticleRow)
-  const page = finishPage(rows, query.limit, query.sort, (row) => ({ value: sortValue(query.sort, row), id: row.id }))
-  const data = await hydrate(db, page.rows, { include: query.include ?? [], fields: query.fields })
-  const related = data.flatMap(relatedStamps)
+  const page = finishPage(raw, query.limit, query.sort, (row) => ({
+    value: sortValue(query.sort, { publishedAt: row.published_at, updatedAt: row.updated_at, title: row.title }),
+    id: row.id,
+  }))
   const n = total?.[0]?.n
-  return { data, nextCursor: page.nextCursor, total: n, etag: listTag(key, page.rows, page.nextCursor !== null, n, related) }
+  return {
+    data: jsonArray(page.rows.map(answerBytes)),
+    nextCursor: page.nextCursor,
+    total: n,
+    etag: listTag(key, page.rows, page.nextCursor !== null, n, page.rows.flatMap((r) => r.stamps)),
+  }
 }
 
-async function findArticleRow(db: Db, idOrSlug: string, auth: Principal | null, relations: Relations) {
-  const byId = isUuid(idOrSlug)
-  const statements = articleStatements(db)
-  const query = (byId ? statements.byId : statements.bySlug)[auth ? 'any' : 'public']
-  const [row] = await query.execute({ key: byId ? idOrSlug.toLowerCase() : idOrSlug, ...relations })
-  if (!row) throw new NotFound('Article', idOrSlug)
-  return row
-}
-
+/**
+ * One article as its GET answers it: the JSON bytes PostgreSQL built (with `html` added when
+ * asked for), and its ETag.
+ */
 export async function getArticle(
   db: Db,
   idOrSlug: string,
   auth: Principal | null,
   options: { include?: ArticleInclude[] | undefined; render?: 'html' | undefined } = {},
-): Promise<Article> {
+): Promise<{ json: Buffer; etag: string }> {
+  const byId = isUuid(idOrSlug)
   const include = options.include ?? []
-  const row = await findArticleRow(db, idOrSlug, auth, relationsFor({ include }))
-  const [article] = await hydrate(db, [row], { include })
-  if (options.render === 'html') article!.html = renderBody(row.body)
-  return article!
+  const statement = articleStatements(db).detail({ by: byId ? 'id' : 'slug', anonymous: auth === null, include, render: options.render === 'html' })
+  const [row] = (await statement.execute({ key: byId ? idOrSlug.toLowerCase() : idOrSlug })) as (AnswerRow & { body?: Block[] })[]
+  if (!row) throw new NotFound('Article', idOrSlug)
+  const bytes = answerBytes(row)
+  return {
+    json: row.body ? withKeys(bytes, { html: renderBody(row.body) }) : bytes,
+    etag: articleTag(row.version, options, row.stamps),
+  }
 }

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { badRequest } from '../../errors.js'
 import { notModified, requiredVersion } from '../../plugins/http-cache.js'
-import { IdOrSlugParams, many, NoContent, NotModified, one, Problem, withHeaders } from '../../shared/schemas.js'
+import { IdOrSlugParams, many, manyText, NoContent, NotModified, one, oneText, Problem, sendJsonText, withHeaders } from '../../shared/schemas.js'
 import { articleListTag, articleTag } from './articles.etag.js'
 import { getArticle, listArticles } from './articles.queries.js'
 import { searchArticles } from './articles.search.js'
@@ -37,7 +37,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
       if (q !== undefined) {
         const { data, nextCursor, total, etag } = await searchArticles(app.db, { ...req.query, q }, req.auth, key)
         if (notModified(req, reply, etag)) return reply.send(null)
-        return { data, meta: { limit, ...(offset !== undefined && { offset, total }), nextCursor } }
+        return sendJsonText(reply, manyText(data, { limit, ...(offset !== undefined && { offset, total }), nextCursor }))
       }
       const query = { ...req.query, sort: sort === undefined || sort === 'relevance' ? ('-publishedAt' as const) : sort }
       if (req.headers['if-none-match'] && notModified(req, reply, await articleListTag(app.db, query, req.auth, key))) {
@@ -45,7 +45,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
       }
       const { data, nextCursor, total, etag } = await listArticles(app.db, query, req.auth, key)
       reply.header('etag', etag)
-      return { data, meta: { limit, ...(offset !== undefined && { offset, total }), nextCursor } }
+      return sendJsonText(reply, manyText(data, { limit, ...(offset !== undefined && { offset, total }), nextCursor }))
     },
   )
 
@@ -63,9 +63,9 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
-      const article = await getArticle(app.db, req.params.idOrSlug, req.auth, req.query)
-      if (notModified(req, reply, articleTag(article, req.query))) return reply.send(null)
-      return { data: article }
+      const { json, etag } = await getArticle(app.db, req.params.idOrSlug, req.auth, req.query)
+      if (notModified(req, reply, etag)) return reply.send(null)
+      return sendJsonText(reply, oneText(json))
     },
   )
 
@@ -77,7 +77,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req, reply) => {
       const article = await createArticle(app.db, req.body, req.auth!)
-      reply.code(201).header('location', `/v1/articles/${article.id}`).header('etag', articleTag(article, {}))
+      reply.code(201).header('location', `/v1/articles/${article.id}`).header('etag', articleTag(article.version, {}))
       return { data: article }
     },
   )
@@ -98,7 +98,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req, reply) => {
       const article = await updateArticle(app.db, req.params.idOrSlug, req.body, req.auth!, requiredVersion(req))
-      reply.header('etag', articleTag(article, {}))
+      reply.header('etag', articleTag(article.version, {}))
       return { data: article }
     },
   )
@@ -130,7 +130,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req, reply) => {
       const article = await restoreArticle(app.db, req.params.idOrSlug, req.auth!, requiredVersion(req))
-      reply.header('etag', articleTag(article, {}))
+      reply.header('etag', articleTag(article.version, {}))
       return { data: article }
     },
   )

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { and, eq, getTableColumns, gte, isNotNull, isNull, lt, type SQL, sql } from 'drizzle-orm'
+import { and, eq, gte, isNotNull, isNull, lt, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { pageLimit, queryPrepared } from '../../db/prepared.js'
 import { articleSearch, articles } from '../../db/schema.js'
@@ -8,14 +8,13 @@ import { decodeCursor, encodeCursor } from '../../shared/cursor.js'
 import { afterCursor, orderBy } from '../../shared/keyset.js'
 import { isEmptyQuery, type QueryRun, type QueryWord, type SearchQuery, searchQuery, tsLexeme } from '../../shared/search.js'
 import type { Principal } from '../../shared/principal.js'
-import { listTag, relatedStamps } from './articles.etag.js'
+import { jsonArray, withKeys } from '../../shared/json.js'
+import { listTag } from './articles.etag.js'
 import { filters, sortSpec, sortValue } from './articles.filters.js'
-import { type ArticleRow, hydrate } from './articles.hydrate.js'
-import { type RelationColumns, relationColumns, relationsFor } from './articles.relations.js'
+import { type AnswerRow, answerBytes, answerColumns, type ArticleRow } from './articles.json.js'
 import { isPublished, visibleTo } from './articles.visibility.js'
 import { highlight } from './articles.highlight.js'
-import { articleSearchText } from './articles.search-index.js'
-import type { Article, ArticleListParams, ArticleSort } from './articles.schemas.js'
+import type { ArticleListParams, ArticleSort } from './articles.schemas.js'
 
 // ---- ranking --------------------------------------------------------------------------------
 //
@@ -121,18 +120,18 @@ export function searchLevels(query: SearchQuery): { base: string; levels: string
 
 // ---- the list -------------------------------------------------------------------------------
 
-const { body: bodyColumn, ...withoutBody } = getTableColumns(articles)
 /**
- * A page's columns, read from the lateral subquery `x`. The body only when the answer shows it;
- * otherwise its searchable text, all a highlight needs (smaller to send and to parse than the
- * blocks' JSON), and not even that for title hits, whose highlight is their title and summary.
+ * A page's columns, read from the lateral subquery `x`: what the cursor, the highlight and the
+ * answer need. The body's searchable text for the highlight (smaller to send than the blocks'
+ * JSON), and not even that for title hits when the answer has no body, whose highlight is then
+ * their title and summary.
  */
-function pageColumns(withBody: boolean, titleLevels: number[]): SQL {
-  const columns = Object.entries(withoutBody).map(([field, column]) => sql`x.${sql.identifier(column.name)} as ${sql.identifier(field)}`)
-  const body = withBody
-    ? sql`x.${sql.identifier(bodyColumn.name)} as "body"`
-    : sql`case when l.lvl = any(${`{${titleLevels.join(',')}}`}::int[]) then null else bantin_body_search_text(x.${sql.identifier(bodyColumn.name)}) end as "searchText"`
-  return sql.join([...columns, body], sql`, `)
+function pageColumns(params: SearchParams, withBody: boolean, titleLevels: number[]): SQL {
+  const { answer, stamps } = answerColumns('x', { include: params.include, fields: params.fields })
+  const text = sql`bantin_body_search_text(x.body)`
+  return sql`x.id as "id", x.version as "version", x.published_at as "publishedAt", x.updated_at as "updatedAt", x.title as "title",
+    x.summary as "summary", x.tags as "tags", x.excerpt as "excerpt", ${answer} as "answer", ${stamps} as "stamps",
+    ${withBody ? text : sql`case when l.lvl = any(${`{${titleLevels.join(',')}}`}::int[]) then null else ${text} end`} as "searchText"`
 }
 
 /** A cursor of a search belongs to its query: another q cannot continue it. */
@@ -154,7 +153,8 @@ function readCursor(cursor: string, sort: string, q: string): SearchPosition {
   return { level: parts[0], value: parts[1] as string | null, id: position.id }
 }
 
-type SearchRow = ArticleRow & RelationColumns & { searchLevel: number; searchNames: string[]; searchText?: string | null }
+type SearchRow = AnswerRow &
+  Pick<ArticleRow, 'publishedAt' | 'updatedAt' | 'title' | 'summary' | 'tags' | 'excerpt'> & { searchLevel: number; searchNames: string[]; searchText: string | null }
 
 type SearchParams = ArticleListParams & { q: string }
 
@@ -211,9 +211,7 @@ export function searchStatements(query: SearchQuery, params: SearchParams, auth:
 
   // One level after the other: a function scan over the levels drives a lateral subquery that the
   // GIN index serves, and the outer LIMIT stops the loop once the page is full.
-  const embedded = relationColumns('x', relationsFor(params))
-  const page = sql`select l.lvl::int as "searchLevel", ${pageColumns(withBody, sort === 'relevance' ? titleLevels : [])},
-      ${embedded.links.getSQL()} as "links", ${embedded.category.getSQL()} as "category",
+  const page = sql`select l.lvl::int as "searchLevel", ${pageColumns(params, withBody, sort === 'relevance' ? titleLevels : [])},
       array(select p.name from article_people ap join people p on p.id = ap.person_id where ap.article_id = x.id order by ap.position) as "searchNames"
     from jsonb_array_elements_text(${JSON.stringify(levels)}::jsonb) with ordinality as l(q, lvl)
     cross join lateral (${level}) x
@@ -252,7 +250,7 @@ function searchVisibility(auth: Principal | null, params: SearchParams): SQL {
 export async function searchArticles(db: Db, params: SearchParams, auth: Principal | null, key: string) {
   if (params.cursor !== undefined && params.offset !== undefined) throw badRequest('cursor', 'Use either cursor or offset, not both')
   const query = await searchQuery(db, params.q)
-  if (isEmptyQuery(query)) return { data: [], nextCursor: null, total: params.offset === undefined ? undefined : 0, etag: listTag(key, [], false, 0, []) }
+  if (isEmptyQuery(query)) return { data: jsonArray([]), nextCursor: null, total: params.offset === undefined ? undefined : 0, etag: listTag(key, [], false, 0, []) }
   const { page, counted, cursorAfter } = searchStatements(query, params, auth)
   const [raw, total] = await Promise.all([
     queryPrepared(db, page) as unknown as Promise<SearchRow[]>,
@@ -261,12 +259,8 @@ export async function searchArticles(db: Db, params: SearchParams, auth: Princip
 
   const rows = raw.slice(0, params.limit)
   const nextCursor = raw.length > params.limit ? cursorAfter(rows[rows.length - 1]!) : null
-  const data = await hydrate(db, rows, { include: params.include ?? [], fields: params.fields })
-  data.forEach((article, i) => {
-    const row = rows[i]!
-    const bodyText = row.body ? articleSearchText(row.body) : row.searchText
-    ;(article as Article).highlight = highlight({ ...row, bodyText }, query, row.searchNames)
-  })
+  // Each hit is its answer as PostgreSQL built it, with its highlight added at the end.
+  const data = jsonArray(rows.map((row) => withKeys(answerBytes(row), { highlight: highlight({ ...row, bodyText: row.searchText }, query, row.searchNames) })))
   const n = total?.[0]?.n
-  return { data, nextCursor, total: n, etag: listTag(key, rows, nextCursor !== null, n, data.flatMap(relatedStamps)) }
+  return { data, nextCursor, total: n, etag: listTag(key, rows, nextCursor !== null, n, rows.flatMap((r) => r.stamps)) }
 }

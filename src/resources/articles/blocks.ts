@@ -17,7 +17,7 @@ export function blockText(block: Block): string {
   }
 }
 
-const WORDS_PER_MINUTE = 200
+export const WORDS_PER_MINUTE = 200
 const EXCERPT_LENGTH = 240
 
 export function countWords(text: string): number {

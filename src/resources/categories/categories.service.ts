@@ -1,5 +1,6 @@
 import { asc, count, eq, type SQL, sql } from 'drizzle-orm'
 import { type Db, rawRows } from '../../db/client.js'
+import { field, type Shape, shapeObject } from '../../db/json-shape.js'
 import { articles, categories } from '../../db/schema.js'
 import { InUse, InvalidReference, NotFound, unknownReference } from '../../errors.js'
 import { isUuid, newId } from '../../shared/ids.js'
@@ -9,18 +10,21 @@ import { checkVersion, type ExpectedVersion } from '../../shared/versions.js'
 import { changedFields, rowChange, write } from '../../shared/write.js'
 import type { Category, CategoryInput, CategoryListQuery, CategoryPatch } from './categories.schemas.js'
 
-type CategoryRow = typeof categories.$inferSelect
+export type CategoryRow = typeof categories.$inferSelect
 
-export const toCategory = (row: CategoryRow): Category => ({
-  id: row.id,
-  slug: row.slug,
-  name: row.name,
-  description: row.description,
-  parentId: row.parentId,
-  position: row.position,
-  createdAt: row.createdAt.toISOString(),
-  updatedAt: row.updatedAt.toISOString(),
-})
+/** A category as the API answers it: built in JavaScript (`toCategory`) or by PostgreSQL where an article embeds it. */
+export const categoryShape: Shape<CategoryRow> = {
+  id: field.column(categories.id, 'id'),
+  slug: field.column(categories.slug, 'slug'),
+  name: field.column(categories.name, 'name'),
+  description: field.column(categories.description, 'description'),
+  parentId: field.column(categories.parentId, 'parentId'),
+  position: field.column(categories.position, 'position'),
+  createdAt: field.timestamp(categories.createdAt, 'createdAt'),
+  updatedAt: field.timestamp(categories.updatedAt, 'updatedAt'),
+}
+
+export const toCategory = (row: CategoryRow): Category => shapeObject(categoryShape, row)
 
 export const byIdOrSlug = (idOrSlug: string): SQL =>
   isUuid(idOrSlug) ? eq(categories.id, idOrSlug.toLowerCase()) : eq(categories.slug, idOrSlug)

@@ -1,6 +1,7 @@
 import { unlink } from 'node:fs/promises'
 import { and, count, eq, inArray, or, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
+import { field, type Shape, shapeObject } from '../../db/json-shape.js'
 import { LOCKS, lockForTransaction } from '../../db/locks.js'
 import { articles, media, people } from '../../db/schema.js'
 import { badRequest, InUse, NotFound, Unavailable, unknownReference } from '../../errors.js'
@@ -24,30 +25,40 @@ const variantKey = (sha256: string, width: number, format: string) => `${blobKey
 
 const fileUrl = (id: string) => `/v1/media/${id}/file`
 
-export function toMedia(row: MediaRow): Media {
-  const widths = row.kind === 'image' && row.width ? variantWidths.filter((w) => w <= row.width!) : []
-  return {
-    id: row.id,
-    kind: row.kind,
-    filename: row.filename,
-    mimeType: row.mimeType,
-    size: row.size,
-    width: row.width,
-    height: row.height,
-    sha256: row.sha256,
-    alt: row.alt,
-    caption: row.caption,
-    credit: row.credit,
-    creditPersonId: row.creditPersonId,
-    url: fileUrl(row.id),
-    variants: widths.flatMap((width) =>
-      variantFormats.map((format) => ({ width, format, url: `${fileUrl(row.id)}?w=${width}&format=${format}` })),
-    ),
-    placeholder: row.placeholder,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-  }
+const widthsOf = (row: MediaRow) => (row.kind === 'image' && row.width ? variantWidths.filter((w) => w <= row.width!) : [])
+
+/** The resized renditions of an image, widths as in variantWidths, each in every format: in SQL for the row under `alias`. */
+const variantsSql = (m: string) => {
+  const id = sql`${sql.identifier(m)}.id`
+  return sql`coalesce((select json_agg(json_build_object('width', w.w, 'format', f.f, 'url', '/v1/media/' || ${id} || '/file?w=' || w.w || '&format=' || f.f) order by w.i, f.i)
+    from unnest(${sql.raw(`array[${variantWidths.join(',')}]::int[]`)}) with ordinality w(w, i), unnest(${sql.raw(`array[${variantFormats.map((f) => `'${f}'`).join(',')}]::text[]`)}) with ordinality f(f, i)
+    where ${sql.identifier(m)}.kind = 'image' and w.w <= ${sql.identifier(m)}.width), '[]'::json)`
 }
+
+/** A media item as the API answers it: built in JavaScript (`toMedia`) or by PostgreSQL where an article embeds it. */
+export const mediaShape: Shape<MediaRow> = {
+  id: field.column(media.id, 'id'),
+  kind: field.column(media.kind, 'kind'),
+  filename: field.column(media.filename, 'filename'),
+  mimeType: field.column(media.mimeType, 'mimeType'),
+  size: field.column(media.size, 'size'),
+  width: field.column(media.width, 'width'),
+  height: field.column(media.height, 'height'),
+  sha256: field.column(media.sha256, 'sha256'),
+  alt: field.column(media.alt, 'alt'),
+  caption: field.column(media.caption, 'caption'),
+  credit: field.column(media.credit, 'credit'),
+  creditPersonId: field.column(media.creditPersonId, 'creditPersonId'),
+  url: field.derived((m) => sql`'/v1/media/' || ${sql.identifier(m)}.id || '/file'`, (row) => fileUrl(row.id)),
+  variants: field.derived(variantsSql, (row) =>
+    widthsOf(row).flatMap((width) => variantFormats.map((format) => ({ width, format, url: `${fileUrl(row.id)}?w=${width}&format=${format}` }))),
+  ),
+  placeholder: field.column(media.placeholder, 'placeholder'),
+  createdAt: field.timestamp(media.createdAt, 'createdAt'),
+  updatedAt: field.timestamp(media.updatedAt, 'updatedAt'),
+}
+
+export const toMedia = (row: MediaRow): Media => shapeObject(mediaShape, row)
 
 export async function getMedia(db: Db, id: string): Promise<MediaRow> {
   const [row] = await db.select().from(media).where(eq(media.id, id))

@@ -1,5 +1,6 @@
 import { and, count, eq, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
+import { field, type Shape, shapeObject } from '../../db/json-shape.js'
 import { articlePeople, people } from '../../db/schema.js'
 import { InUse, NotFound } from '../../errors.js'
 import { isUuid, newId } from '../../shared/ids.js'
@@ -14,20 +15,23 @@ import { fold } from '../../shared/text.js'
 import { assertMediaExist } from '../media/media.service.js'
 import type { Person, PersonInput, PersonListQuery, PersonPatch } from './people.schemas.js'
 
-type PersonRow = typeof people.$inferSelect
+export type PersonRow = typeof people.$inferSelect
 
-export const toPerson = (row: PersonRow): Person => ({
-  id: row.id,
-  slug: row.slug,
-  name: row.name,
-  honorific: row.honorific,
-  title: row.title,
-  organization: row.organization,
-  bio: row.bio,
-  photoId: row.photoId,
-  createdAt: row.createdAt.toISOString(),
-  updatedAt: row.updatedAt.toISOString(),
-})
+/** A person as the API answers it: built in JavaScript (`toPerson`) or by PostgreSQL where an article embeds it. */
+export const personShape: Shape<PersonRow> = {
+  id: field.column(people.id, 'id'),
+  slug: field.column(people.slug, 'slug'),
+  name: field.column(people.name, 'name'),
+  honorific: field.column(people.honorific, 'honorific'),
+  title: field.column(people.title, 'title'),
+  organization: field.column(people.organization, 'organization'),
+  bio: field.column(people.bio, 'bio'),
+  photoId: field.column(people.photoId, 'photoId'),
+  createdAt: field.timestamp(people.createdAt, 'createdAt'),
+  updatedAt: field.timestamp(people.updatedAt, 'updatedAt'),
+}
+
+export const toPerson = (row: PersonRow): Person => shapeObject(personShape, row)
 
 export const personByIdOrSlug = (idOrSlug: string): SQL =>
   isUuid(idOrSlug) ? eq(people.id, idOrSlug.toLowerCase()) : eq(people.slug, idOrSlug)

@@ -61,7 +61,7 @@ export const revisionRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req, reply) => {
       const article = await revertArticle(app.db, req.params.idOrSlug, req.params.number, req.auth!, requiredVersion(req))
-      reply.header('etag', articleTag(article, {}))
+      reply.header('etag', articleTag(article.version, {}))
       return { data: article }
     },
   )

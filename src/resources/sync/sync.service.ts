@@ -3,7 +3,7 @@ import { eq, inArray, type SQL, sql } from 'drizzle-orm'
 import { type Db, rawRows } from '../../db/client.js'
 import { categories, type ChangeOp, media, people, type ResourceType, systemState } from '../../db/schema.js'
 import { badRequest, CursorExpired } from '../../errors.js'
-import { hydrate } from '../articles/articles.hydrate.js'
+import { answerBytes } from '../articles/articles.json.js'
 import { articleStatements } from '../articles/articles.prepared.js'
 import { toCategory } from '../categories/categories.service.js'
 import { toMedia } from '../media/media.service.js'
@@ -105,22 +105,26 @@ export async function changesAfter(db: Db, position: Position, limit: number, ty
   return rows.map((r) => ({ ...r, seq: Number(r.seq), at: new Date(r.at) }))
 }
 
-type Loaded = Map<string, SyncEntry['data']>
+/** Each resource's current state as JSON bytes, by id. */
+type Loaded = Map<string, Buffer>
 
-/** The current state of each resource named, as its own GET answers it; absent when it is gone. */
+const jsonOf = (value: unknown) => Buffer.from(JSON.stringify(value))
+
+/**
+ * The current state of each resource named, as its own GET answers it (JSON bytes: an
+ * article's as PostgreSQL built it); absent when it is gone.
+ */
 export async function currentState(db: Db, wanted: Map<ResourceType, string[]>): Promise<Map<ResourceType, Loaded>> {
   const load = async (type: ResourceType, ids: string[]): Promise<Loaded> => {
     switch (type) {
-      case 'article': {
-        const rows = await articleStatements(db).live.execute({ ids })
-        return new Map((await hydrate(db, rows, { include: [] })).map((a) => [a.id, a]))
-      }
+      case 'article':
+        return new Map((await articleStatements(db).live.execute({ ids })).map((row) => [row.id, answerBytes(row)]))
       case 'category':
-        return new Map((await db.select().from(categories).where(inArray(categories.id, ids))).map((r) => [r.id, toCategory(r)]))
+        return new Map((await db.select().from(categories).where(inArray(categories.id, ids))).map((r) => [r.id, jsonOf(toCategory(r))]))
       case 'person':
-        return new Map((await db.select().from(people).where(inArray(people.id, ids))).map((r) => [r.id, toPerson(r)]))
+        return new Map((await db.select().from(people).where(inArray(people.id, ids))).map((r) => [r.id, jsonOf(toPerson(r))]))
       case 'media':
-        return new Map((await db.select().from(media).where(inArray(media.id, ids))).map((r) => [r.id, toMedia(r)]))
+        return new Map((await db.select().from(media).where(inArray(media.id, ids))).map((r) => [r.id, jsonOf(toMedia(r))]))
     }
   }
   const loaded = await Promise.all([...wanted].map(async ([type, ids]) => [type, await load(type, ids)] as const))
@@ -155,15 +159,17 @@ export async function readSync(db: Db, query: SyncQuery): Promise<Buffer> {
     for (const row of chunk) wanted.set(row.type, [...(wanted.get(row.type) ?? []), row.resource_id])
     return { chunk, found: currentState(db, wanted) }
   }
-  const parts = [Buffer.from('{"data":[')]
+  const parts: Buffer[] = [Buffer.from('{"data":[')]
   // The next chunk is read while this one is written: PostgreSQL and Node take turns less.
   let next = entries.length ? load(0) : undefined
   for (let i = 0; next; i += CHUNK) {
     const { chunk, found: loading } = next
     const found = await loading
     next = i + CHUNK < entries.length ? load(i + CHUNK) : undefined
-    const text = chunk.map((row) => JSON.stringify(entryOf(row, found.get(row.type)?.get(row.resource_id) ?? null))).join(',')
-    parts.push(Buffer.from(i === 0 ? text : `,${text}`))
+    chunk.forEach((row, j) => {
+      if (i + j > 0) parts.push(COMMA)
+      parts.push(...entryParts(row, found.get(row.type)?.get(row.resource_id) ?? null))
+    })
   }
   const meta = {
     limit: query.limit,
@@ -174,13 +180,14 @@ export async function readSync(db: Db, query: SyncQuery): Promise<Buffer> {
   return Buffer.concat(parts)
 }
 
-const entryOf = (row: ChangeRow, current: SyncEntry['data']): SyncEntry => ({
-  type: row.type,
-  id: row.resource_id,
-  op: current ? 'upsert' : 'delete',
-  at: row.at.toISOString(),
-  data: current,
-})
+/** A `SyncEntry` as JSON bytes, around the bytes of the resource's current state. */
+function entryParts(row: ChangeRow, current: Buffer | null): Buffer[] {
+  const head = { type: row.type, id: row.resource_id, op: current ? 'upsert' : 'delete', at: row.at.toISOString() } satisfies Omit<SyncEntry, 'data'>
+  return [Buffer.from(`${JSON.stringify(head).slice(0, -1)},"data":`), current ?? NULL, END]
+}
+const COMMA = Buffer.from(',')
+const NULL = Buffer.from('null')
+const END = Buffer.from('}')
 
 /**
  * Positions are transaction ids, which only grow on one server. A database restored from a dump

@@ -73,7 +73,10 @@ export async function dispatchEvents(
   const payloadOf = (change: ChangeRow, event: string) => {
     const key = `${change.seq}/${event}`
     let payload = payloads.get(key)
-    if (payload === undefined) payloads.set(key, (payload = eventPayload(event, change, objects.get(change.type)?.get(change.resource_id))))
+    if (payload === undefined) {
+      const object = objects.get(change.type)?.get(change.resource_id)
+      payloads.set(key, (payload = eventPayload(event, change, object && JSON.parse(object.toString('utf8')))))
+    }
     return payload
   }
   const values = wanted.map(({ change, event, webhookId }) => ({

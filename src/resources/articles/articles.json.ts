@@ -1,0 +1,112 @@
+import { type SQL, sql } from 'drizzle-orm'
+import { field, jsonObjectSql, type Shape, shapeObject, shapeSql } from '../../db/json-shape.js'
+import { articles } from '../../db/schema.js'
+import { categoryShape } from '../categories/categories.service.js'
+import { mediaShape } from '../media/media.service.js'
+import { personShape } from '../people/people.service.js'
+import type { Article, ArticleField, ArticleInclude } from './articles.schemas.js'
+import { readingTimeMinutes, WORDS_PER_MINUTE } from './blocks.js'
+
+export type ArticleRow = typeof articles.$inferSelect
+
+/** A row with the people it links, in order: what an answer is made of. */
+type LinkedRow = ArticleRow & { people: Article['people'] }
+
+const col = (alias: string, name: string) => sql`${sql.identifier(alias)}.${sql.identifier(name)}`
+
+/** The article's people links, in order, each with its person when `persons`. */
+function linksSql(a: string, persons: boolean): SQL {
+  const person = persons ? sql`, 'person', ${shapeSql(personShape, 'p')}` : sql``
+  const join = persons ? sql`join people p on p.id = ap.person_id` : sql``
+  return sql`(select coalesce(json_agg(json_build_object('personId', ap.person_id, 'role', ap.role${person}) order by ap.position), '[]'::json)
+    from article_people ap ${join} where ap.article_id = ${col(a, 'id')})`
+}
+
+/** An article as the API answers it, with its people links (without their persons). */
+export const articleShape: Shape<LinkedRow> = {
+  id: field.column(articles.id, 'id'),
+  slug: field.column(articles.slug, 'slug'),
+  title: field.column(articles.title, 'title'),
+  summary: field.column(articles.summary, 'summary'),
+  body: field.column(articles.body, 'body'),
+  status: field.column(articles.status, 'status'),
+  publishedAt: field.timestamp(articles.publishedAt, 'publishedAt'),
+  categoryId: field.column(articles.categoryId, 'categoryId'),
+  coverId: field.column(articles.coverId, 'coverId'),
+  tags: field.column(articles.tags, 'tags'),
+  people: field.derived<LinkedRow>((a) => linksSql(a, false), (row) => row.people),
+  version: field.column(articles.version, 'version'),
+  excerpt: field.column(articles.excerpt, 'excerpt'),
+  readingTimeMinutes: field.derived<LinkedRow>(
+    (a) => sql`greatest(1, round(${col(a, 'word_count')} / ${sql.raw(`${WORDS_PER_MINUTE}.0`)}))::int`,
+    (row) => readingTimeMinutes(row.wordCount),
+  ),
+  createdAt: field.timestamp(articles.createdAt, 'createdAt'),
+  updatedAt: field.timestamp(articles.updatedAt, 'updatedAt'),
+} satisfies Record<ArticleField, unknown>
+
+/** The article a write answers, from the row it wrote and its links. */
+export const toArticle = (row: ArticleRow, links: Article['people']): Article => shapeObject(articleShape, { ...row, people: links })
+
+/** What an answer embeds and which fields it has. */
+export interface AnswerOptions {
+  include?: readonly ArticleInclude[] | undefined
+  fields?: readonly ArticleField[] | undefined
+}
+
+/** An embedded item's stamp, its id at the time it last changed: ETags of answers embedding it vary with it. */
+export const stampSql = (alias: string) =>
+  sql`${col(alias, 'id')}::text || '@' || floor(extract(epoch from ${col(alias, 'updated_at')}) * 1000)::bigint`
+
+const imageBlocks = (a: string) => sql`jsonb_array_elements(${col(a, 'body')}) with ordinality e(b, i)`
+
+/** The body with each image block's media embedded (`media: null` when it is gone). */
+const bodyWithMedia = (a: string) => sql`(select coalesce(jsonb_agg(case when e.b ->> 'type' = 'image'
+      then e.b || jsonb_build_object('media', (select ${shapeSql(mediaShape, 'm')}::jsonb from media m where m.id = (e.b ->> 'mediaId')::uuid))
+      else e.b end order by e.i), '[]'::jsonb) from ${imageBlocks(a)})`
+
+/**
+ * The two columns of a read, for the article row under alias `a`: `answer`, the article as the
+ * API answers it (the fields asked for, then what `include` embeds), built by PostgreSQL and
+ * sent as base64 of its UTF-8 bytes (text would be decoded into a string only to be encoded
+ * again); and `stamps`, what the answer embeds, for its ETag.
+ */
+export function answerColumns(a: string, options: AnswerOptions): { answer: SQL; stamps: SQL } {
+  const include = options.include ?? []
+  const fields = options.fields
+  const persons = include.includes('people')
+  const withMedia = include.includes('media') && (!fields || fields.includes('body'))
+  const keys: readonly string[] = fields ?? Object.keys(articleShape)
+  const pairs: [string, SQL][] = keys.map((key) => [
+    key,
+    key === 'body' && withMedia ? bodyWithMedia(a) : key === 'people' && persons ? linksSql(a, true) : articleShape[key]!.sql(a),
+  ])
+  if (include.includes('category')) pairs.push(['category', sql`(select ${shapeSql(categoryShape, 'c')} from categories c where c.id = ${col(a, 'category_id')})`])
+  if (include.includes('cover')) pairs.push(['cover', sql`(select ${shapeSql(mediaShape, 'm')} from media m where m.id = ${col(a, 'cover_id')})`])
+  if (persons && fields && !fields.includes('people')) pairs.push(['people', linksSql(a, true)])
+  const answer = sql`encode(convert_to(${jsonObjectSql(pairs)}::text, 'UTF8'), 'base64')`
+
+  const stamps: SQL[] = [
+    ...(include.includes('category') ? [sql`array(select ${stampSql('c')} from categories c where c.id = ${col(a, 'category_id')})`] : []),
+    ...(persons
+      ? [sql`array(select ${stampSql('p')} from article_people ap join people p on p.id = ap.person_id where ap.article_id = ${col(a, 'id')} order by ap.position)`]
+      : []),
+    ...(include.includes('cover') ? [sql`array(select ${stampSql('m')} from media m where m.id = ${col(a, 'cover_id')})`] : []),
+    ...(withMedia
+      ? [sql`array(select ${stampSql('m')} from ${imageBlocks(a)} join media m on m.id = (e.b ->> 'mediaId')::uuid where e.b ->> 'type' = 'image' order by e.i)`]
+      : []),
+  ]
+  return { answer, stamps: stamps.length ? sql.join(stamps, sql` || `) : sql`'{}'::text[]` }
+}
+
+/** A read's row: the article's id and version, its answer as JSON bytes, and its ETag stamps. */
+export interface AnswerRow {
+  id: string
+  version: number
+  answer: string
+  stamps: string[]
+}
+
+/** The answer's bytes. */
+export const answerBytes = (row: Pick<AnswerRow, 'answer'>) => Buffer.from(row.answer, 'base64')
+
