@@ -144,7 +144,7 @@ t.test('GET /v1/pages sorts by position, filters by parent and status, pages by 
     const seen: string[] = []
     let cursor: string | null = null
     do {
-      const res = await app.inject({ url: `/v1/pages?sort=${sort}&limit=2${cursor ? `&cursor=${cursor}` : ''}`, headers: reader.headers })
+      const res: Awaited<ReturnType<typeof app.inject>> = await app.inject({ url: `/v1/pages?sort=${sort}&limit=2${cursor ? `&cursor=${cursor}` : ''}`, headers: reader.headers })
       t.equal(res.statusCode, 200)
       seen.push(...slugs(res))
       cursor = res.json().meta.nextCursor
