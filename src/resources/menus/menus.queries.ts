@@ -10,7 +10,13 @@ import type { Menu, MenuItem, MenuListQuery } from './menus.schemas.js'
 
 export type MenuRow = typeof menus.$inferSelect
 
-export const toMenu = (row: MenuRow, items: MenuItem[] = row.items as MenuItem[]): Menu => ({
+/** A link with its fields in one order (jsonb keeps keys in an order of its own). */
+const linkOf = (link: MenuItemRow['link']) => (link.type === 'url' ? { type: link.type, url: link.url } : { type: link.type, id: link.id })
+
+const stored = (items: MenuItemRow[]): MenuItem[] =>
+  items.map((item) => ({ label: item.label, link: linkOf(item.link), children: stored(item.children) })) as MenuItem[]
+
+export const toMenu = (row: MenuRow, items: MenuItem[] = stored(row.items)): Menu => ({
   id: row.id,
   slug: row.slug,
   name: row.name,
@@ -92,10 +98,10 @@ export async function resolveMenu(db: Db, row: MenuRow, auth: Principal | null):
   const resolve = (items: MenuItemRow[]): Resolved[] =>
     items.flatMap((item): Resolved[] => {
       const { link } = item
-      if (link.type === 'url') return [{ label: item.label, link: { ...link, path: link.url }, children: resolve(item.children) }]
+      if (link.type === 'url') return [{ label: item.label, link: { ...linkOf(link), path: link.url }, children: resolve(item.children) }]
       const target = loaded.get(link.type)?.get(link.id)
       if (!target?.visible && !auth) return []
-      const resolved = target ? { ...link, slug: target.slug, path: target.path } : { ...link }
+      const resolved = target ? { ...linkOf(link), slug: target.slug, path: target.path } : linkOf(link)
       return [{ label: item.label, link: target?.visible ? resolved : { ...resolved, broken: true }, children: resolve(item.children) }]
     })
   return toMenu(row, resolve(row.items) as MenuItem[])
