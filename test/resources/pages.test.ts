@@ -255,3 +255,14 @@ t.test('the sync feed serves a page as its GET does, and a tombstone once it is 
   await del(page.id)
   t.match((await read())[0], { type: 'page', id: page.id, op: 'delete', data: null })
 })
+
+t.test('media in a page body cannot be deleted while the page uses it (409 that says where)', async (t) => {
+  const photo = await make.image()
+  const page = await make.page({ title: 'Giới thiệu', body: [{ type: 'image', mediaId: photo.id, caption: 'Toàn cảnh huyện Lý Nhân' }] })
+  t.equal(page.excerpt, '', 'an image alone makes no excerpt')
+  const refused = await app.inject({ method: 'DELETE', url: `/v1/media/${photo.id}`, headers: admin })
+  t.equal(refused.statusCode, 409)
+  t.match(refused.json(), { type: 'urn:bantin:problem:in-use', detail: /the body of page gioi-thieu/ })
+  await patch(page.id, { body: [] })
+  t.equal((await app.inject({ method: 'DELETE', url: `/v1/media/${photo.id}`, headers: admin })).statusCode, 204)
+})
