@@ -1,7 +1,8 @@
 import t from 'tap'
 import { admin, buildTestApp, countRows, factories, resetDatabase, tokenFor } from '../helper.js'
+import { flush, startReceiver, testWorker, webhookEnv } from '../receiver.js'
 
-const { app, database } = await buildTestApp(t)
+const { app, database } = await buildTestApp(t, { env: webhookEnv })
 const make = factories(app)
 t.beforeEach(() => resetDatabase(database))
 
@@ -265,4 +266,19 @@ t.test('media in a page body cannot be deleted while the page uses it (409 that 
   t.match(refused.json(), { type: 'urn:bantin:problem:in-use', detail: /the body of page gioi-thieu/ })
   await patch(page.id, { body: [] })
   t.equal((await app.inject({ method: 'DELETE', url: `/v1/media/${photo.id}`, headers: admin })).statusCode, 204)
+})
+
+t.test('webhooks subscribed to page.* and menu.* get the events of pages and menus, with the object', async (t) => {
+  const receiver = await startReceiver(t)
+  const hook = await app.inject({ method: 'POST', url: '/v1/webhooks', headers: admin, payload: { url: receiver.url, events: ['page.*', 'menu.created'] } })
+  t.equal(hook.statusCode, 201)
+  const worker = testWorker(database.db)
+  const page = await make.page({ title: 'Giới thiệu', status: 'published' })
+  await make.menu({ slug: 'header', items: [{ label: 'Giới thiệu', link: { type: 'page', id: page.id } }] })
+  await make.article({ title: 'Không gửi' })
+  await flush(worker, database.db)
+  t.same(receiver.types().sort(), ['menu.created', 'page.created', 'page.published'])
+  const of = (type: string) => receiver.received.find((r) => r.json.type === type)!.json.data
+  t.match(of('page.created'), { type: 'page', id: page.id, op: 'upsert', slug: 'gioi-thieu', version: 1, object: { path: '/pages/gioi-thieu' } })
+  t.match(of('menu.created'), { type: 'menu', slug: 'header', object: { items: [{ link: { type: 'page', id: page.id } }] } })
 })
