@@ -212,3 +212,19 @@ t.test('a generated slug comes from the name; a taken explicit one is a 409', as
   t.equal(taken.statusCode, 409)
   t.match(taken.json(), { type: 'urn:bantin:problem:slug-taken' })
 })
+
+t.test('a menu linking a category and a delete of that category, racing: never a menu that links to nothing', async (t) => {
+  for (let round = 0; round < 5; round++) {
+    const category = await make.category({ name: `Chuyên mục ${round}` })
+    const [menu, deleted] = await Promise.all([
+      post({ name: `Menu ${round}`, items: [{ label: 'Tin', link: { type: 'category', id: category.id } }] }),
+      app.inject({ method: 'DELETE', url: `/v1/categories/${category.id}`, headers: admin }),
+    ])
+    const outcome = `${menu.statusCode} ${deleted.statusCode}`
+    t.ok(outcome === '201 409' || outcome === '422 204', `round ${round}: ${outcome}`)
+  }
+  const dangling = await database.db.execute(
+    'select count(*)::int as n from menu_links l where not exists (select 1 from categories c where c.id = l.target_id)' as never,
+  )
+  t.equal((dangling as unknown as { rows: { n: number }[] }).rows[0]!.n, 0)
+})
