@@ -17,6 +17,8 @@ import slowClients, { serverTimeouts } from './plugins/slow-clients.js'
 import { articleRoutes } from './resources/articles/articles.routes.js'
 import { categoryRoutes } from './resources/categories/categories.routes.js'
 import { mediaRoutes } from './resources/media/media.routes.js'
+import { menuRoutes } from './resources/menus/menus.routes.js'
+import { pageRoutes } from './resources/pages/pages.routes.js'
 import { personRoutes } from './resources/people/people.routes.js'
 import { revisionRoutes } from './resources/revisions/revisions.routes.js'
 import { syncRoutes } from './resources/sync/sync.routes.js'
@@ -135,6 +137,8 @@ export async function buildApp({ config, database, logger = false, storage, chec
   await app.register(personRoutes, { prefix: '/v1/people' })
   await app.register(articleRoutes, { prefix: '/v1/articles' })
   await app.register(revisionRoutes, { prefix: '/v1/articles' })
+  await app.register(pageRoutes, { prefix: '/v1/pages' })
+  await app.register(menuRoutes, { prefix: '/v1/menus' })
   await app.register(tokenRoutes, { prefix: '/v1/tokens' })
   await app.register(syncRoutes, { prefix: '/v1/sync' })
   await app.register(webhookRoutes, { prefix: '/v1/webhooks', settings: config.webhooks })

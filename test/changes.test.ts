@@ -33,6 +33,12 @@ const trashed = async () => {
   return article
 }
 
+const trashedPage = async () => {
+  const page = await make.page()
+  await app.inject({ method: 'DELETE', url: `/v1/pages/${page.id}`, headers: admin })
+  return page
+}
+
 const table: Record<string, { ok: Case; rejected: Record<number, Case> }> = {
   'POST /v1/categories': {
     ok: async () => json('POST', '/v1/categories', { name: 'Thời sự' }),
@@ -150,6 +156,79 @@ const table: Record<string, { ok: Case; rejected: Record<number, Case> }> = {
         await app.inject({ method: 'DELETE', url: `/v1/media/${image.id}`, headers: admin })
         return json('POST', `/v1/articles/${article.id}/revisions/1/restore`)
       },
+    },
+  },
+  'POST /v1/pages': {
+    ok: async () => json('POST', '/v1/pages', { title: 'Giới thiệu' }),
+    rejected: {
+      400: async () => json('POST', '/v1/pages', { title: 'Giới thiệu', status: 'archived' }),
+      409: async () => json('POST', '/v1/pages', { title: 'Giới thiệu', slug: (await make.page()).slug }),
+      422: async () => json('POST', '/v1/pages', { title: 'Giới thiệu', parentId: missing }),
+    },
+  },
+  'PATCH /v1/pages/{idOrSlug}': {
+    ok: async () => json('PATCH', `/v1/pages/${(await make.page()).id}`, { title: 'Lịch sử' }),
+    rejected: {
+      400: async () => json('PATCH', `/v1/pages/${(await make.page()).id}`, { position: 'first' }),
+      404: async () => json('PATCH', `/v1/pages/${missing}`, { title: 'Lịch sử' }),
+      409: async () => json('PATCH', `/v1/pages/${(await make.page()).id}`, { slug: (await make.page({ title: 'Khác' })).slug }),
+      412: async () => json('PATCH', `/v1/pages/${(await make.page()).id}`, { title: 'Lịch sử' }, stale),
+      422: async () => {
+        const page = await make.page()
+        return json('PATCH', `/v1/pages/${page.id}`, { parentId: page.id })
+      },
+    },
+  },
+  'DELETE /v1/pages/{idOrSlug}': {
+    ok: async () => json('DELETE', `/v1/pages/${(await make.page()).id}`),
+    rejected: {
+      404: async () => json('DELETE', `/v1/pages/${missing}`),
+      409: async () => {
+        const page = await make.page()
+        await make.menu({ items: [{ label: 'Giới thiệu', link: { type: 'page', id: page.id } }] })
+        return json('DELETE', `/v1/pages/${page.id}`)
+      },
+      412: async () => json('DELETE', `/v1/pages/${(await make.page()).id}`, undefined, stale),
+    },
+  },
+  'POST /v1/pages/{idOrSlug}/restore': {
+    ok: async () => json('POST', `/v1/pages/${(await trashedPage()).id}/restore`),
+    rejected: {
+      404: async () => json('POST', `/v1/pages/${(await make.page()).id}/restore`),
+      412: async () => json('POST', `/v1/pages/${(await trashedPage()).id}/restore`, undefined, stale),
+    },
+  },
+  'POST /v1/pages/{idOrSlug}/purge': {
+    ok: async () => json('POST', `/v1/pages/${(await trashedPage()).id}/purge`),
+    rejected: {
+      404: async () => json('POST', `/v1/pages/${missing}/purge`),
+      409: async () => json('POST', `/v1/pages/${(await make.page()).id}/purge`),
+      412: async () => json('POST', `/v1/pages/${(await trashedPage()).id}/purge`, undefined, stale),
+    },
+  },
+  'POST /v1/menus': {
+    ok: async () => json('POST', '/v1/menus', { name: 'Menu chân trang', items: [{ label: 'Tỉnh Hà Nam', link: { type: 'url', url: 'https://hanam.gov.vn' } }] }),
+    rejected: {
+      400: async () => json('POST', '/v1/menus', { name: 'Menu', items: [{ label: 'X', link: { type: 'url', url: 'javascript:alert(1)' } }] }),
+      409: async () => json('POST', '/v1/menus', { name: 'Menu', slug: (await make.menu()).slug }),
+      422: async () => json('POST', '/v1/menus', { name: 'Menu', items: [{ label: 'X', link: { type: 'page', id: missing } }] }),
+    },
+  },
+  'PATCH /v1/menus/{idOrSlug}': {
+    ok: async () => json('PATCH', `/v1/menus/${(await make.menu()).id}`, { name: 'Menu chính' }),
+    rejected: {
+      400: async () => json('PATCH', `/v1/menus/${(await make.menu()).id}`, { items: 'none' }),
+      404: async () => json('PATCH', `/v1/menus/${missing}`, { name: 'Menu chính' }),
+      409: async () => json('PATCH', `/v1/menus/${(await make.menu()).id}`, { slug: (await make.menu({ name: 'Khác' })).slug }),
+      412: async () => json('PATCH', `/v1/menus/${(await make.menu()).id}`, { name: 'Menu chính' }, stale),
+      422: async () => json('PATCH', `/v1/menus/${(await make.menu()).id}`, { items: [{ label: 'X', link: { type: 'category', id: missing } }] }),
+    },
+  },
+  'DELETE /v1/menus/{idOrSlug}': {
+    ok: async () => json('DELETE', `/v1/menus/${(await make.menu()).id}`),
+    rejected: {
+      404: async () => json('DELETE', `/v1/menus/${missing}`),
+      412: async () => json('DELETE', `/v1/menus/${(await make.menu()).id}`, undefined, stale),
     },
   },
   'POST /v1/media': {

@@ -137,6 +137,42 @@ t.test('articles and revisions: create, list, read, update, revisions, trash, re
   t.equal((await admin.GET('/v1/articles/{idOrSlug}', { params: { path } })).response.status, 404)
 })
 
+t.test('pages: create, list, read with render=html, update with If-Match, trash, restore, purge', async (t) => {
+  const created = await admin.POST('/v1/pages', { body: { title: 'Giới thiệu', status: 'published', body: [{ type: 'paragraph', text: 'Huyện Lý Nhân ở phía đông tỉnh Hà Nam.' }] } })
+  const about = expect(t, created, 201).data
+  t.match(about, { slug: 'gioi-thieu', path: '/pages/gioi-thieu', version: 1 })
+  t.equal(created.response.headers.get('location'), `/v1/pages/${about.id}`)
+  const history = expect(t, await admin.POST('/v1/pages', { body: { title: 'Lịch sử', parentId: about.id, status: 'published' } }), 201).data
+  const list = expect(t, await anonymous.GET('/v1/pages', { params: { query: { parent: 'gioi-thieu', sort: 'title' } } }), 200)
+  t.same(list.data.map((p) => p.path), ['/pages/gioi-thieu/lich-su'])
+  const read = await anonymous.GET('/v1/pages/{idOrSlug}', { params: { path: { idOrSlug: 'gioi-thieu' }, query: { render: 'html' } } })
+  t.match(expect(t, read, 200).data, { id: about.id, html: /<p>Huyện Lý Nhân/ })
+  const updated = await admin.PATCH('/v1/pages/{idOrSlug}', { params: { path: { idOrSlug: history.id }, header: { 'If-Match': '"v1"' } }, body: { position: 2 } })
+  t.match(expect(t, updated, 200).data, { position: 2, version: 2 })
+  const path = { idOrSlug: history.id }
+  expectEmpty(t, await admin.DELETE('/v1/pages/{idOrSlug}', { params: { path } }))
+  t.equal(expect(t, await admin.POST('/v1/pages/{idOrSlug}/restore', { params: { path } }), 200).data.id, history.id)
+  expectEmpty(t, await admin.DELETE('/v1/pages/{idOrSlug}', { params: { path } }))
+  expectEmpty(t, await admin.POST('/v1/pages/{idOrSlug}/purge', { params: { path } }))
+})
+
+t.test('menus: create, list, read resolved, update, delete', async (t) => {
+  const about = expect(t, await admin.POST('/v1/pages', { body: { title: 'Giới thiệu', status: 'published' } }), 201).data
+  const items = [
+    { label: 'Giới thiệu', link: { type: 'page' as const, id: about.id } },
+    { label: 'Cổng thông tin tỉnh Hà Nam', link: { type: 'url' as const, url: 'https://hanam.gov.vn' } },
+  ]
+  const created = await admin.POST('/v1/menus', { body: { name: 'Menu đầu trang', slug: 'header', items } })
+  const menu = expect(t, created, 201).data
+  t.equal(created.response.headers.get('location'), `/v1/menus/${menu.id}`)
+  t.same(expect(t, await anonymous.GET('/v1/menus'), 200).data.map((m) => m.slug), ['header'])
+  const read = await anonymous.GET('/v1/menus/{idOrSlug}', { params: { path: { idOrSlug: 'header' } } })
+  t.match(expect(t, read, 200).data.items, [{ link: { path: '/pages/gioi-thieu' } }, { link: { path: 'https://hanam.gov.vn' } }])
+  const updated = await admin.PATCH('/v1/menus/{idOrSlug}', { params: { path: { idOrSlug: menu.id }, header: { 'If-Match': read.response.headers.get('etag')! } }, body: { name: 'Menu chính' } })
+  t.match(expect(t, updated, 200).data, { name: 'Menu chính', version: 2 })
+  expectEmpty(t, await admin.DELETE('/v1/menus/{idOrSlug}', { params: { path: { idOrSlug: menu.id } } }))
+})
+
 t.test('tokens: create, list, read, revoke; a revoked token is a 401 problem', async (t) => {
   const created = expect(t, await admin.POST('/v1/tokens', { body: { name: 'Biên tập viên', role: 'editor' } }), 201).data
   t.match(created, { name: 'Biên tập viên', role: 'editor', token: /^bantin_/ })

@@ -122,6 +122,13 @@ export function factories(app: App) {
         body: [{ type: 'paragraph', text: 'Chiều ngày 06/12/2023, Ban Dân vận Huyện ủy Lý Nhân tổ chức hội nghị.' }],
         ...input,
       }),
+    page: (input: Json = {}) =>
+      post('/v1/pages', {
+        title: 'Giới thiệu',
+        body: [{ type: 'paragraph', text: 'Huyện Lý Nhân nằm ở phía đông tỉnh Hà Nam, bên bờ sông Hồng.' }],
+        ...input,
+      }),
+    menu: (input: Json = {}) => post('/v1/menus', { name: 'Menu đầu trang', ...input }),
   }
 }
 

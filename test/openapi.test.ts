@@ -8,8 +8,22 @@ import t from 'tap'
 import { ArticleInput, Article } from '../src/resources/articles/articles.schemas.js'
 import { Category } from '../src/resources/categories/categories.schemas.js'
 import { Media } from '../src/resources/media/media.schemas.js'
+import { Menu, MenuInput, ResolvedMenu } from '../src/resources/menus/menus.schemas.js'
+import { Page, PageInput } from '../src/resources/pages/pages.schemas.js'
 import { Person } from '../src/resources/people/people.schemas.js'
-import { articleExample, articleInputExample, categoryExample, mediaExample, personExample, problemExample } from '../src/shared/examples.js'
+import {
+  articleExample,
+  articleInputExample,
+  categoryExample,
+  mediaExample,
+  menuExample,
+  menuInputExample,
+  pageExample,
+  pageInputExample,
+  personExample,
+  problemExample,
+  resolvedMenuExample,
+} from '../src/shared/examples.js'
 import { Problem } from '../src/shared/schemas.js'
 import { admin, buildTestApp } from './helper.js'
 
@@ -144,13 +158,15 @@ t.test('no safe-integer noise and no unused component', async (t) => {
 })
 
 t.test('examples are the sample content, each valid for its schema; the problem one is a real answer', async (t) => {
-  const cases = { Article: [Article, articleExample], Category: [Category, categoryExample], Person: [Person, personExample], Media: [Media, mediaExample], Problem: [Problem, problemExample] } as const
+  const cases = { Article: [Article, articleExample], Category: [Category, categoryExample], Person: [Person, personExample], Media: [Media, mediaExample], Page: [Page, pageExample], Menu: [Menu, menuExample], ResolvedMenu: [ResolvedMenu, resolvedMenuExample], Problem: [Problem, problemExample] } as const
   for (const [name, [schema, example]] of Object.entries(cases)) {
     const parsed = schema.safeParse(example)
     t.ok(parsed.success, `${name}: ${parsed.error?.message ?? 'valid'}`)
     t.same(spec.components.schemas[name].example, example, `${name} carries its example`)
   }
   t.ok(ArticleInput.safeParse(articleInputExample).success, 'the article input example is valid')
+  t.ok(PageInput.safeParse(pageInputExample).success, 'the page input example is valid')
+  t.ok(MenuInput.safeParse(menuInputExample).success, 'the menu input example is valid')
   t.match(spec.paths['/v1/articles'].post.requestBody.content['application/json'].schema.example, { title: articleExample.title })
   const res = await app.inject({ method: 'POST', url: '/v1/articles', headers: admin, payload: { title: '' } })
   t.same(res.json(), problemExample)

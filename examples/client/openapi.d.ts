@@ -350,6 +350,168 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/pages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List pages
+         * @description Anonymous callers see published pages; callers with a token see drafts too, and the trash with trashed=true.
+         *
+         *     No token needed; a token may be sent (what it shows depends on its role), and an invalid one is a 401.
+         */
+        get: operations["listPages"];
+        put?: never;
+        /**
+         * Create a page
+         * @description Requires a token with the role `editor` or higher.
+         */
+        post: operations["createPage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/pages/{idOrSlug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a page
+         * @description The ETag changes with the version (and with render). A draft is a 404 for anonymous callers.
+         *
+         *     No token needed; a token may be sent (what it shows depends on its role), and an invalid one is a 401.
+         */
+        get: operations["getPage"];
+        put?: never;
+        post?: never;
+        /**
+         * Move a page to the trash
+         * @description Gone from every read; the slug stays reserved; POST …/restore brings it back. A page with sub-pages, or one a menu links to, is a 409 that says which. Send the ETag of your last read as If-Match: a stale one is a 412 and nothing is written. Without If-Match the write goes through.
+         *
+         *     Requires a token with the role `editor` or higher.
+         */
+        delete: operations["trashPage"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a page
+         * @description Only the fields given change; body is replaced whole. Each change raises version by one. Send the ETag of your last read as If-Match: a stale one is a 412 and nothing is written. Without If-Match the write goes through.
+         *
+         *     Requires a token with the role `editor` or higher.
+         */
+        patch: operations["updatePage"];
+        trace?: never;
+    };
+    "/v1/pages/{idOrSlug}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bring a page back from the trash
+         * @description Requires a token with the role `editor` or higher.
+         */
+        post: operations["restorePage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/pages/{idOrSlug}/purge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Delete a page in the trash for good
+         * @description Requires a token with the role `admin` or higher.
+         */
+        post: operations["purgePage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/menus": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List menus
+         * @description Each menu as it is stored: its links by id, unresolved. GET one menu for the resolved tree.
+         *
+         *     No token needed; a token may be sent (what it shows depends on its role), and an invalid one is a 401.
+         */
+        get: operations["listMenus"];
+        put?: never;
+        /**
+         * Create a menu
+         * @description Items nest at most 3 levels. A link to a page, category or article that does not exist is a 422 naming the item.
+         *
+         *     Requires a token with the role `editor` or higher.
+         */
+        post: operations["createMenu"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/menus/{idOrSlug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a menu with its links resolved
+         * @description Every link carries its target's current slug and path. A link to something gone, unpublished or in the trash is left out, with the items below it, for anonymous callers, and flagged broken for tokens. The ETag changes with the menu's version and with what its links resolve to.
+         *
+         *     No token needed; a token may be sent (what it shows depends on its role), and an invalid one is a 401.
+         */
+        get: operations["getMenu"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a menu
+         * @description Send the ETag of your last read as If-Match: a stale one is a 412 and nothing is written. Without If-Match the write goes through.
+         *
+         *     Requires a token with the role `editor` or higher.
+         */
+        delete: operations["deleteMenu"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a menu
+         * @description Only the fields given change; items are replaced whole. Send the ETag of your last read as If-Match: a stale one is a 412 and nothing is written. Without If-Match the write goes through.
+         *
+         *     Requires a token with the role `editor` or higher.
+         */
+        patch: operations["updateMenu"];
+        trace?: never;
+    };
     "/v1/tokens": {
         parameters: {
             query?: never;
@@ -445,7 +607,7 @@ export interface paths {
          * Register a webhook
          * @description Events are POSTed as Standard Webhooks: a JSON body { type, timestamp, data } with the headers webhook-id, webhook-timestamp and webhook-signature (v1,<base64 HMAC-SHA256>).
          *
-         *     - Events: article.created, article.updated, article.published, article.unpublished, article.deleted, article.restored, article.purged, category.created, category.updated, category.deleted, person.created, person.updated, person.deleted, media.created, media.updated, media.deleted; `<type>.*` and `*` subscribe to several. webhook.ping is sent by ping.
+         *     - Events: article.created, article.updated, article.published, article.unpublished, article.deleted, article.restored, article.purged, category.created, category.updated, category.deleted, person.created, person.updated, person.deleted, media.created, media.updated, media.deleted, page.created, page.updated, page.published, page.unpublished, page.deleted, page.restored, page.purged, menu.created, menu.updated, menu.deleted; `<type>.*` and `*` subscribe to several. webhook.ping is sent by ping.
          *     - At least once: a receiver may get an event twice; webhook-id is the same on every attempt.
          *     - In commit order per resource: a later event of a resource waits until the earlier one succeeded or failed for good.
          *     - Retried with growing waits for more than a day (WEBHOOK_RETRY_SCHEDULE); a 2xx answer is a success, redirects are not followed.
@@ -729,12 +891,14 @@ export interface components {
         /** @enum {string} */
         PersonRoleInput: "author" | "photographer" | "mentioned";
         /** @enum {string} */
+        PageStatusInput: "draft" | "published";
+        /** @enum {string} */
         TokenRoleInput: "reader" | "editor" | "admin";
         /**
          * @description An event name (`article.published`), all of a type (`article.*`), or everything (`*`)
          * @enum {string}
          */
-        WebhookEventInput: "*" | "article.*" | "category.*" | "person.*" | "media.*" | "article.created" | "article.updated" | "article.published" | "article.unpublished" | "article.deleted" | "article.restored" | "article.purged" | "category.created" | "category.updated" | "category.deleted" | "person.created" | "person.updated" | "person.deleted" | "media.created" | "media.updated" | "media.deleted";
+        WebhookEventInput: "*" | "article.*" | "category.*" | "person.*" | "media.*" | "page.*" | "menu.*" | "article.created" | "article.updated" | "article.published" | "article.unpublished" | "article.deleted" | "article.restored" | "article.purged" | "category.created" | "category.updated" | "category.deleted" | "person.created" | "person.updated" | "person.deleted" | "media.created" | "media.updated" | "media.deleted" | "page.created" | "page.updated" | "page.published" | "page.unpublished" | "page.deleted" | "page.restored" | "page.purged" | "menu.created" | "menu.updated" | "menu.deleted";
         /**
          * @description pending: waiting for its next attempt (or for an earlier event of the same resource); delivering: an attempt is in flight; succeeded; failed: every attempt failed
          * @enum {string}
@@ -1132,6 +1296,202 @@ export interface components {
             highlight?: components["schemas"]["Highlight"];
         };
         /** @enum {string} */
+        PageStatus: "draft" | "published";
+        /**
+         * @example {
+         *       "id": "0193a1f2-6e02-7c88-9a13-b64d2f0e8a88",
+         *       "slug": "lich-su",
+         *       "title": "Lịch sử",
+         *       "body": [
+         *         {
+         *           "type": "paragraph",
+         *           "text": "Lý Nhân là vùng đất có bề dày lịch sử, nằm bên bờ hữu ngạn sông Hồng, phía đông tỉnh Hà Nam."
+         *         },
+         *         {
+         *           "type": "heading",
+         *           "level": 2,
+         *           "text": "Qua các thời kỳ"
+         *         }
+         *       ],
+         *       "parentId": "0193a1f2-6e00-7b21-8d4c-5a7f3e9b1c77",
+         *       "position": 1,
+         *       "status": "published",
+         *       "excerpt": "Lý Nhân là vùng đất có bề dày lịch sử, nằm bên bờ hữu ngạn sông Hồng, phía đông tỉnh Hà Nam.",
+         *       "path": "/pages/gioi-thieu/lich-su",
+         *       "version": 2,
+         *       "createdAt": "2023-12-06T07:00:00.000Z",
+         *       "updatedAt": "2023-12-06T07:00:00.000Z"
+         *     }
+         */
+        Page: {
+            /** Format: uuid */
+            id: string;
+            slug: components["schemas"]["Slug"];
+            title: string;
+            body: components["schemas"]["Block"][];
+            /** @description The start of the body */
+            excerpt: string;
+            parentId: string | null;
+            /** @description Order among the pages of the same parent, lowest first */
+            position: number;
+            /** @description The slugs from the top of the tree down to this page: /pages/gioi-thieu/lich-su */
+            path: string;
+            status: components["schemas"]["PageStatus"];
+            version: number;
+            createdAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+            /** @description With render=html: the body as HTML, every text escaped */
+            html?: string;
+        };
+        MenuLink: {
+            /** @enum {string} */
+            type: "page" | "category" | "article" | "url";
+            /**
+             * Format: uuid
+             * @description For page, category and article links
+             */
+            id?: string;
+            /** @description For url links */
+            url?: string;
+            /** @description When resolved: the target's current slug */
+            slug?: string;
+            /** @description When resolved: /pages/<slug>/<slug>… (a page under its parents), /categories/<slug>, /articles/<slug>, or the url itself */
+            path?: string;
+            /** @description When resolved for a token: true when the target is gone, unpublished or in the trash (anonymous callers do not get the item at all) */
+            broken?: boolean;
+        };
+        MenuItem: {
+            label: string;
+            link: components["schemas"]["MenuLink"];
+            children: {
+                label: string;
+                link: components["schemas"]["MenuLink"];
+                children: {
+                    label: string;
+                    link: components["schemas"]["MenuLink"];
+                    children: unknown[];
+                }[];
+            }[];
+        };
+        /**
+         * @example {
+         *       "id": "0193a1f2-6f00-7d3a-a5e2-18c9b7f4d699",
+         *       "name": "Menu đầu trang",
+         *       "slug": "header",
+         *       "items": [
+         *         {
+         *           "label": "Tin tức, sự kiện",
+         *           "link": {
+         *             "type": "category",
+         *             "id": "0193a1f2-6b10-7c3e-8a41-2f5d9c0e7b11"
+         *           },
+         *           "children": []
+         *         },
+         *         {
+         *           "label": "Giới thiệu",
+         *           "link": {
+         *             "type": "page",
+         *             "id": "0193a1f2-6e00-7b21-8d4c-5a7f3e9b1c77"
+         *           },
+         *           "children": [
+         *             {
+         *               "label": "Lịch sử",
+         *               "link": {
+         *                 "type": "page",
+         *                 "id": "0193a1f2-6e02-7c88-9a13-b64d2f0e8a88"
+         *               },
+         *               "children": []
+         *             }
+         *           ]
+         *         },
+         *         {
+         *           "label": "Cổng thông tin tỉnh Hà Nam",
+         *           "link": {
+         *             "type": "url",
+         *             "url": "https://hanam.gov.vn"
+         *           },
+         *           "children": []
+         *         }
+         *       ],
+         *       "version": 1,
+         *       "createdAt": "2023-12-06T07:00:00.000Z",
+         *       "updatedAt": "2023-12-06T07:00:00.000Z"
+         *     }
+         */
+        Menu: {
+            /** Format: uuid */
+            id: string;
+            slug: components["schemas"]["Slug"];
+            name: string;
+            items: components["schemas"]["MenuItem"][];
+            version: number;
+            createdAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+        };
+        /**
+         * @description A menu with every link resolved to its target
+         * @example {
+         *       "id": "0193a1f2-6f00-7d3a-a5e2-18c9b7f4d699",
+         *       "name": "Menu đầu trang",
+         *       "slug": "header",
+         *       "items": [
+         *         {
+         *           "label": "Tin tức, sự kiện",
+         *           "link": {
+         *             "type": "category",
+         *             "id": "0193a1f2-6b10-7c3e-8a41-2f5d9c0e7b11",
+         *             "slug": "tin-tuc-su-kien",
+         *             "path": "/categories/tin-tuc-su-kien"
+         *           },
+         *           "children": []
+         *         },
+         *         {
+         *           "label": "Giới thiệu",
+         *           "link": {
+         *             "type": "page",
+         *             "id": "0193a1f2-6e00-7b21-8d4c-5a7f3e9b1c77",
+         *             "slug": "gioi-thieu",
+         *             "path": "/pages/gioi-thieu"
+         *           },
+         *           "children": [
+         *             {
+         *               "label": "Lịch sử",
+         *               "link": {
+         *                 "type": "page",
+         *                 "id": "0193a1f2-6e02-7c88-9a13-b64d2f0e8a88",
+         *                 "slug": "lich-su",
+         *                 "path": "/pages/gioi-thieu/lich-su"
+         *               },
+         *               "children": []
+         *             }
+         *           ]
+         *         },
+         *         {
+         *           "label": "Cổng thông tin tỉnh Hà Nam",
+         *           "link": {
+         *             "type": "url",
+         *             "url": "https://hanam.gov.vn",
+         *             "path": "https://hanam.gov.vn"
+         *           },
+         *           "children": []
+         *         }
+         *       ],
+         *       "version": 1,
+         *       "createdAt": "2023-12-06T07:00:00.000Z",
+         *       "updatedAt": "2023-12-06T07:00:00.000Z"
+         *     }
+         */
+        ResolvedMenu: {
+            /** Format: uuid */
+            id: string;
+            slug: components["schemas"]["Slug"];
+            name: string;
+            items: components["schemas"]["MenuItem"][];
+            version: number;
+            createdAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+        };
+        /** @enum {string} */
         RevisionOp: "create" | "update" | "publish" | "unpublish" | "archive" | "trash" | "restore" | "revert";
         ArticleSnapshot: {
             slug: components["schemas"]["Slug"];
@@ -1175,7 +1535,7 @@ export interface components {
             snapshot: components["schemas"]["ArticleSnapshot"];
         };
         /** @enum {string} */
-        ResourceType: "article" | "category" | "person" | "media";
+        ResourceType: "article" | "category" | "person" | "media" | "page" | "menu";
         SyncEntry: {
             type: components["schemas"]["ResourceType"];
             /** Format: uuid */
@@ -1187,8 +1547,8 @@ export interface components {
             op: "upsert" | "delete";
             /** @description When the resource last changed within this page */
             at: components["schemas"]["Timestamp"];
-            /** @description The resource as its own GET answers it; null for a delete */
-            data: (components["schemas"]["Article"] | components["schemas"]["Category"] | components["schemas"]["Person"] | components["schemas"]["Media"]) | null;
+            /** @description The resource as its own GET answers it (a menu as it is stored, its links unresolved); null for a delete */
+            data: (components["schemas"]["Article"] | components["schemas"]["Category"] | components["schemas"]["Person"] | components["schemas"]["Media"] | components["schemas"]["Page"] | components["schemas"]["Menu"]) | null;
         };
         /** @enum {string} */
         TokenRole: "reader" | "editor" | "admin";
@@ -2686,6 +3046,774 @@ export interface operations {
             507: components["responses"]["InsufficientStorage"];
         };
     };
+    listPages: {
+        parameters: {
+            query?: {
+                /** @description 1–100, default 20 */
+                limit?: number;
+                /** @description Offset paging: skips this many matches; meta.total then counts all matches */
+                offset?: number;
+                /** @description The opaque meta.nextCursor of the page before */
+                cursor?: string;
+                /** @description position (default: then creation order), title or -updatedAt */
+                sort?: "position" | "title" | "-updatedAt";
+                /** @description Only the direct children of this page (id or slug); none for the pages at the top */
+                parent?: string;
+                status?: components["schemas"]["PageStatusInput"];
+                /** @description Tokens only: true lists the trash instead */
+                trashed?: "true" | "false";
+            };
+            header?: {
+                /** @description An ETag you hold: when it is current the answer is a 304 without a body */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Page"][];
+                        meta: components["schemas"]["ListMeta"];
+                    };
+                };
+            };
+            /** @description Not modified: the If-None-Match ETag is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createPage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    title: string;
+                    slug?: components["schemas"]["SlugInput"];
+                    body?: components["schemas"]["BlockInput"][];
+                    /** @description The page above this one; null or absent at the top */
+                    parentId?: string | null;
+                    position?: number;
+                    status?: components["schemas"]["PageStatusInput"];
+                };
+            };
+        };
+        responses: {
+            /** @description Created: Location names the new resource */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Page"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
+        };
+    };
+    getPage: {
+        parameters: {
+            query?: {
+                /** @description html adds the body rendered as safe HTML */
+                render?: "html";
+            };
+            header?: {
+                /** @description An ETag you hold: when it is current the answer is a 304 without a body */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                /** @description The resource id (UUID) or its slug */
+                idOrSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Page"];
+                    };
+                };
+            };
+            /** @description Not modified: the If-None-Match ETag is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    trashPage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of your last read: a stale one is a 412 and nothing is written; * needs only that it exists. Without it the write goes through. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The resource id (UUID) or its slug */
+                idOrSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
+        };
+    };
+    updatePage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of your last read: a stale one is a 412 and nothing is written; * needs only that it exists. Without it the write goes through. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The resource id (UUID) or its slug */
+                idOrSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    title?: string;
+                    slug?: components["schemas"]["SlugInput"];
+                    body?: components["schemas"]["BlockInput"][];
+                    /** @description The page above this one; null or absent at the top */
+                    parentId?: string | null;
+                    position?: number;
+                    status?: components["schemas"]["PageStatusInput"];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Page"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
+        };
+    };
+    restorePage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of your last read: a stale one is a 412 and nothing is written; * needs only that it exists. Without it the write goes through. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The resource id (UUID) or its slug */
+                idOrSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Page"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
+        };
+    };
+    purgePage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of your last read: a stale one is a 412 and nothing is written; * needs only that it exists. Without it the write goes through. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The resource id (UUID) or its slug */
+                idOrSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
+        };
+    };
+    listMenus: {
+        parameters: {
+            query?: {
+                /** @description 1–100, default 20; menus sort by name */
+                limit?: number;
+                offset?: number;
+            };
+            header?: {
+                /** @description An ETag you hold: when it is current the answer is a 304 without a body */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Menu"][];
+                        meta: components["schemas"]["ListMeta"];
+                    };
+                };
+            };
+            /** @description Not modified: the If-None-Match ETag is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createMenu: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    slug?: components["schemas"]["SlugInput"];
+                    /** @description Ordered items, at most 3 levels deep */
+                    items?: {
+                        label: string;
+                        link: {
+                            /** @enum {string} */
+                            type: "page";
+                            /**
+                             * Format: uuid
+                             * @description The page's id
+                             */
+                            id: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "category";
+                            /**
+                             * Format: uuid
+                             * @description The category's id
+                             */
+                            id: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "article";
+                            /**
+                             * Format: uuid
+                             * @description The article's id
+                             */
+                            id: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "url";
+                            /** Format: uri */
+                            url: string;
+                        };
+                        /** @default [] */
+                        children?: {
+                            label: string;
+                            link: {
+                                /** @enum {string} */
+                                type: "page";
+                                /**
+                                 * Format: uuid
+                                 * @description The page's id
+                                 */
+                                id: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "category";
+                                /**
+                                 * Format: uuid
+                                 * @description The category's id
+                                 */
+                                id: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "article";
+                                /**
+                                 * Format: uuid
+                                 * @description The article's id
+                                 */
+                                id: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "url";
+                                /** Format: uri */
+                                url: string;
+                            };
+                            /** @default [] */
+                            children?: {
+                                label: string;
+                                link: {
+                                    /** @enum {string} */
+                                    type: "page";
+                                    /**
+                                     * Format: uuid
+                                     * @description The page's id
+                                     */
+                                    id: string;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "category";
+                                    /**
+                                     * Format: uuid
+                                     * @description The category's id
+                                     */
+                                    id: string;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "article";
+                                    /**
+                                     * Format: uuid
+                                     * @description The article's id
+                                     */
+                                    id: string;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "url";
+                                    /** Format: uri */
+                                    url: string;
+                                };
+                                /** @default [] */
+                                children?: unknown[];
+                            }[];
+                        }[];
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Created: Location names the new resource */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Menu"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
+        };
+    };
+    getMenu: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An ETag you hold: when it is current the answer is a 304 without a body */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                /** @description The resource id (UUID) or its slug */
+                idOrSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ResolvedMenu"];
+                    };
+                };
+            };
+            /** @description Not modified: the If-None-Match ETag is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteMenu: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of your last read: a stale one is a 412 and nothing is written; * needs only that it exists. Without it the write goes through. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The resource id (UUID) or its slug */
+                idOrSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
+        };
+    };
+    updateMenu: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of your last read: a stale one is a 412 and nothing is written; * needs only that it exists. Without it the write goes through. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The resource id (UUID) or its slug */
+                idOrSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    slug?: components["schemas"]["SlugInput"];
+                    /** @description Ordered items, at most 3 levels deep */
+                    items?: {
+                        label: string;
+                        link: {
+                            /** @enum {string} */
+                            type: "page";
+                            /**
+                             * Format: uuid
+                             * @description The page's id
+                             */
+                            id: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "category";
+                            /**
+                             * Format: uuid
+                             * @description The category's id
+                             */
+                            id: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "article";
+                            /**
+                             * Format: uuid
+                             * @description The article's id
+                             */
+                            id: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "url";
+                            /** Format: uri */
+                            url: string;
+                        };
+                        /** @default [] */
+                        children?: {
+                            label: string;
+                            link: {
+                                /** @enum {string} */
+                                type: "page";
+                                /**
+                                 * Format: uuid
+                                 * @description The page's id
+                                 */
+                                id: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "category";
+                                /**
+                                 * Format: uuid
+                                 * @description The category's id
+                                 */
+                                id: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "article";
+                                /**
+                                 * Format: uuid
+                                 * @description The article's id
+                                 */
+                                id: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "url";
+                                /** Format: uri */
+                                url: string;
+                            };
+                            /** @default [] */
+                            children?: {
+                                label: string;
+                                link: {
+                                    /** @enum {string} */
+                                    type: "page";
+                                    /**
+                                     * Format: uuid
+                                     * @description The page's id
+                                     */
+                                    id: string;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "category";
+                                    /**
+                                     * Format: uuid
+                                     * @description The category's id
+                                     */
+                                    id: string;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "article";
+                                    /**
+                                     * Format: uuid
+                                     * @description The article's id
+                                     */
+                                    id: string;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "url";
+                                    /** Format: uri */
+                                    url: string;
+                                };
+                                /** @default [] */
+                                children?: unknown[];
+                            }[];
+                        }[];
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Menu"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
+        };
+    };
     listTokens: {
         parameters: {
             query?: {
@@ -2863,8 +3991,8 @@ export interface operations {
                 cursor?: string;
                 /** @description Changes read per page, 1–1000, default 100 */
                 limit?: number;
-                /** @description Comma list of article, category, person, media */
-                types?: ("article" | "category" | "person" | "media")[];
+                /** @description Comma list of article, category, person, media, page, menu */
+                types?: ("article" | "category" | "person" | "media" | "page" | "menu")[];
             };
             header?: {
                 /** @description An ETag you hold: when it is current the answer is a 304 without a body */

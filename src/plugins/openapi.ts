@@ -23,7 +23,7 @@ const UNLIMITED = new Set(['/health', '/ready'])
 
 const CONTRACT = 'docs/api.md'
 
-const description = `A headless CMS REST API for news publishers: articles, categories, people and media, with a change feed and webhooks for integrators.
+const description = `A headless CMS REST API for news publishers: articles, categories, people, media, pages and menus, with a change feed and webhooks for integrators.
 
 - The contract, with the rules this document cannot say (visibility, slugs, paging, caching), is \`${CONTRACT}\` in the repository.
 - Errors are RFC 9457 problem details (\`application/problem+json\`); a 400 lists each field in \`errors[]\`.
@@ -33,6 +33,8 @@ const tags = [
   { name: 'articles', description: 'News articles: drafts, scheduled and published, with full-text search, trash and restore' },
   { name: 'categories', description: 'The category tree articles are filed under' },
   { name: 'people', description: 'People named in articles: authors, photographers and those mentioned' },
+  { name: 'pages', description: 'Static pages of the portal ("Giới thiệu", "Sơ đồ tổ chức") in a tree, with drafts, trash and restore' },
+  { name: 'menus', description: 'Named menus (header, footer) of links to pages, categories, articles and other sites, resolved on read' },
   { name: 'revisions', description: 'Every earlier state of an article, and restoring one' },
   { name: 'media', description: 'Uploaded images, video, audio and documents, with resized image variants' },
   { name: 'tokens', description: 'API tokens and their roles (admin)' },

@@ -2,6 +2,8 @@ import type { Config } from '../config.js'
 import type { Database, Db } from '../db/client.js'
 import { createArticle } from '../resources/articles/articles.service.js'
 import { createCategory } from '../resources/categories/categories.service.js'
+import { createMenu } from '../resources/menus/menus.service.js'
+import { createPage } from '../resources/pages/pages.service.js'
 import { createPerson } from '../resources/people/people.service.js'
 import { SYSTEM } from '../shared/principal.js'
 
@@ -132,6 +134,8 @@ export async function seedSampleContent(db: Db): Promise<void> {
     system,
   )
 
+  await seedPagesAndMenu(db, news.id)
+
   await createArticle(
     db,
     {
@@ -145,4 +149,63 @@ export async function seedSampleContent(db: Db): Promise<void> {
     },
     system,
   )
+}
+
+/** The "Giới thiệu" page with its "Lịch sử" page below it, and the header menu that links them. */
+async function seedPagesAndMenu(db: Db, newsId: string): Promise<void> {
+  const about = await createPage(db, {
+    title: 'Giới thiệu',
+    status: 'published',
+    position: 1,
+    body: [
+      {
+        type: 'paragraph',
+        text: 'Huyện Lý Nhân nằm ở phía đông tỉnh Hà Nam, bên bờ hữu ngạn sông Hồng; bên kia sông là các tỉnh Hưng Yên và Thái Bình. Huyện có 21 xã, thị trấn; trung tâm hành chính đặt tại thị trấn Vĩnh Trụ.',
+      },
+      { type: 'heading', level: 2, text: 'Điều kiện tự nhiên' },
+      {
+        type: 'paragraph',
+        text: 'Địa hình tương đối bằng phẳng, đất phù sa được bồi đắp hằng năm, thuận lợi cho trồng lúa, rau màu và cây ăn quả. Các làng ven sông Hồng và sông Châu giữ nhiều nghề truyền thống.',
+      },
+      {
+        type: 'list',
+        style: 'bullet',
+        items: ['Nông nghiệp hàng hóa gắn với xây dựng nông thôn mới', 'Các cụm công nghiệp và làng nghề', 'Du lịch văn hóa, tâm linh ven sông Hồng'],
+      },
+    ],
+  }, system)
+  const history = await createPage(db, {
+    title: 'Lịch sử',
+    parentId: about.id,
+    status: 'published',
+    position: 1,
+    body: [
+      {
+        type: 'paragraph',
+        text: 'Lý Nhân là vùng đất có bề dày lịch sử, nằm bên bờ hữu ngạn sông Hồng, phía đông tỉnh Hà Nam.',
+      },
+      { type: 'heading', level: 2, text: 'Qua các thời kỳ' },
+      {
+        type: 'paragraph',
+        text: 'Qua nhiều lần thay đổi địa giới và tên gọi, vùng đất ven sông vẫn giữ nếp làng, đình, chùa và những lễ hội truyền thống. Lý Nhân cũng là quê hương của nhà văn Nam Cao, người làng Đại Hoàng, xã Hòa Hậu.',
+      },
+      {
+        type: 'quote',
+        text: 'Giữ gìn và phát huy giá trị di sản văn hóa là trách nhiệm của mỗi người dân Lý Nhân.',
+      },
+    ],
+  }, system)
+  await createMenu(db, {
+    name: 'Menu đầu trang',
+    slug: 'header',
+    items: [
+      { label: 'Tin tức, sự kiện', link: { type: 'category', id: newsId }, children: [] },
+      {
+        label: 'Giới thiệu',
+        link: { type: 'page', id: about.id },
+        children: [{ label: 'Lịch sử', link: { type: 'page', id: history.id }, children: [] }],
+      },
+      { label: 'Cổng thông tin tỉnh Hà Nam', link: { type: 'url', url: 'https://hanam.gov.vn' }, children: [] },
+    ],
+  }, system)
 }

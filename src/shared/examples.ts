@@ -11,6 +11,9 @@ const ids = {
   vuong: '0193a1f2-6b26-7f14-8c57-0d2ae6b3f944',
   photo: '0193a1f2-6c01-72b8-b1e9-93f4a7d2c055',
   article: '0193a1f2-6d00-7e4a-9f06-c25b8e1d3a66',
+  about: '0193a1f2-6e00-7b21-8d4c-5a7f3e9b1c77',
+  history: '0193a1f2-6e02-7c88-9a13-b64d2f0e8a88',
+  header: '0193a1f2-6f00-7d3a-a5e2-18c9b7f4d699',
 }
 
 const at = '2023-12-06T07:00:00.000Z'
@@ -102,6 +105,68 @@ export const articleExample = {
   readingTimeMinutes: 1,
   createdAt: at,
   updatedAt: '2023-12-06T09:45:12.000Z',
+}
+
+const historyBody = [
+  {
+    type: 'paragraph',
+    text: 'Lý Nhân là vùng đất có bề dày lịch sử, nằm bên bờ hữu ngạn sông Hồng, phía đông tỉnh Hà Nam.',
+  },
+  { type: 'heading', level: 2, text: 'Qua các thời kỳ' },
+]
+
+export const pageInputExample = {
+  title: 'Lịch sử',
+  body: historyBody,
+  parentId: ids.about,
+  position: 1,
+  status: 'published',
+}
+
+export const pageExample = {
+  id: ids.history,
+  slug: 'lich-su',
+  ...pageInputExample,
+  excerpt: 'Lý Nhân là vùng đất có bề dày lịch sử, nằm bên bờ hữu ngạn sông Hồng, phía đông tỉnh Hà Nam.',
+  path: '/pages/gioi-thieu/lich-su',
+  version: 2,
+  createdAt: at,
+  updatedAt: at,
+}
+
+export const menuInputExample = {
+  name: 'Menu đầu trang',
+  slug: 'header',
+  items: [
+    { label: 'Tin tức, sự kiện', link: { type: 'category', id: ids.news }, children: [] },
+    {
+      label: 'Giới thiệu',
+      link: { type: 'page', id: ids.about },
+      children: [{ label: 'Lịch sử', link: { type: 'page', id: ids.history }, children: [] }],
+    },
+    { label: 'Cổng thông tin tỉnh Hà Nam', link: { type: 'url', url: 'https://hanam.gov.vn' }, children: [] },
+  ],
+}
+
+export const menuExample = {
+  id: ids.header,
+  ...menuInputExample,
+  version: 1,
+  createdAt: at,
+  updatedAt: at,
+}
+
+export const resolvedMenuExample = {
+  ...menuExample,
+  items: [
+    { label: 'Tin tức, sự kiện', link: { type: 'category', id: ids.news, slug: 'tin-tuc-su-kien', path: '/categories/tin-tuc-su-kien' }, children: [] },
+    {
+      label: 'Giới thiệu',
+      link: { type: 'page', id: ids.about, slug: 'gioi-thieu', path: '/pages/gioi-thieu' },
+      children: [{ label: 'Lịch sử', link: { type: 'page', id: ids.history, slug: 'lich-su', path: '/pages/gioi-thieu/lich-su' }, children: [] }],
+    },
+    { label: 'Cổng thông tin tỉnh Hà Nam', link: { type: 'url', url: 'https://hanam.gov.vn', path: 'https://hanam.gov.vn' }, children: [] },
+  ],
 }
 
 export const problemExample = {

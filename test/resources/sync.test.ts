@@ -135,7 +135,14 @@ t.test('types narrows the feed to some kinds of resource', async (t) => {
   await make.person()
   const page = await sync('?types=category,media')
   t.same(page.data.map((e) => e.id), [category.id, image.id])
-  const res = await app.inject({ url: '/v1/sync?types=article,page', headers: reader })
+  const about = await make.page({ status: 'published' })
+  const menu = await make.menu({ items: [{ label: 'Giới thiệu', link: { type: 'page', id: about.id } }] })
+  const content = await sync('?types=page,menu')
+  t.match(content.data, [
+    { type: 'page', id: about.id, op: 'upsert', data: { slug: about.slug, path: `/pages/${about.slug}` } },
+    { type: 'menu', id: menu.id, op: 'upsert', data: { slug: menu.slug, items: [{ link: { type: 'page', id: about.id } }] } },
+  ])
+  const res = await app.inject({ url: '/v1/sync?types=article,widget', headers: reader })
   t.equal(res.statusCode, 400)
   t.match(res.json(), { errors: [{ path: 'types' }] })
 })

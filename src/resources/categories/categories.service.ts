@@ -4,6 +4,7 @@ import { field, type Shape, shapeObject } from '../../db/json-shape.js'
 import { articles, categories } from '../../db/schema.js'
 import { InUse, InvalidReference, NotFound, unknownReference } from '../../errors.js'
 import { isUuid, newId } from '../../shared/ids.js'
+import { assertNotInMenus } from '../../shared/menu-links.js'
 import type { Principal } from '../../shared/principal.js'
 import { claimFreeSlug, claimingSlug } from '../../shared/slugs.js'
 import { checkVersion, type ExpectedVersion } from '../../shared/versions.js'
@@ -129,7 +130,7 @@ export async function updateCategory(db: Db, idOrSlug: string, patch: CategoryPa
   )
 }
 
-/** A category that still has sub-categories or articles (trashed ones included) cannot go. */
+/** A category that still has sub-categories or articles (trashed ones included), or that a menu links to, cannot go. */
 export async function deleteCategory(db: Db, idOrSlug: string, auth: Principal, required?: ExpectedVersion): Promise<void> {
   await write(db, async (tx) => {
     const current = await lockCategory(tx, idOrSlug, required)
@@ -142,6 +143,7 @@ export async function deleteCategory(db: Db, idOrSlug: string, auth: Principal, 
       used?.n ? `${used.n} articles (including any in the trash)` : '',
     ].filter(Boolean)
     if (reasons.length) throw new InUse(`Category ${current.slug} still has ${reasons.join(' and ')}`)
+    await assertNotInMenus(tx, 'category', current.id, `Category ${current.slug}`)
     await tx.delete(categories).where(eq(categories.id, current.id))
     return { result: undefined, change: rowChange('category', 'category.deleted', current, auth, 'delete') }
   })

@@ -4,6 +4,8 @@ import { commaList, QueryInt, Timestamp } from '../../shared/schemas.js'
 import { Article } from '../articles/articles.schemas.js'
 import { Category } from '../categories/categories.schemas.js'
 import { Media } from '../media/media.schemas.js'
+import { Menu } from '../menus/menus.schemas.js'
+import { Page } from '../pages/pages.schemas.js'
 import { Person } from '../people/people.schemas.js'
 
 export const ResourceType = z.enum(resourceTypes).meta({ id: 'ResourceType' })
@@ -27,9 +29,9 @@ export const SyncEntry = z
     op: z.enum(changeOps).describe('upsert: the resource exists, data is its current state; delete: it is gone (or in the trash)'),
     at: Timestamp.describe('When the resource last changed within this page'),
     data: z
-      .union([Article, Category, Person, Media])
+      .union([Article, Category, Person, Media, Page, Menu])
       .nullable()
-      .describe('The resource as its own GET answers it; null for a delete'),
+      .describe('The resource as its own GET answers it (a menu as it is stored, its links unresolved); null for a delete'),
   })
   .meta({ id: 'SyncEntry' })
 export type SyncEntry = z.infer<typeof SyncEntry>

@@ -1,12 +1,14 @@
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
-import { eq, inArray, type SQL, sql } from 'drizzle-orm'
+import { and, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm'
 import { type Db, rawRows } from '../../db/client.js'
-import { categories, type ChangeOp, media, people, type ResourceType, systemState } from '../../db/schema.js'
+import { categories, type ChangeOp, media, menus, pages, people, type ResourceType, systemState } from '../../db/schema.js'
 import { badRequest, CursorExpired } from '../../errors.js'
 import { answerBytes } from '../articles/articles.json.js'
 import { articleStatements } from '../articles/articles.prepared.js'
 import { toCategory } from '../categories/categories.service.js'
 import { toMedia } from '../media/media.service.js'
+import { toMenu } from '../menus/menus.queries.js'
+import { pageColumns, toPage } from '../pages/pages.queries.js'
 import { toPerson } from '../people/people.service.js'
 import type { SyncEntry, SyncQuery } from './sync.schemas.js'
 
@@ -125,6 +127,12 @@ export async function currentState(db: Db, wanted: Map<ResourceType, string[]>):
         return new Map((await db.select().from(people).where(inArray(people.id, ids))).map((r) => [r.id, jsonOf(toPerson(r))]))
       case 'media':
         return new Map((await db.select().from(media).where(inArray(media.id, ids))).map((r) => [r.id, jsonOf(toMedia(r))]))
+      case 'page': {
+        const rows = await db.select(pageColumns).from(pages).where(and(inArray(pages.id, ids), isNull(pages.deletedAt)))
+        return new Map(rows.map((r) => [r.id, jsonOf(toPage(r))]))
+      }
+      case 'menu':
+        return new Map((await db.select().from(menus).where(inArray(menus.id, ids))).map((r) => [r.id, jsonOf(toMenu(r))]))
     }
   }
   const loaded = await Promise.all([...wanted].map(async ([type, ids]) => [type, await load(type, ids)] as const))

@@ -1,0 +1,101 @@
+import { and, count, eq, getTableColumns, isNotNull, isNull, type SQL, sql } from 'drizzle-orm'
+import type { Db } from '../../db/client.js'
+import { pages } from '../../db/schema.js'
+import { badRequest, NotFound } from '../../errors.js'
+import { isUuid } from '../../shared/ids.js'
+import { afterCursor, cursorValue, orderBy, type SortSpec } from '../../shared/keyset.js'
+import { finishPage, pageStart } from '../../shared/paging.js'
+import type { Principal } from '../../shared/principal.js'
+import { renderBody } from '../articles/render.js'
+import { type Page, type PageGetQuery, type PageListQuery, ROOT } from './pages.schemas.js'
+
+export type PageRow = typeof pages.$inferSelect & { path: string }
+
+/** Deep enough for any portal; a bound all the same, so a walk up the tree always ends. */
+const MAX_DEPTH = 32
+
+/** The page's path: the slugs of its ancestors and its own, from the top down. One expression, no query per row. */
+export const pagePath = sql<string>`(with recursive up(parent_id, slug, depth) as (
+    select ${pages.parentId}, ${pages.slug}, 0
+    union all
+    select p.parent_id, p.slug, up.depth + 1 from pages p join up on p.id = up.parent_id where up.depth < ${sql.raw(String(MAX_DEPTH))}
+  ) select '/pages/' || string_agg(slug, '/' order by depth desc) from up)`
+
+/** A page's row with its path. */
+export const pageColumns = { ...getTableColumns(pages), path: pagePath }
+
+export const toPage = (row: PageRow, query: PageGetQuery = {}): Page => ({
+  id: row.id,
+  slug: row.slug,
+  title: row.title,
+  body: row.body,
+  excerpt: row.excerpt,
+  parentId: row.parentId,
+  position: row.position,
+  path: row.path,
+  status: row.status,
+  version: row.version,
+  createdAt: row.createdAt.toISOString(),
+  updatedAt: row.updatedAt.toISOString(),
+  ...(query.render === 'html' && { html: renderBody(row.body) }),
+})
+
+export const pageByIdOrSlug = (idOrSlug: string): SQL =>
+  isUuid(idOrSlug) ? eq(pages.id, idOrSlug.toLowerCase()) : eq(pages.slug, idOrSlug)
+
+/** Anonymous callers see published pages only; tokens every page not in the trash (or the trash). */
+export const pageVisibility = (auth: Principal | null, trashed = false): SQL =>
+  auth && trashed ? isNotNull(pages.deletedAt) : auth ? isNull(pages.deletedAt) : and(isNull(pages.deletedAt), sql`${pages.status} = 'published'`)!
+
+/** Whether anonymous callers see a page in this state. */
+export const isPublicPage = (row: { status: string; deletedAt: Date | null }) => row.deletedAt === null && row.status === 'published'
+
+export async function getPage(db: Db, idOrSlug: string, auth: Principal | null): Promise<PageRow> {
+  const [row] = await db.select(pageColumns).from(pages).where(and(pageByIdOrSlug(idOrSlug), pageVisibility(auth)))
+  if (!row) throw new NotFound('Page', idOrSlug)
+  return row
+}
+
+const sorts: Record<PageListQuery['sort'], SortSpec> = {
+  position: { column: pages.position, direction: 'asc', nullable: false, cast: 'integer' },
+  title: { column: pages.title, direction: 'asc', nullable: false, cast: 'text' },
+  '-updatedAt': { column: pages.updatedAt, direction: 'desc', nullable: false, cast: 'timestamptz' },
+}
+
+const sortValue = (row: PageRow, sort: PageListQuery['sort']) =>
+  sort === 'position' ? row.position : sort === 'title' ? row.title : cursorValue(row.updatedAt)
+
+async function parentFilter(db: Db, parent: string | undefined, auth: Principal | null): Promise<SQL | undefined> {
+  if (parent === undefined) return undefined
+  if (parent === ROOT) return isNull(pages.parentId)
+  const [found] = await db.select({ id: pages.id }).from(pages).where(and(pageByIdOrSlug(parent), pageVisibility(auth)))
+  if (!found) throw new NotFound('Page', parent)
+  return eq(pages.parentId, found.id)
+}
+
+export async function listPages(db: Db, query: PageListQuery, auth: Principal | null) {
+  // A filter that would show an anonymous caller more is refused, not emptied (as for articles).
+  if (!auth && query.status !== undefined && query.status !== 'published') {
+    throw badRequest('status', 'Only callers with a token can list pages that are not published')
+  }
+  if (!auth && query.trashed) throw badRequest('trashed', 'Only callers with a token can list the trash')
+  const spec = sorts[query.sort]
+  const start = pageStart(query, query.sort)
+  const filter = and(
+    pageVisibility(auth, query.trashed),
+    await parentFilter(db, query.parent, auth),
+    query.status ? eq(pages.status, query.status) : undefined,
+  )
+  const [rows, total] = await Promise.all([
+    db
+      .select(pageColumns)
+      .from(pages)
+      .where(and(filter, start.after && afterCursor(spec, pages.id, start.after)))
+      .orderBy(...orderBy(spec, pages.id))
+      .limit(query.limit + 1)
+      .offset(start.offset),
+    query.offset === undefined ? undefined : db.select({ n: count() }).from(pages).where(filter),
+  ])
+  const page = finishPage(rows, query.limit, query.sort, (row) => ({ value: sortValue(row, query.sort), id: row.id }))
+  return { data: page.rows.map((row) => toPage(row)), nextCursor: page.nextCursor, total: total?.[0]?.n }
+}
