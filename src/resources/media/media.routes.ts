@@ -10,7 +10,8 @@ import { Binary, IdParams, many, NoContent, NotModified, one, Problem, withHeade
 import type { ByteRange, Storage } from '../../storage/storage.js'
 import { Media, MediaFileQuery, MediaListQuery, MediaPatch, MediaUploadFields, variantFormats, variantWidths } from './media.schemas.js'
 import { type MediaSettings, receiveUpload, tooLarge } from './media.files.js'
-import { createMedia, deleteMedia, getMedia, listMedia, mediaFile, type StoredFile, toMedia, updateMedia } from './media.service.js'
+import { createMedia, deleteMedia, getMedia, listMedia, mediaFile, type StoredFile, updateMedia } from './media.service.js'
+import { toMedia } from './media.shape.js'
 
 const tags = ['media']
 /** Room for the multipart framing and the text parts around the file. */
