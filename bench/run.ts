@@ -62,7 +62,9 @@ const connections = Math.max(1, Number(args.connections))
 const writers = Math.max(1, Number(args.writers))
 const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL
 const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef'
-const PORTS = { bantin: 3100, floor: 3101 } as const
+/** BENCH_PORT moves both servers (bantin on it, the floor on the next), so that two benches can run apart. */
+const basePort = Number(process.env.BENCH_PORT ?? 3100)
+const PORTS = { bantin: basePort, floor: basePort + 1 } as const
 type ServerName = keyof typeof PORTS
 
 const workloadNames = ['list', 'detail', 'revalidate', 'mixed', 'search-common', 'search-rare', 'search-typo', 'list100', 'sync', 'fullsync', 'create'] as const
