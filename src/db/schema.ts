@@ -2,3 +2,4 @@
 export * from './schema/content.js'
 export * from './schema/integration.js'
 export * from './schema/search.js'
+export * from './schema/documents.js'

@@ -34,6 +34,7 @@ const tags = [
   { name: 'categories', description: 'The category tree articles are filed under' },
   { name: 'people', description: 'People named in articles: authors, photographers and those mentioned' },
   { name: 'revisions', description: 'Every earlier state of an article, and restoring one' },
+  { name: 'documents', description: 'Official documents (văn bản): decisions, plans, notices, with number, issuer, signer, dates in force and files, and their kinds' },
   { name: 'media', description: 'Uploaded images, video, audio and documents, with resized image variants' },
   { name: 'tokens', description: 'API tokens and their roles (admin)' },
   { name: 'sync', description: 'The change feed for integrators that keep a copy of the content' },

@@ -11,6 +11,8 @@ const ids = {
   vuong: '0193a1f2-6b26-7f14-8c57-0d2ae6b3f944',
   photo: '0193a1f2-6c01-72b8-b1e9-93f4a7d2c055',
   article: '0193a1f2-6d00-7e4a-9f06-c25b8e1d3a66',
+  decision: '0193a1f2-6e00-7a21-8d4c-1f6b3e9a2c88',
+  plan: '0193a1f2-6e02-7c65-b0f8-3a9d5e2b7c99',
 }
 
 const at = '2023-12-06T07:00:00.000Z'
@@ -102,6 +104,32 @@ export const articleExample = {
   readingTimeMinutes: 1,
   createdAt: at,
   updatedAt: '2023-12-06T09:45:12.000Z',
+}
+
+export const documentKindExample = { slug: 'quyet-dinh', name: 'Quyết định', position: 1 }
+
+export const documentInputExample = {
+  number: '1234/QĐ-UBND',
+  kind: 'quyet-dinh',
+  issuer: 'UBND huyện Lý Nhân',
+  signerId: null,
+  issuedAt: '2023-12-20',
+  effectiveAt: '2023-12-20',
+  expiredAt: null,
+  summary: 'Về việc công nhận mô hình “Dân vận khéo” cấp huyện năm 2023',
+  field: 'Dân vận',
+  fileIds: [],
+  articleIds: [ids.article],
+}
+
+export const documentExample = {
+  id: ids.decision,
+  slug: 'quyet-dinh-1234-qd-ubnd',
+  ...documentInputExample,
+  inForce: true,
+  version: 1,
+  createdAt: '2023-12-20T08:30:00.000Z',
+  updatedAt: '2023-12-20T08:30:00.000Z',
 }
 
 export const problemExample = {

@@ -6,6 +6,7 @@ import { badRequest, CursorExpired } from '../../errors.js'
 import { hydrate } from '../articles/articles.hydrate.js'
 import { articleStatements } from '../articles/articles.prepared.js'
 import { toCategory } from '../categories/categories.service.js'
+import { documentsByIds } from '../documents/documents.hydrate.js'
 import { toMedia } from '../media/media.service.js'
 import { toPerson } from '../people/people.service.js'
 import type { SyncEntry, SyncQuery } from './sync.schemas.js'
@@ -121,6 +122,8 @@ export async function currentState(db: Db, wanted: Map<ResourceType, string[]>):
         return new Map((await db.select().from(people).where(inArray(people.id, ids))).map((r) => [r.id, toPerson(r)]))
       case 'media':
         return new Map((await db.select().from(media).where(inArray(media.id, ids))).map((r) => [r.id, toMedia(r)]))
+      case 'document':
+        return documentsByIds(db, ids)
     }
   }
   const loaded = await Promise.all([...wanted].map(async ([type, ids]) => [type, await load(type, ids)] as const))

@@ -6,6 +6,7 @@ export const EVENTS = {
   category: ['created', 'updated', 'deleted'],
   person: ['created', 'updated', 'deleted'],
   media: ['created', 'updated', 'deleted'],
+  document: ['created', 'updated', 'deleted'],
 } as const satisfies Record<ResourceType, readonly string[]>
 
 export const eventNames = resourceTypes.flatMap((type) => EVENTS[type].map((e) => `${type}.${e}`))
