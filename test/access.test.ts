@@ -35,6 +35,15 @@ const routes: Record<string, Role> = {
   'GET /v1/articles/{idOrSlug}/revisions': 'reader',
   'GET /v1/articles/{idOrSlug}/revisions/{number}': 'reader',
   'POST /v1/articles/{idOrSlug}/revisions/{number}/restore': 'editor',
+  'GET /v1/documents': null,
+  'GET /v1/documents/{idOrSlug}': null,
+  'POST /v1/documents': 'editor',
+  'PATCH /v1/documents/{idOrSlug}': 'editor',
+  'DELETE /v1/documents/{idOrSlug}': 'editor',
+  'GET /v1/document-kinds': null,
+  'GET /v1/document-kinds/{slug}': null,
+  'POST /v1/document-kinds': 'editor',
+  'DELETE /v1/document-kinds/{slug}': 'editor',
   'GET /v1/media': null,
   'GET /v1/media/{id}': null,
   'POST /v1/media': 'editor',
@@ -95,6 +104,7 @@ t.test('each caller gets what its role allows on every route', async (t) => {
       const article = await make.article({ status: 'published' })
       const url = path
         .replace('{idOrSlug}', article.id)
+        .replace('{slug}', 'khong-co')
         .replace('{number}', '1')
         .replace('{id}', '01900000-0000-7000-8000-000000000000')
         .replace('{deliveryId}', '01900000-0000-7000-8000-000000000001')

@@ -105,6 +105,7 @@ export function factories(app: App) {
     if (res.statusCode !== 201) throw new Error(`POST ${url} answered ${res.statusCode}: ${res.body}`)
     return res.json().data as Json & { id: string; slug: string }
   }
+  let documents = 0
   return {
     category: (input: Json = {}) => post('/v1/categories', { name: 'Tin tức, sự kiện', ...input }),
     person: (input: Json = {}) => post('/v1/people', { name: 'Phạm Thị Thủy', ...input }),
@@ -118,7 +119,7 @@ export function factories(app: App) {
     },
     document: (input: Json = {}) =>
       post('/v1/documents', {
-        number: '45/KH-UBND',
+        number: `${++documents}/KH-UBND`,
         kind: 'ke-hoach',
         issuer: 'UBND huyện Lý Nhân',
         issuedAt: '2024-01-15',

@@ -17,6 +17,12 @@ export function listDocumentKinds(db: Db): Promise<KindRow[]> {
   return db.select().from(documentKinds).orderBy(asc(documentKinds.position), asc(documentKinds.name))
 }
 
+export async function getDocumentKind(db: Db, slug: string): Promise<KindRow> {
+  const [row] = await db.select().from(documentKinds).where(eq(documentKinds.slug, slug))
+  if (!row) throw new NotFound('Document kind', slug)
+  return row
+}
+
 export async function createDocumentKind(db: Db, input: DocumentKindInput): Promise<KindRow> {
   const slug = input.slug ?? slugify(input.name)
   if (!slug) throw badRequest('slug', 'The name makes no slug: give one')

@@ -4,7 +4,7 @@ import { notModified, requiredVersion } from '../../plugins/http-cache.js'
 import { digest, versionTag } from '../../shared/etags.js'
 import { IdOrSlugParams, many, NoContent, NotModified, one, Problem, withHeaders } from '../../shared/schemas.js'
 import { type DocumentInclude, type DocumentRow, toDocuments } from './documents.hydrate.js'
-import { createDocumentKind, deleteDocumentKind, listDocumentKinds, toDocumentKind } from './documents.kinds.js'
+import { createDocumentKind, deleteDocumentKind, getDocumentKind, listDocumentKinds, toDocumentKind } from './documents.kinds.js'
 import { listDocuments } from './documents.list.js'
 import { Document, DocumentInput, DocumentKind, DocumentKindInput, DocumentKindParams, DocumentListQuery, DocumentPatch, DocumentReadQuery } from './documents.schemas.js'
 import { createDocument, deleteDocument, getDocument, updateDocument } from './documents.service.js'
@@ -143,6 +143,20 @@ export const documentKindRoutes: FastifyPluginAsyncZod = async (app) => {
     async () => ({ data: (await listDocumentKinds(app.db)).map(toDocumentKind) }),
   )
 
+  app.get(
+    '/:slug',
+    {
+      schema: {
+        tags,
+        operationId: 'getDocumentKind',
+        summary: 'Get a kind of official document',
+        params: DocumentKindParams,
+        response: { 200: one(DocumentKind), 304: NotModified, 404: Problem },
+      },
+    },
+    async (req) => ({ data: toDocumentKind(await getDocumentKind(app.db, req.params.slug)) }),
+  )
+
   app.post(
     '/',
     {
@@ -152,7 +166,7 @@ export const documentKindRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'createDocumentKind',
         summary: 'Add a kind of official document',
         body: DocumentKindInput,
-        response: { 201: one(DocumentKind), 400: Problem, 409: Problem },
+        response: { 201: withHeaders(one(DocumentKind), 'Location'), 400: Problem, 409: Problem },
       },
     },
     async (req, reply) => {
