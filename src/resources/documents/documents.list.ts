@@ -78,16 +78,23 @@ export async function listDocuments(db: Db, query: DocumentListQuery): Promise<D
   return { ...page, total: (await total)?.[0]?.n }
 }
 
-async function sortedPage(db: Db, query: DocumentListQuery, where: SQL[], sort: ListSort) {
+function sortedStatement(db: Db, query: DocumentListQuery, where: SQL[], sort: ListSort) {
   const spec = sorts[sort]
   const start = pageStart(query, sort)
-  const rows = await db
+  return db
     .select()
     .from(documents)
     .where(and(...where, start.after && afterCursor(spec, documents.id, start.after)))
     .orderBy(...orderBy(spec, documents.id))
     .limit(query.limit + 1)
     .offset(start.offset)
+}
+
+/** The statement of a list page without q, for the test of its plan. */
+export const listStatement = (db: Db, query: DocumentListQuery) => sortedStatement(db, query, filters(query), (query.sort ?? '-issuedAt') as ListSort).getSQL()
+
+async function sortedPage(db: Db, query: DocumentListQuery, where: SQL[], sort: ListSort) {
+  const rows = await sortedStatement(db, query, where, sort)
   return finishPage(rows, query.limit, sort, (row) => ({ value: sortValue(sort, row), id: row.id }))
 }
 
