@@ -58,6 +58,8 @@ t.test('POST /v1/documents keeps every field, makes the slug from kind and numbe
   t.equal(read.statusCode, 200)
   t.match(read.json().data, { id: data.id, signer: { name: 'Trần Minh Ngọc' }, files: [{ id: pdf.id }], articles: [{ id: article.id, slug: article.slug }] })
   t.equal((await app.inject(`/v1/documents/${data.id}`)).json().data.signer, undefined, 'no embeds unless asked')
+  const unsigned = await make.document({ number: '7/TB-UBND', kind: 'thong-bao' })
+  t.match((await app.inject(`/v1/documents/${unsigned.id}?include=signer,files,articles`)).json().data, { signer: null, files: [], articles: [] })
   t.equal((await make.document({ ...base, issuer: 'UBND xã Nhân Hậu' })).slug, 'quyet-dinh-15-2023-qd-ubnd-2', 'a second slug gets a suffix')
   t.equal((await make.document({ ...base, issuer: 'UBND xã Nhân Mỹ', slug: 'qd-15' })).slug, 'qd-15', 'an explicit slug is kept')
 })
@@ -221,6 +223,9 @@ t.test('q finds a number whatever its diacritics, case and separators, and summa
   const first = await list('q=15%202023&limit=1')
   t.equal((await app.inject(`/v1/documents?q=dan&cursor=${first.meta.nextCursor}`)).statusCode, 400, 'the cursor belongs to its q')
   t.equal((await app.inject('/v1/documents?q=%20')).statusCode, 400)
+  const garbled = Buffer.from(JSON.stringify([`relevance:${first.meta.nextCursor!.length}`, 'x|y', missing])).toString('base64url')
+  t.equal((await app.inject(`/v1/documents?q=dan&cursor=${garbled}`)).statusCode, 400, 'a cursor that is not one')
+  t.equal((await app.inject(`/v1/documents?q=dan&offset=1&cursor=${first.meta.nextCursor}`)).statusCode, 400, 'cursor and offset')
 })
 
 t.test('PATCH with If-Match: the current ETag writes, a stale one is a 412 and writes nothing; GET answers 304', async (t) => {
@@ -301,6 +306,9 @@ t.test('document kinds: a managed list, seeded; a kind in use cannot go', async 
   t.equal((await app.inject('/v1/document-kinds/khong-co')).statusCode, 404)
   t.equal((await app.inject({ method: 'POST', url: '/v1/document-kinds', headers: admin, payload: { name: 'Thông tư liên tịch' } })).statusCode, 409)
   t.equal((await app.inject({ method: 'POST', url: '/v1/document-kinds', headers: admin, payload: { name: 'Khác', slug: 'quyet-dinh' } })).statusCode, 409)
+  const sameName = await app.inject({ method: 'POST', url: '/v1/document-kinds', headers: admin, payload: { name: 'Quyết định', slug: 'quyet-dinh-2' } })
+  t.equal(sameName.statusCode, 409)
+  t.equal(sameName.json().type, 'urn:bantin:problem:name-taken')
   const doc = await make.document({ ...base, kind: 'thong-tu-lien-tich' })
   const inUse = await app.inject({ method: 'DELETE', url: '/v1/document-kinds/thong-tu-lien-tich', headers: admin })
   t.equal(inUse.statusCode, 409)
@@ -309,6 +317,15 @@ t.test('document kinds: a managed list, seeded; a kind in use cannot go', async 
   t.equal((await app.inject({ method: 'DELETE', url: '/v1/document-kinds/thong-tu-lien-tich', headers: admin })).statusCode, 204)
   t.equal((await app.inject({ method: 'DELETE', url: '/v1/document-kinds/thong-tu-lien-tich', headers: admin })).statusCode, 404)
   t.equal((await app.inject({ method: 'POST', url: '/v1/document-kinds', payload: { name: 'X' } })).statusCode, 401)
+  const noSlug = await app.inject({ method: 'POST', url: '/v1/document-kinds', headers: admin, payload: { name: '…' } })
+  t.equal(noSlug.statusCode, 400)
+  t.match(noSlug.json().errors, [{ path: 'slug' }])
+})
+
+t.test('two editors creating the same number at once: one 201, one 409', async (t) => {
+  const results = await Promise.all([post(base), post({ ...base, number: '15/2023/qđ-ubnd' })])
+  t.same(results.map((r) => r.statusCode).sort(), [201, 409])
+  t.equal(await countRows(database, 'documents'), 1)
 })
 
 t.test('writes are in the change log and the sync feed serves documents', async (t) => {
@@ -321,6 +338,13 @@ t.test('writes are in the change log and the sync feed serves documents', async 
   t.match(sync.json().data, [
     { type: 'document', id: doc.id, op: 'upsert', data: { number: '15/2023/QĐ-UBND', field: 'Nội vụ', version: 2, inForce: true } },
     { type: 'document', id: other.id, op: 'delete', data: null },
+  ])
+  const events = await database.db.execute(sql`select events from changes where type = 'document' order by seq`)
+  t.same((events as unknown as { rows: { events: string[] }[] }).rows.map((r) => r.events), [
+    ['document.created'],
+    ['document.updated'],
+    ['document.created'],
+    ['document.deleted'],
   ])
 })
 

@@ -72,6 +72,6 @@ export async function toDocuments(db: Db, rows: DocumentRow[], anonymous: boolea
 
 /** Current documents by id, as a reader sees them: what the sync feed serves. */
 export async function documentsByIds(db: Db, ids: string[]): Promise<Map<string, Document>> {
-  const rows = ids.length ? await db.select().from(documents).where(inArray(documents.id, ids)) : []
+  const rows = await db.select().from(documents).where(inArray(documents.id, ids))
   return new Map((await toDocuments(db, rows, false)).map((d) => [d.id, d]))
 }
