@@ -43,6 +43,7 @@ const routes: Record<string, Role> = {
   'GET /v1/document-kinds': null,
   'GET /v1/document-kinds/{slug}': null,
   'POST /v1/document-kinds': 'editor',
+  'PATCH /v1/document-kinds/{slug}': 'editor',
   'DELETE /v1/document-kinds/{slug}': 'editor',
   'GET /v1/media': null,
   'GET /v1/media/{id}': null,

@@ -225,6 +225,7 @@ const notContent: Record<string, string> = {
   'POST /v1/webhooks/{id}/rotate-secret': 'a webhook secret is configuration, not content',
   'POST /v1/webhooks/{id}/ping': 'a ping is a delivery, not a change of content',
   'POST /v1/document-kinds': 'the kinds of documents are configuration, not content',
+  'PATCH /v1/document-kinds/{slug}': 'the kinds of documents are configuration, not content',
   'DELETE /v1/document-kinds/{slug}': 'the kinds of documents are configuration, not content',
   'POST /v1/webhooks/{id}/deliveries/{deliveryId}/retry': 'a retry is a delivery, not a change of content',
 }

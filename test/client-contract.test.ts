@@ -142,6 +142,8 @@ t.test('documents and their kinds: create, list by kind and q, read with embeds,
   t.equal(kind.slug, 'thong-tu-lien-tich')
   t.equal(expect(t, await anonymous.GET('/v1/document-kinds/{slug}', { params: { path: { slug: kind.slug } } }), 200).data.name, 'Thông tư liên tịch')
   t.ok(expect(t, await anonymous.GET('/v1/document-kinds'), 200).data.some((k) => k.slug === 'quyet-dinh'))
+  const renamed = await admin.PATCH('/v1/document-kinds/{slug}', { params: { path: { slug: kind.slug } }, body: { name: 'Thông tư', position: 20 } })
+  t.match(expect(t, renamed, 200).data, { slug: 'thong-tu-lien-tich', name: 'Thông tư', position: 20 })
   expectEmpty(t, await admin.DELETE('/v1/document-kinds/{slug}', { params: { path: { slug: kind.slug } } }))
 
   const person = expect(t, await admin.POST('/v1/people', { body: { name: 'Trần Minh Ngọc' } }), 201).data

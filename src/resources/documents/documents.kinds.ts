@@ -4,7 +4,7 @@ import { documentKinds, documents } from '../../db/schema.js'
 import { badRequest, InUse, NameTaken, NotFound, SlugTaken } from '../../errors.js'
 import { isUniqueViolation } from '../../shared/slugs.js'
 import { slugify } from '../../shared/text.js'
-import type { DocumentKind, DocumentKindInput } from './documents.schemas.js'
+import type { DocumentKind, DocumentKindInput, DocumentKindPatch } from './documents.schemas.js'
 
 // Kinds are configuration, like webhooks: written without a change record, and not in the sync
 // feed. A document names its kind by slug, which never changes.
@@ -32,6 +32,24 @@ export async function createDocumentKind(db: Db, input: DocumentKindInput): Prom
   } catch (err) {
     if (isUniqueViolation(err, 'document_kinds_pkey')) throw new SlugTaken(slug)
     if (isUniqueViolation(err, 'document_kinds_name_key')) throw new NameTaken(input.name)
+    throw err
+  }
+}
+
+/** Renames or moves a kind; its slug, which documents hold, stays. */
+export async function updateDocumentKind(db: Db, slug: string, patch: DocumentKindPatch): Promise<KindRow> {
+  const changes = { ...(patch.name !== undefined && { name: patch.name }), ...(patch.position !== undefined && { position: patch.position }) }
+  if (Object.keys(changes).length === 0) return getDocumentKind(db, slug)
+  try {
+    const [row] = await db
+      .update(documentKinds)
+      .set(changes)
+      .where(eq(documentKinds.slug, slug))
+      .returning()
+    if (!row) throw new NotFound('Document kind', slug)
+    return row
+  } catch (err) {
+    if (isUniqueViolation(err, 'document_kinds_name_key')) throw new NameTaken(patch.name!)
     throw err
   }
 }

@@ -4,9 +4,9 @@ import { notModified, requiredVersion } from '../../plugins/http-cache.js'
 import { digest, versionTag } from '../../shared/etags.js'
 import { IdOrSlugParams, many, NoContent, NotModified, one, Problem, withHeaders } from '../../shared/schemas.js'
 import { type DocumentInclude, type DocumentRow, toDocuments } from './documents.hydrate.js'
-import { createDocumentKind, deleteDocumentKind, getDocumentKind, listDocumentKinds, toDocumentKind } from './documents.kinds.js'
+import { createDocumentKind, deleteDocumentKind, getDocumentKind, listDocumentKinds, toDocumentKind, updateDocumentKind } from './documents.kinds.js'
 import { listDocuments } from './documents.list.js'
-import { Document, DocumentInput, DocumentKind, DocumentKindInput, DocumentKindParams, DocumentListQuery, DocumentPatch, DocumentReadQuery } from './documents.schemas.js'
+import { Document, DocumentInput, DocumentKind, DocumentKindInput, DocumentKindParams, DocumentKindPatch, DocumentListQuery, DocumentPatch, DocumentReadQuery } from './documents.schemas.js'
 import { createDocument, deleteDocument, getDocument, updateDocument } from './documents.service.js'
 import type { Db } from '../../db/client.js'
 
@@ -174,6 +174,23 @@ export const documentKindRoutes: FastifyPluginAsyncZod = async (app) => {
       reply.code(201).header('location', `/v1/document-kinds/${row.slug}`)
       return { data: toDocumentKind(row) }
     },
+  )
+
+  app.patch(
+    '/:slug',
+    {
+      config: { role: 'editor' },
+      schema: {
+        tags,
+        operationId: 'updateDocumentKind',
+        summary: 'Rename or move a kind of official document',
+        description: 'The slug stays: documents name their kind by it.',
+        params: DocumentKindParams,
+        body: DocumentKindPatch,
+        response: { 200: one(DocumentKind), 400: Problem, 404: Problem, 409: Problem },
+      },
+    },
+    async (req) => ({ data: toDocumentKind(await updateDocumentKind(app.db, req.params.slug, req.body)) }),
   )
 
   app.delete(

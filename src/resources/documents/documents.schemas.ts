@@ -20,6 +20,9 @@ export const DocumentKindInput = z.strictObject({
 })
 export type DocumentKindInput = z.infer<typeof DocumentKindInput>
 
+export const DocumentKindPatch = DocumentKindInput.omit({ slug: true }).partial()
+export type DocumentKindPatch = z.infer<typeof DocumentKindPatch>
+
 export const DocumentKindParams = z.strictObject({ slug: Slug })
 
 /** A related article as a document embeds it: enough to link to it. */
