@@ -73,9 +73,11 @@ export async function listDocuments(db: Db, query: DocumentListQuery): Promise<D
   }
   const sort = query.sort ?? (rank ? 'relevance' : '-issuedAt')
   if (sort === 'relevance' && !rank) throw badRequest('sort', 'relevance needs q')
-  const total = query.offset === undefined ? undefined : db.select({ n: count() }).from(documents).where(and(...where))
-  const page = sort === 'relevance' ? await rankedPage(db, query, where, rank!) : await sortedPage(db, query, where, sort)
-  return { ...page, total: (await total)?.[0]?.n }
+  const [page, total] = await Promise.all([
+    sort === 'relevance' ? rankedPage(db, query, where, rank!) : sortedPage(db, query, where, sort),
+    query.offset === undefined ? undefined : db.select({ n: count() }).from(documents).where(and(...where)),
+  ])
+  return { ...page, total: total?.[0]?.n }
 }
 
 function sortedStatement(db: Db, query: DocumentListQuery, where: SQL[], sort: ListSort) {
