@@ -161,6 +161,7 @@ t.test('lists filter by kind, issuer, field and year, and sort', async (t) => {
   t.same(await numbers('year=2024'), ['30/TB-UBND', '20/KH-UBND'])
   t.same(await numbers('year=2022&kind=ke-hoach'), ['05/KH-UBND'])
   t.same(await numbers('kind=chi-thi'), [])
+  t.same(await numbers('year=9999'), [], 'the last year there is')
   await patch('quyet-dinh-10-qd-ubnd', { summary: 'Sửa trích yếu' })
   t.same((await numbers('sort=-updatedAt')).slice(0, 1), ['10/QĐ-UBND'])
   for (const bad of ['year=abc', 'year=0', 'sort=title', 'sort=relevance', 'include=body', 'colour=red']) {
@@ -275,6 +276,10 @@ t.test('anonymous callers read every document, and only the related articles the
   t.not(withToken.headers.etag, anonymous.headers.etag, 'what differs has another ETag')
   t.equal((await post(base, reader.headers)).statusCode, 403, 'readers do not write')
   t.equal((await post(base, {})).statusCode, 401)
+  await app.inject({ method: 'DELETE', url: `/v1/articles/${draft.id}`, headers: admin })
+  t.same((await app.inject({ url: `/v1/documents/${doc.id}`, headers: reader.headers })).json().data.articleIds, [published.id], 'an article in the trash drops out')
+  await app.inject({ method: 'POST', url: `/v1/articles/${draft.id}/restore`, headers: admin })
+  t.same((await app.inject({ url: `/v1/documents/${doc.id}`, headers: reader.headers })).json().data.articleIds, [draft.id, published.id], 'and comes back with it')
   const editor = await tokenFor(app, 'editor')
   t.equal((await post({ ...base, number: '16/2023/QĐ-UBND' }, editor.headers)).statusCode, 201, 'editors write')
 })

@@ -31,9 +31,9 @@ function filters(query: DocumentListQuery): SQL[] {
   if (query.issuer !== undefined) where.push(eq(documents.issuer, query.issuer))
   if (query.field !== undefined) where.push(eq(documents.field, query.field))
   if (query.year !== undefined) {
-    const year = String(query.year).padStart(4, '0')
-    const next = String(query.year + 1).padStart(4, '0')
-    where.push(gte(documents.issuedAt, `${year}-01-01`), lt(documents.issuedAt, `${next}-01-01`))
+    where.push(gte(documents.issuedAt, `${String(query.year).padStart(4, '0')}-01-01`))
+    // Year 9999 has no next year PostgreSQL can write as a date.
+    if (query.year < 9999) where.push(lt(documents.issuedAt, `${String(query.year + 1).padStart(4, '0')}-01-01`))
   }
   if (query.inForce !== undefined) {
     const inForce = inForceSql(todayInVietnam())
