@@ -385,7 +385,11 @@ t.test('every filter and sort of a list is read by an index, not a scan of the d
   ]
   for (const extra of cases) t.same(await sequentialScans(db, listStatement(db, query(extra)), ['documents']), [], JSON.stringify(extra))
   if (process.env.DATABASE_URL) {
-    const byKind = await plansMade(db, listStatement(db, query({ kind: 'ke-hoach' })), ['documents'])
-    t.same(byKind.genericScans, [], 'the list by kind: its generic plan reads by index too')
+    // Of ten runs on one connection, no more custom plans than the five PostgreSQL makes before it keeps a generic one.
+    for (const extra of [{ kind: 'ke-hoach' }, {}]) {
+      const plans = await plansMade(db, listStatement(db, query(extra)), ['documents'])
+      t.ok(plans.custom <= 5 && plans.generic + plans.custom === 10, `${JSON.stringify(extra)}: a generic plan kept (${plans.generic} generic, ${plans.custom} custom)`)
+      t.same(plans.genericScans, [], `${JSON.stringify(extra)}: the generic plan reads by index too`)
+    }
   }
 })

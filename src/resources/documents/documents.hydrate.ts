@@ -1,4 +1,4 @@
-import { and, inArray, sql } from 'drizzle-orm'
+import { and, getTableColumns, inArray, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { articles, documents, people } from '../../db/schema.js'
 import { mediaByIds } from '../media/media.service.js'
@@ -6,7 +6,23 @@ import { toPerson } from '../people/people.service.js'
 import { visibility } from '../articles/articles.visibility.js'
 import type { Document } from './documents.schemas.js'
 
-export type DocumentRow = typeof documents.$inferSelect
+const { search: _search, ...columns } = getTableColumns(documents)
+/** What reads of documents select: every column but the search lexemes, which only the index needs. */
+export const readColumns = columns
+export type DocumentRow = Omit<typeof documents.$inferSelect, 'search'>
+
+// As a prepared statement answers them (see queryPrepared): keyed by column name, dates as text,
+// since the pg driver would make Dates of them, at midnight in the server's zone.
+const dated = new Set<string>([documents.issuedAt.name, documents.effectiveAt.name, documents.expiredAt.name])
+/** The columns of `readColumns` for a statement that queryPrepared runs. */
+export const preparedColumns = Object.fromEntries(
+  Object.entries(columns).map(([key, column]) => [key, dated.has(column.name) ? sql<string>`${column}::text`.as(column.name) : column]),
+) as unknown as typeof columns
+
+/** A row of a statement with `preparedColumns`, as Drizzle would have mapped it. */
+export function toDocumentRow(raw: Record<string, unknown>): DocumentRow {
+  return Object.fromEntries(Object.entries(columns).map(([key, column]) => [key, raw[column.name]])) as unknown as DocumentRow
+}
 export type DocumentInclude = 'signer' | 'files' | 'articles'
 
 /** Documents are dated on the calendar of Việt Nam, whatever the server's zone: today there (UTC+7). */
@@ -72,6 +88,6 @@ export async function toDocuments(db: Db, rows: DocumentRow[], anonymous: boolea
 
 /** Current documents by id, as a reader sees them: what the sync feed serves. */
 export async function documentsByIds(db: Db, ids: string[]): Promise<Map<string, Document>> {
-  const rows = await db.select().from(documents).where(inArray(documents.id, ids))
+  const rows = await db.select(readColumns).from(documents).where(inArray(documents.id, ids))
   return new Map((await toDocuments(db, rows, false)).map((d) => [d.id, d]))
 }

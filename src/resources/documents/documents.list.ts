@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { and, count, eq, gte, lt, not, or, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
+import { pageLimitValue, queryPrepared } from '../../db/prepared.js'
 import { documents } from '../../db/schema.js'
 import { badRequest } from '../../errors.js'
 import { decodeCursor, encodeCursor } from '../../shared/cursor.js'
@@ -8,7 +9,7 @@ import { afterCursor, cursorValue, orderBy, type SortSpec } from '../../shared/k
 import { finishPage, pageStart } from '../../shared/paging.js'
 import { isEmptyQuery, searchQuery } from '../../shared/search.js'
 import { searchLevels } from '../../shared/search-levels.js'
-import { type DocumentRow, inForceSql, todayInVietnam } from './documents.hydrate.js'
+import { type DocumentRow, inForceSql, preparedColumns, readColumns, todayInVietnam, toDocumentRow } from './documents.hydrate.js'
 import type { DocumentListQuery, DocumentSort } from './documents.schemas.js'
 import { foldNumber } from './documents.service.js'
 
@@ -83,12 +84,13 @@ export async function listDocuments(db: Db, query: DocumentListQuery): Promise<D
 function sortedStatement(db: Db, query: DocumentListQuery, where: SQL[], sort: ListSort) {
   const spec = sorts[sort]
   const start = pageStart(query, sort)
+  // Without an offset the limit is written into the text, for the generic plan (see pageLimit).
   return db
-    .select()
+    .select(preparedColumns)
     .from(documents)
     .where(and(...where, start.after && afterCursor(spec, documents.id, start.after)))
     .orderBy(...orderBy(spec, documents.id))
-    .limit(query.limit + 1)
+    .limit(start.offset ? query.limit + 1 : pageLimitValue(query.limit + 1))
     .offset(start.offset)
 }
 
@@ -96,7 +98,8 @@ function sortedStatement(db: Db, query: DocumentListQuery, where: SQL[], sort: L
 export const listStatement = (db: Db, query: DocumentListQuery) => sortedStatement(db, query, filters(query), (query.sort ?? '-issuedAt') as ListSort).getSQL()
 
 async function sortedPage(db: Db, query: DocumentListQuery, where: SQL[], sort: ListSort) {
-  const rows = await sortedStatement(db, query, where, sort)
+  // Prepared once per connection: a list is planned once, not on every request.
+  const rows = (await queryPrepared(db, sortedStatement(db, query, where, sort))).map(toDocumentRow)
   return finishPage(rows, query.limit, sort, (row) => ({ value: sortValue(sort, row), id: row.id }))
 }
 
@@ -114,7 +117,7 @@ async function rankedPage(db: Db, query: DocumentListQuery, where: SQL[], rank: 
     offset = 0
   }
   const rows = await db
-    .select({ row: documents, rank: sql<number>`${rank}`.mapWith(Number) })
+    .select({ row: readColumns, rank: sql<number>`${rank}`.mapWith(Number) })
     .from(documents)
     .where(and(...where, after))
     .orderBy(sql`${rank}`, sql`${documents.issuedAt} desc`, sql`${documents.id} desc`)

@@ -10,7 +10,7 @@ import { fold, indexTerms } from '../../shared/text.js'
 import { checkVersion, type ExpectedVersion } from '../../shared/versions.js'
 import { changedFields, rowChange, write } from '../../shared/write.js'
 import { assertMediaExist } from '../media/media.service.js'
-import type { DocumentRow } from './documents.hydrate.js'
+import { type DocumentRow, readColumns } from './documents.hydrate.js'
 import type { DocumentInput, DocumentPatch } from './documents.schemas.js'
 
 /**
@@ -41,7 +41,7 @@ export const documentByIdOrSlug = (idOrSlug: string): SQL =>
   isUuid(idOrSlug) ? eq(documents.id, idOrSlug.toLowerCase()) : eq(documents.slug, idOrSlug)
 
 export async function getDocument(db: Db, idOrSlug: string): Promise<DocumentRow> {
-  const [row] = await db.select().from(documents).where(documentByIdOrSlug(idOrSlug))
+  const [row] = await db.select(readColumns).from(documents).where(documentByIdOrSlug(idOrSlug))
   if (!row) throw new NotFound('Document', idOrSlug)
   return row
 }
@@ -120,7 +120,7 @@ export async function createDocument(db: Db, input: DocumentInput, auth: Princip
             createdAt: now,
             updatedAt: now,
           })
-          .returning()
+          .returning(readColumns)
         if (words.length) await tx.execute(lexiconInsert(words))
         return { result: row!, change: rowChange('document', 'document.created', row!, auth) }
       }),
@@ -130,7 +130,7 @@ export async function createDocument(db: Db, input: DocumentInput, auth: Princip
 
 /** The document, locked until the transaction ends, at the version If-Match requires. */
 async function lockDocument(db: Db, idOrSlug: string, required: ExpectedVersion): Promise<DocumentRow> {
-  const [row] = await db.select().from(documents).where(documentByIdOrSlug(idOrSlug)).for('update')
+  const [row] = await db.select(readColumns).from(documents).where(documentByIdOrSlug(idOrSlug)).for('update')
   if (!row) throw new NotFound('Document', idOrSlug)
   checkVersion(required, row.version)
   return row
@@ -163,7 +163,7 @@ export async function updateDocument(db: Db, idOrSlug: string, patch: DocumentPa
             updatedAt: new Date(),
           })
           .where(eq(documents.id, current.id))
-          .returning()
+          .returning(readColumns)
         if (index?.words.length) await tx.execute(lexiconInsert(index.words))
         return { result: row!, change: rowChange('document', 'document.updated', row!, auth) }
       }),
