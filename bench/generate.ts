@@ -20,7 +20,7 @@ import { fold, isLexiconWord, searchTerms, slugify } from '../src/shared/text.js
 import { captions, corpus } from './corpus.js'
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/bantin_bench'
-const DATASET_VERSION = 3
+const DATASET_VERSION = 4
 /** Publication dates are fixed, not relative to today, so that a dataset is the same whenever it is made. */
 const END = Date.parse('2026-01-01T00:00:00.000Z')
 const START = END - 3 * 365 * 86_400_000
@@ -360,9 +360,19 @@ export async function ensureDataset(options: DatasetOptions): Promise<boolean> {
     const lexicon = new PgDialect().sqlToQuery(lexiconInsert([...words]))
     await client.query(lexicon.sql, lexicon.params)
     await client.query(searchIndex[0]!.def)
+    // Official documents: one for each article, over the twelve kinds, forty issuers and fifteen
+    // years, a third with an expiry; their search lexemes are not needed by the lists the bench loads.
+    await client.query(`
+      insert into documents (id, slug, number, number_folded, kind, issuer, issued_at, effective_at, expired_at, summary, field, version, created_at, updated_at)
+      select gen_random_uuid(), k.slug || '-' || i || '-ubnd', i || '/' || upper(left(k.slug, 2)) || '-UBND', i || ' ' || left(k.slug, 2) || ' ubnd',
+        k.slug, 'UBND xã số ' || (i % 40), date '2011-01-01' + (i * 7919 % 5475), null,
+        case when i % 3 = 0 then date '2013-01-01' + (i * 7919 % 5475) end,
+        'Về việc triển khai nhiệm vụ số ' || i || ' trên địa bàn huyện', 'Lĩnh vực ' || (i % 10), 1, now(), now()
+      from generate_series(1, $1::int) i
+      join (select slug, row_number() over (order by position) - 1 as n from document_kinds) k on k.n = i % 12`, [options.articles])
     // Every row enters the change log as if written through the API, references first: what the
     // migration does for content written before the log existed.
-    for (const [type, table] of [['category', 'categories'], ['person', 'people'], ['article', 'articles']] as const) {
+    for (const [type, table] of [['category', 'categories'], ['person', 'people'], ['article', 'articles'], ['document', 'documents']] as const) {
       await client.query(
         `insert into changes (type, resource_id, op, events, version, slug, actor, at)
          select $1, id, 'upsert', array[$1 || '.created'], version, slug, 'bench', updated_at from ${table} order by created_at, id`,

@@ -67,7 +67,7 @@ const basePort = Number(process.env.BENCH_PORT ?? 3100)
 const PORTS = { bantin: basePort, floor: basePort + 1 } as const
 type ServerName = keyof typeof PORTS
 
-const workloadNames = ['list', 'detail', 'revalidate', 'mixed', 'search-common', 'search-rare', 'search-typo', 'list100', 'sync', 'fullsync', 'create'] as const
+const workloadNames = ['list', 'detail', 'revalidate', 'mixed', 'documents', 'search-common', 'search-rare', 'search-typo', 'list100', 'sync', 'fullsync', 'create'] as const
 type WorkloadName = (typeof workloadNames)[number]
 const only = args.only ? (args.only.split(',') as WorkloadName[]) : [...workloadNames]
 for (const name of only) if (!workloadNames.includes(name)) throw new Error(`unknown workload ${name}; one of ${workloadNames.join(', ')}`)
@@ -199,6 +199,9 @@ const searches = {
 const listUrl = (category?: string) =>
   `/v1/articles?${category ? `category=${category}&` : ''}include=category,people&limit=20`
 const detailUrl = (slug: string) => `/v1/articles/${slug}?include=category,people`
+/** The kinds the migration lists, which the dataset's documents have. */
+const documentKinds = ['quyet-dinh', 'nghi-quyet', 'chi-thi', 'ke-hoach', 'thong-bao', 'cong-van', 'bao-cao', 'to-trinh', 'huong-dan', 'quy-dinh', 'chuong-trinh', 'ket-luan']
+const documentsUrl = (kind: string) => `/v1/documents?kind=${kind}&limit=20`
 
 interface Workload {
   name: WorkloadName
@@ -307,6 +310,14 @@ const workloads: Workload[] = [
     connections,
     expect: 200,
     requests: (f) => gets(f.slugs.map(detailUrl)),
+  },
+  {
+    name: 'documents',
+    description: '20 newest issued official documents of a kind (GET /v1/documents?kind=)',
+    servers: ['floor', 'bantin'],
+    connections,
+    expect: 200,
+    requests: () => gets(documentKinds.map(documentsUrl)),
   },
   {
     name: 'revalidate',
@@ -492,7 +503,7 @@ async function analyze() {
 
 /** What both servers answer: details, every category's list and the front page (not searches, which differ on purpose). */
 function checkPaths(fixture: Fixture): string[] {
-  return [...fixture.slugs.slice(0, 20).map(detailUrl), ...fixture.categories.map((c) => listUrl(c)), listUrl()]
+  return [...fixture.slugs.slice(0, 20).map(detailUrl), ...fixture.categories.map((c) => listUrl(c)), listUrl(), ...documentKinds.map(documentsUrl)]
 }
 
 async function checkFloor(fixture: Fixture) {
