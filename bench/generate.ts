@@ -3,7 +3,8 @@
  * about 600 Vietnamese words, published over three years. The same seed gives the same rows, ids
  * included. Loaded with multi-row inserts into a PostgreSQL database that the app's own migrations
  * created, with a change log entry per row. Articles have no cover yet: media is not in the schema.
- * Each article's search row and the lexicon are written as the app writes them.
+ * Each article's search row and the lexicon are written as the app writes them. The portal's
+ * content beside the news: 30 pages in a tree and the `header` menu of 26 items over 3 levels.
  *
  *   tsx bench/generate.ts [--articles 10000] [--seed 1] [--force]   (DATABASE_URL overrides the target)
  */
@@ -20,7 +21,7 @@ import { fold, isLexiconWord, searchTerms, slugify } from '../src/shared/text.js
 import { captions, corpus } from './corpus.js'
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/bantin_bench'
-const DATASET_VERSION = 3
+const DATASET_VERSION = 5
 /** Publication dates are fixed, not relative to today, so that a dataset is the same whenever it is made. */
 const END = Date.parse('2026-01-01T00:00:00.000Z')
 const START = END - 3 * 365 * 86_400_000
@@ -286,6 +287,102 @@ function* articleBatches(rng: Rng, count: number, categories: CategoryRow[], peo
   }
 }
 
+// ---- portal content: pages and the header menu ------------------------------------------------
+
+interface PageRow { id: string; slug: string; title: string; body: Block[]; excerpt: string; parent_id: string | null; position: number; status: 'draft' | 'published'; version: number; created_at: string; updated_at: string; deleted_at: null }
+
+/** The page tree of a district portal: [title, status, children]. */
+type PageSpec = [string, ('draft' | 'published')?, PageSpec[]?]
+const pageTree: PageSpec[] = [
+  ['Giới thiệu', 'published', [
+    ['Lịch sử'],
+    ['Điều kiện tự nhiên'],
+    ['Sơ đồ tổ chức', 'published', [['Huyện ủy'], ['Hội đồng nhân dân huyện'], ['Ủy ban nhân dân huyện'], ['Ủy ban MTTQ huyện'], ['Các phòng, ban chuyên môn']]],
+    ['Lãnh đạo huyện qua các thời kỳ'],
+    ['Tiềm năng, thế mạnh'],
+    ['Di tích, danh thắng'],
+    ['Các xã, thị trấn', 'published', [['Thị trấn Vĩnh Trụ'], ['Xã Nhân Thịnh'], ['Xã Hòa Hậu'], ['Xã Nhân Mỹ'], ['Xã Bắc Lý'], ['Xã Công Lý']]],
+    ['Quy hoạch sử dụng đất đến năm 2030', 'draft'],
+  ]],
+  ['Thủ tục hành chính', 'published', [['Hướng dẫn nộp hồ sơ trực tuyến'], ['Lịch tiếp công dân'], ['Câu hỏi thường gặp'], ['Bảng giá đất', 'draft']]],
+  ['Liên hệ', 'published', [['Đường dây nóng'], ['Danh bạ cơ quan']]],
+  ['Sơ đồ cổng thông tin'],
+  ['Chính sách bảo vệ dữ liệu cá nhân'],
+]
+
+function makePages(rng: Rng): PageRow[] {
+  const rows: PageRow[] = []
+  const taken = new Set<string>()
+  const at = iso(END - 200 * 86_400_000)
+  const walk = (specs: PageSpec[], parent: string | null) =>
+    specs.forEach(([title, status = 'published', children = []], i) => {
+      const blocks = body(rng, rng.int(150, 400))
+      const row: PageRow = { id: uuidv7(Date.parse(at), rng), slug: uniqueSlug(taken, title), title, body: blocks, excerpt: deriveReadingFields(null, blocks).excerpt, parent_id: parent, position: i + 1, status, version: 1, created_at: at, updated_at: at, deleted_at: null }
+      rows.push(row)
+      walk(children, row.id)
+    })
+  walk(pageTree, null)
+  return rows
+}
+
+type MenuItem = { label: string; link: { type: 'page' | 'category' | 'article'; id: string } | { type: 'url'; url: string }; children: MenuItem[] }
+
+/**
+ * The header menu of a district portal: 26 items over 3 levels linking pages (one a draft, left
+ * out for anonymous callers), categories, two articles (one in the trash, left out too) and
+ * addresses elsewhere.
+ */
+function headerMenu(pages: PageRow[], categories: CategoryRow[], articles: { live: string[]; trashed: string }): MenuItem[] {
+  const page = (title: string, children: MenuItem[] = []): MenuItem => ({ label: title, link: { type: 'page', id: pages.find((p) => p.title === title)!.id }, children })
+  const category = (name: string, children: MenuItem[] = []): MenuItem => ({ label: name, link: { type: 'category', id: categories.find((c) => c.name === name)!.id }, children })
+  const article = (label: string, id: string): MenuItem => ({ label, link: { type: 'article', id }, children: [] })
+  const url = (label: string, address: string, children: MenuItem[] = []): MenuItem => ({ label, link: { type: 'url', url: address }, children })
+  return [
+    url('Trang chủ', 'https://lynhan.hanam.gov.vn/'),
+    page('Giới thiệu', [
+      page('Lịch sử'),
+      page('Điều kiện tự nhiên'),
+      page('Sơ đồ tổ chức', [page('Huyện ủy'), page('Hội đồng nhân dân huyện'), page('Ủy ban nhân dân huyện')]),
+      page('Quy hoạch sử dụng đất đến năm 2030'),
+    ]),
+    category('Tin tức, sự kiện', [category('Hoạt động của lãnh đạo'), category('Tin trong huyện'), category('Tin trong tỉnh')]),
+    category('Kinh tế', [category('Nông nghiệp, nông thôn mới'), category('Đầu tư, xây dựng')]),
+    category('Chính quyền số', [
+      category('Cải cách hành chính'),
+      url('Dịch vụ công trực tuyến', 'https://dichvucong.gov.vn/'),
+    ]),
+    category('Văn hóa - Xã hội', [article('Tiêu điểm', articles.live[0]!), article('Sự kiện nổi bật', articles.trashed)]),
+    url('Liên kết', 'https://hanam.gov.vn/', [url('Cổng thông tin điện tử tỉnh Hà Nam', 'https://hanam.gov.vn/'), url('Báo Hà Nam', 'https://baohanam.com.vn/')]),
+    page('Liên hệ'),
+  ]
+}
+
+/** Every link of a menu to content, by its item's path, as the menus service records it. */
+function menuLinkRows(menuId: string, items: MenuItem[], prefix = 'items'): { menu_id: string; path: string; type: string; target_id: string }[] {
+  return items.flatMap((item, i) => {
+    const path = `${prefix}.${i}`
+    const own = item.link.type === 'url' ? [] : [{ menu_id: menuId, path, type: item.link.type, target_id: item.link.id }]
+    return [...own, ...menuLinkRows(menuId, item.children, `${path}.children`)]
+  })
+}
+
+/** The pages, the header menu and its links. Its own generator, so the articles stay as they were. */
+async function loadPortal(client: pg.Client, seed: number, categories: CategoryRow[]) {
+  const rng = prng(seed + 1_000_003)
+  const pages = makePages(rng)
+  await insertJson(client, 'pages', pages)
+  const { rows: live } = await client.query<{ id: string }>(
+    `select id from articles where deleted_at is null and status = 'published' and published_at <= $1 order by published_at desc, id desc limit 1`,
+    [iso(END)],
+  )
+  const { rows: trashed } = await client.query<{ id: string }>(`select id from articles where deleted_at is not null order by id limit 1`)
+  const at = iso(END - 100 * 86_400_000)
+  const items = headerMenu(pages, categories, { live: live.map((r) => r.id), trashed: trashed[0]!.id })
+  const menu = { id: uuidv7(Date.parse(at), rng), slug: 'header', name: 'Menu đầu trang', items, version: 1, created_at: at, updated_at: at }
+  await insertJson(client, 'menus', [menu])
+  await insertJson(client, 'menu_links', menuLinkRows(menu.id, items))
+}
+
 export interface DatasetOptions {
   url: string
   articles: number
@@ -360,6 +457,7 @@ export async function ensureDataset(options: DatasetOptions): Promise<boolean> {
     const lexicon = new PgDialect().sqlToQuery(lexiconInsert([...words]))
     await client.query(lexicon.sql, lexicon.params)
     await client.query(searchIndex[0]!.def)
+    await loadPortal(client, options.seed, categories)
     // Every row enters the change log as if written through the API, references first: what the
     // migration does for content written before the log existed.
     for (const [type, table] of [['category', 'categories'], ['person', 'people'], ['article', 'articles']] as const) {
@@ -369,6 +467,16 @@ export async function ensureDataset(options: DatasetOptions): Promise<boolean> {
         [type],
       )
     }
+    // A published page's create is also its publication, as the pages service records it.
+    await client.query(
+      `insert into changes (type, resource_id, op, events, version, slug, actor, at)
+       select 'page', id, 'upsert', case when status = 'published' then array['page.created', 'page.published'] else array['page.created'] end,
+              version, slug, 'bench', updated_at from pages order by created_at, id`,
+    )
+    await client.query(
+      `insert into changes (type, resource_id, op, events, version, slug, actor, at)
+       select 'menu', id, 'upsert', array['menu.created'], version, slug, 'bench', updated_at from menus order by created_at, id`,
+    )
     await client.query('vacuum analyze')
     await client.query(`comment on database ${name} is '${marker(options)}'`)
   } finally {
