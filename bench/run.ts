@@ -451,6 +451,7 @@ async function load(server: ServerName, workload: Workload, fixture: Fixture, se
   }
 }
 
+const roundMs = (ms: number) => Math.round(ms * 100) / 100
 const roundRate = (perSec: number) => (perSec < 10 ? Math.round(perSec * 100) / 100 : Math.round(perSec))
 
 const median = (values: number[]) => {
@@ -640,9 +641,10 @@ async function main() {
     return {
       // The floor's searches run at a few a second: keep their decimals, or the ratio is rounding.
       reqPerSec: roundRate(med((s) => s.reqPerSec)),
-      p50: med((s) => s.p50),
-      p90: med((s) => s.p90),
-      p99: med((s) => s.p99),
+      // The median of two rounds is their mean: keep it to wrk's two decimals.
+      p50: roundMs(med((s) => s.p50)),
+      p90: roundMs(med((s) => s.p90)),
+      p99: roundMs(med((s) => s.p99)),
       max: Math.max(...list.map((s) => s.max)),
       cpuMsPerReq: med((s) => s.cpuMsPerReq),
       postgresCpuMsPerReq: med((s) => s.postgresCpuMsPerReq),
