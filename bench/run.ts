@@ -10,7 +10,7 @@
  *   npm run bench -- --articles 100000               (generates that dataset first)
  *   npm run bench -- --profile                       bantin under --cpu-prof, profiles in bench/results/profiles
  *   npm run bench -- --only search-common,search-rare,search-typo
- *   npm run bench -- --only menu --latest portal     results in bench/results/latest-portal.json, not latest.json
+ *   npm run bench -- --only menu,documents --latest portal   results in bench/results/latest-portal.json, not latest.json
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
@@ -66,10 +66,12 @@ const connections = Math.max(1, Number(args.connections))
 const writers = Math.max(1, Number(args.writers))
 const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL
 const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef'
-const PORTS = { bantin: 3100, floor: 3101 } as const
+/** BENCH_PORT moves both servers (bantin on it, the floor on the next), so that two benches can run apart. */
+const basePort = Number(process.env.BENCH_PORT ?? 3100)
+const PORTS = { bantin: basePort, floor: basePort + 1 } as const
 type ServerName = keyof typeof PORTS
 
-const workloadNames = ['list', 'detail', 'revalidate', 'mixed', 'menu', 'search-common', 'search-rare', 'search-typo', 'list100', 'sync', 'fullsync', 'create'] as const
+const workloadNames = ['list', 'detail', 'revalidate', 'mixed', 'menu', 'documents', 'search-common', 'search-rare', 'search-typo', 'list100', 'sync', 'fullsync', 'create'] as const
 type WorkloadName = (typeof workloadNames)[number]
 const only = args.only ? (args.only.split(',') as WorkloadName[]) : [...workloadNames]
 for (const name of only) if (!workloadNames.includes(name)) throw new Error(`unknown workload ${name}; one of ${workloadNames.join(', ')}`)
@@ -203,6 +205,9 @@ const listUrl = (category?: string) =>
 const detailUrl = (slug: string) => `/v1/articles/${slug}?include=category,people`
 /** The portal's header menu: 26 items over 3 levels, each link resolved (the dataset's, see generate.ts). */
 const MENU_PATH = '/v1/menus/header'
+/** The kinds the migration lists, which the dataset's 2,000 documents have. */
+const documentKinds = ['quyet-dinh', 'nghi-quyet', 'chi-thi', 'ke-hoach', 'thong-bao', 'cong-van', 'bao-cao', 'to-trinh', 'huong-dan', 'quy-dinh', 'chuong-trinh', 'ket-luan']
+const documentsUrl = (kind: string) => `/v1/documents?kind=${kind}&limit=20`
 
 interface Workload {
   name: WorkloadName
@@ -319,6 +324,14 @@ const workloads: Workload[] = [
     connections,
     expect: 200,
     requests: () => gets([MENU_PATH]),
+  },
+  {
+    name: 'documents',
+    description: 'GET /v1/documents?kind=<kind>&limit=20: the 20 newest issued of a kind, over the twelve kinds (48–312 documents each)',
+    servers: ['floor', 'bantin'],
+    connections,
+    expect: 200,
+    requests: () => gets(documentKinds.map(documentsUrl)),
   },
   {
     name: 'revalidate',
@@ -505,7 +518,7 @@ async function analyze() {
 
 /** What both servers answer: details, every category's list, the front page and the header menu (not searches, which differ on purpose). */
 function checkPaths(fixture: Fixture): string[] {
-  return [...fixture.slugs.slice(0, 20).map(detailUrl), ...fixture.categories.map((c) => listUrl(c)), listUrl(), MENU_PATH]
+  return [...fixture.slugs.slice(0, 20).map(detailUrl), ...fixture.categories.map((c) => listUrl(c)), listUrl(), MENU_PATH, ...documentKinds.map(documentsUrl)]
 }
 
 async function checkFloor(fixture: Fixture) {
@@ -724,6 +737,7 @@ async function main() {
     'list ≥ 0.8 × floor': check(r.list?.ratio?.reqPerSec, (v) => v >= 0.8),
     'detail ≥ 0.7 × floor': check(r.detail?.ratio?.reqPerSec, (v) => v >= 0.7),
     'menu ≥ 0.8 × floor': check(r.menu?.ratio?.reqPerSec, (v) => v >= 0.8),
+    'document list ≥ 0.8 × floor': check(r.documents?.ratio?.reqPerSec, (v) => v >= 0.8),
     'p99 ≤ 2 × floor p99': selected.some((w) => r[w.name]?.ratio?.p99 != null)
       ? selected.every((w) => { const v = r[w.name]?.ratio?.p99; return v === null || v === undefined || v <= 2 })
       : null,
@@ -740,7 +754,7 @@ async function main() {
   const report = {
     startedAt: startedAt.toISOString(),
     machine: machine(),
-    dataset: { articles: Number(args.articles), seed: Number(args.seed), categories: fixture.categories.length, pages: 30, menu: 'header, 26 items over 3 levels', covers: 'none: media is not in the schema yet' },
+    dataset: { articles: Number(args.articles), seed: Number(args.seed), categories: fixture.categories.length, pages: 30, menu: 'header, 26 items over 3 levels', documents: 2000, covers: 'none: media is not in the schema yet' },
     settings: {
       rounds,
       durationSeconds: duration,

@@ -16,6 +16,7 @@ import { operationRoutes } from './plugins/operations.js'
 import slowClients, { serverTimeouts } from './plugins/slow-clients.js'
 import { articleRoutes } from './resources/articles/articles.routes.js'
 import { categoryRoutes } from './resources/categories/categories.routes.js'
+import { documentKindRoutes, documentRoutes } from './resources/documents/documents.routes.js'
 import { mediaRoutes } from './resources/media/media.routes.js'
 import { menuRoutes } from './resources/menus/menus.routes.js'
 import { pageRoutes } from './resources/pages/pages.routes.js'
@@ -139,6 +140,8 @@ export async function buildApp({ config, database, logger = false, storage, chec
   await app.register(revisionRoutes, { prefix: '/v1/articles' })
   await app.register(pageRoutes, { prefix: '/v1/pages' })
   await app.register(menuRoutes, { prefix: '/v1/menus' })
+  await app.register(documentRoutes, { prefix: '/v1/documents' })
+  await app.register(documentKindRoutes, { prefix: '/v1/document-kinds' })
   await app.register(tokenRoutes, { prefix: '/v1/tokens' })
   await app.register(syncRoutes, { prefix: '/v1/sync' })
   await app.register(webhookRoutes, { prefix: '/v1/webhooks', settings: config.webhooks })

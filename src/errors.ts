@@ -14,6 +14,8 @@ export const NotFound = createError<[string, string]>('NOT_FOUND', '%s %s not fo
 export const RouteNotFound = createError<[string, string]>('NOT_FOUND', 'No route %s %s', 404)
 export const SlugTaken = createError<[string]>('SLUG_TAKEN', 'The slug "%s" is already taken', 409)
 export const InUse = createError<[string]>('IN_USE', '%s', 409)
+export const NameTaken = createError<[string]>('NAME_TAKEN', 'The name "%s" is already taken', 409)
+export const NumberTaken = createError<[string]>('NUMBER_TAKEN', '%s', 409)
 /** A sync cursor from before what the server can still serve: the client starts a full sync. */
 export const CursorExpired = createError<[string]>('CURSOR_EXPIRED', '%s', 410)
 export const RequestTimeout = createError<[string]>('REQUEST_TIMEOUT', '%s', 408)
@@ -64,4 +66,11 @@ export const problemTitles: Record<number, string> = {
   500: 'Internal server error',
   503: 'Service unavailable',
   507: 'Insufficient storage',
+}
+
+/** A 409 for a document number that its issuer already used. */
+export function numberTaken(number: string, issuer: string) {
+  const err = new NumberTaken(`${issuer} already has a document numbered "${number}"`) as InstanceType<typeof NumberTaken> & ProblemFields
+  err.errors = [{ path: 'number', message: 'Already used by another document of this issuer' }]
+  return err
 }

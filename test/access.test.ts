@@ -47,6 +47,16 @@ const routes: Record<string, Role> = {
   'POST /v1/menus': 'editor',
   'PATCH /v1/menus/{idOrSlug}': 'editor',
   'DELETE /v1/menus/{idOrSlug}': 'editor',
+  'GET /v1/documents': null,
+  'GET /v1/documents/{idOrSlug}': null,
+  'POST /v1/documents': 'editor',
+  'PATCH /v1/documents/{idOrSlug}': 'editor',
+  'DELETE /v1/documents/{idOrSlug}': 'editor',
+  'GET /v1/document-kinds': null,
+  'GET /v1/document-kinds/{slug}': null,
+  'POST /v1/document-kinds': 'editor',
+  'PATCH /v1/document-kinds/{slug}': 'editor',
+  'DELETE /v1/document-kinds/{slug}': 'editor',
   'GET /v1/media': null,
   'GET /v1/media/{id}': null,
   'POST /v1/media': 'editor',
@@ -107,6 +117,7 @@ t.test('each caller gets what its role allows on every route', async (t) => {
       const article = await make.article({ status: 'published' })
       const url = path
         .replace('{idOrSlug}', article.id)
+        .replace('{slug}', 'khong-co')
         .replace('{number}', '1')
         .replace('{id}', '01900000-0000-7000-8000-000000000000')
         .replace('{deliveryId}', '01900000-0000-7000-8000-000000000001')

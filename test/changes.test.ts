@@ -231,6 +231,38 @@ const table: Record<string, { ok: Case; rejected: Record<number, Case> }> = {
       412: async () => json('DELETE', `/v1/menus/${(await make.menu()).id}`, undefined, stale),
     },
   },
+  'POST /v1/documents': {
+    ok: async () => json('POST', '/v1/documents', { number: '45/TB-UBND', kind: 'thong-bao', issuer: 'UBND huyện Lý Nhân', issuedAt: '2024-01-15', summary: 'Kế hoạch công tác dân vận năm 2024' }),
+    rejected: {
+      400: async () => json('POST', '/v1/documents', { number: '45/KH-UBND', kind: 'ke-hoach', issuer: 'UBND huyện', issuedAt: '2024-01-15', summary: 'x', expiredAt: '2023-01-01' }),
+      409: async () => {
+        const doc = await make.document()
+        return json('POST', '/v1/documents', { number: doc.number, kind: 'ke-hoach', issuer: doc.issuer, issuedAt: '2024-01-15', summary: 'x' })
+      },
+      422: async () => json('POST', '/v1/documents', { number: '46/KH-UBND', kind: 'sac-lenh', issuer: 'UBND huyện', issuedAt: '2024-01-15', summary: 'x' }),
+    },
+  },
+  'PATCH /v1/documents/{idOrSlug}': {
+    ok: async () => json('PATCH', `/v1/documents/${(await make.document()).id}`, { field: 'Dân vận' }),
+    rejected: {
+      400: async () => json('PATCH', `/v1/documents/${(await make.document()).id}`, { issuedAt: '15/01/2024' }),
+      404: async () => json('PATCH', `/v1/documents/${missing}`, { field: 'Dân vận' }),
+      409: async () => {
+        const doc = await make.document()
+        const other = await make.document({ number: `${doc.number}-2` })
+        return json('PATCH', `/v1/documents/${other.id}`, { number: doc.number })
+      },
+      412: async () => json('PATCH', `/v1/documents/${(await make.document()).id}`, { field: 'Dân vận' }, stale),
+      422: async () => json('PATCH', `/v1/documents/${(await make.document()).id}`, { signerId: missing }),
+    },
+  },
+  'DELETE /v1/documents/{idOrSlug}': {
+    ok: async () => json('DELETE', `/v1/documents/${(await make.document()).id}`),
+    rejected: {
+      404: async () => json('DELETE', `/v1/documents/${missing}`),
+      412: async () => json('DELETE', `/v1/documents/${(await make.document()).id}`, undefined, stale),
+    },
+  },
   'POST /v1/media': {
     ok: async () => upload({ caption: 'Toàn cảnh hội nghị' }, await png()),
     rejected: {
@@ -271,6 +303,9 @@ const notContent: Record<string, string> = {
   'DELETE /v1/webhooks/{id}': 'webhooks are configuration, not content',
   'POST /v1/webhooks/{id}/rotate-secret': 'a webhook secret is configuration, not content',
   'POST /v1/webhooks/{id}/ping': 'a ping is a delivery, not a change of content',
+  'POST /v1/document-kinds': 'the kinds of documents are configuration, not content',
+  'PATCH /v1/document-kinds/{slug}': 'the kinds of documents are configuration, not content',
+  'DELETE /v1/document-kinds/{slug}': 'the kinds of documents are configuration, not content',
   'POST /v1/webhooks/{id}/deliveries/{deliveryId}/retry': 'a retry is a delivery, not a change of content',
 }
 

@@ -173,6 +173,33 @@ t.test('menus: create, list, read resolved, update, delete', async (t) => {
   expectEmpty(t, await admin.DELETE('/v1/menus/{idOrSlug}', { params: { path: { idOrSlug: menu.id } } }))
 })
 
+t.test('documents and their kinds: create, list by kind and q, read with embeds, update with If-Match, delete', async (t) => {
+  const kind = expect(t, await admin.POST('/v1/document-kinds', { body: { name: 'Thông tư liên tịch' } }), 201).data
+  t.equal(kind.slug, 'thong-tu-lien-tich')
+  t.equal(expect(t, await anonymous.GET('/v1/document-kinds/{slug}', { params: { path: { slug: kind.slug } } }), 200).data.name, 'Thông tư liên tịch')
+  t.ok(expect(t, await anonymous.GET('/v1/document-kinds'), 200).data.some((k) => k.slug === 'quyet-dinh'))
+  const renamed = await admin.PATCH('/v1/document-kinds/{slug}', { params: { path: { slug: kind.slug } }, body: { name: 'Thông tư', position: 20 } })
+  t.match(expect(t, renamed, 200).data, { slug: 'thong-tu-lien-tich', name: 'Thông tư', position: 20 })
+  expectEmpty(t, await admin.DELETE('/v1/document-kinds/{slug}', { params: { path: { slug: kind.slug } } }))
+
+  const person = expect(t, await admin.POST('/v1/people', { body: { name: 'Trần Minh Ngọc' } }), 201).data
+  const created = await admin.POST('/v1/documents', {
+    body: { number: '1234/QĐ-UBND', kind: 'quyet-dinh', issuer: 'UBND huyện Lý Nhân', issuedAt: '2023-12-20', summary: 'Về việc công nhận mô hình “Dân vận khéo” cấp huyện năm 2023', signerId: person.id },
+  })
+  const document = expect(t, created, 201).data
+  t.match(document, { slug: 'quyet-dinh-1234-qd-ubnd', inForce: true, version: 1 })
+  const list = expect(t, await anonymous.GET('/v1/documents', { params: { query: { kind: 'quyet-dinh', q: '1234 qd ubnd', inForce: 'true' } } }), 200)
+  t.same(list.data.map((d) => d.id), [document.id])
+  const read = await anonymous.GET('/v1/documents/{idOrSlug}', { params: { path: { idOrSlug: document.slug }, query: { include: ['signer'] } } })
+  t.equal(expect(t, read, 200).data.signer?.name, 'Trần Minh Ngọc')
+  const updated = await admin.PATCH('/v1/documents/{idOrSlug}', {
+    params: { path: { idOrSlug: document.id }, header: { 'If-Match': read.response.headers.get('etag')! } },
+    body: { expiredAt: '2024-01-01' },
+  })
+  t.match(expect(t, updated, 200).data, { version: 2, inForce: false })
+  expectEmpty(t, await admin.DELETE('/v1/documents/{idOrSlug}', { params: { path: { idOrSlug: document.id } } }))
+})
+
 t.test('tokens: create, list, read, revoke; a revoked token is a 401 problem', async (t) => {
   const created = expect(t, await admin.POST('/v1/tokens', { body: { name: 'Biên tập viên', role: 'editor' } }), 201).data
   t.match(created, { name: 'Biên tập viên', role: 'editor', token: /^bantin_/ })

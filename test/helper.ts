@@ -76,8 +76,8 @@ export async function buildTestApp(
   return { app, database }
 }
 
-/** Tables that outlive a reset: the tokens tests are made with, and the server's own state. */
-const kept = new Set(['tokens', 'system_state'])
+/** Tables that outlive a reset: the tokens tests are made with, the server's own state, and the kinds of documents the migration lists. */
+const kept = new Set(['tokens', 'system_state', 'document_kinds'])
 /** Every other table of the schema, so a new one cannot leak rows from one subtest into the next. */
 const resetTables = (Object.values(schema) as unknown[])
   .flatMap((value) => (is(value, PgTable) ? [getTableName(value)] : []))
@@ -105,6 +105,7 @@ export function factories(app: App) {
     if (res.statusCode !== 201) throw new Error(`POST ${url} answered ${res.statusCode}: ${res.body}`)
     return res.json().data as Json & { id: string; slug: string }
   }
+  let documents = 0
   return {
     category: (input: Json = {}) => post('/v1/categories', { name: 'Tin tức, sự kiện', ...input }),
     person: (input: Json = {}) => post('/v1/people', { name: 'Phạm Thị Thủy', ...input }),
@@ -116,6 +117,15 @@ export function factories(app: App) {
       if (res.statusCode !== 201) throw new Error(`POST /v1/media answered ${res.statusCode}: ${res.body}`)
       return res.json().data as Json & { id: string }
     },
+    document: (input: Json = {}) =>
+      post('/v1/documents', {
+        number: `${++documents}/KH-UBND`,
+        kind: 'ke-hoach',
+        issuer: 'UBND huyện Lý Nhân',
+        issuedAt: '2024-01-15',
+        summary: 'Kế hoạch thực hiện công tác dân vận chính quyền năm 2024',
+        ...input,
+      }),
     article: (input: Json = {}) =>
       post('/v1/articles', {
         title: 'Ban Dân vận Huyện ủy triển khai phương hướng, nhiệm vụ năm 2024',

@@ -8,7 +8,15 @@ const { app, database } = await buildTestApp(t)
 const make = factories(app)
 
 t.test('the GIN indexes of the schema are all looked after', async (t) => {
-  t.same([...ginIndexes].sort(), ['article_search_document_idx', 'articles_tags_idx', 'media_search_folded_trgm_idx', 'people_name_folded_trgm_idx'])
+  t.same([...ginIndexes].sort(), [
+    'article_search_document_idx',
+    'articles_tags_idx',
+    'documents_article_ids_idx',
+    'documents_file_ids_idx',
+    'documents_search_idx',
+    'media_search_folded_trgm_idx',
+    'people_name_folded_trgm_idx',
+  ])
 })
 
 t.test('what creates leave in the pending lists is merged into the indexes, and still found', async (t) => {

@@ -120,7 +120,31 @@ const menuItems = (source: string, level: number): string => {
      where ${link}->>'type' = 'url' or ${t}.slug is not null), '[]'::json)`
 }
 
+/** A document as bantin answers it: inForce on the calendar of Việt Nam, related articles the public may read. */
+const documentJson = (d: string) => `json_build_object(
+  'id', ${d}.id, 'slug', ${d}.slug, 'number', ${d}.number, 'kind', ${d}.kind, 'issuer', ${d}.issuer, 'signerId', ${d}.signer_id,
+  'issuedAt', ${d}.issued_at::text, 'effectiveAt', ${d}.effective_at::text, 'expiredAt', ${d}.expired_at::text,
+  'inForce', coalesce(${d}.effective_at, ${d}.issued_at) <= (now() at time zone 'Asia/Ho_Chi_Minh')::date
+    and (${d}.expired_at is null or ${d}.expired_at > (now() at time zone 'Asia/Ho_Chi_Minh')::date),
+  'summary', ${d}.summary, 'field', ${d}.field, 'fileIds', ${d}.file_ids,
+  'articleIds', array(select x from unnest(${d}.article_ids) with ordinality u(x, o) join articles a on a.id = u.x where ${LIVE} order by u.o),
+  'version', ${d}.version, 'createdAt', ${iso(`${d}.created_at`)}, 'updatedAt', ${iso(`${d}.updated_at`)})`
+
+const DOCUMENT_ORDER = `d.issued_at desc, d.id desc`
+
 const statements = {
+  // The 20 newest issued of a kind, with bantin's cursor after the last: ["-issuedAt", date, id].
+  documentsByKind: `
+  select json_build_object(
+    'data', coalesce(json_agg(${documentJson('d')} order by d.n) filter (where d.n <= $1), '[]'::json),
+    'meta', json_build_object('limit', $1::int, 'nextCursor', (array_agg(
+      translate(encode(convert_to('["-issuedAt","' || d.issued_at::text || '","' || d.id || '"]', 'UTF8'), 'base64'), E'+/=\\n', '-_')
+    ) filter (where d.n = $1))[1])
+  )::text as json
+  from (
+    select d.*, row_number() over (order by ${DOCUMENT_ORDER}) as n
+      from (select * from documents d where d.kind = $2 order by ${DOCUMENT_ORDER} limit $1::int + 1) d
+  ) d`,
   detail: `select json_build_object('data', ${articleJson('a')})::text as json from articles a where a.slug = $1 and ${LIVE}`,
   list: listSql('', articleJson),
   listCategory: listSql(`and ${inCategory}`, articleJson),
@@ -155,6 +179,12 @@ app.get('/v1/articles', (req, reply) => {
   const limit = Math.min(100, Math.max(1, Number(query.limit ?? 20) || 20))
   if (query.q) return answer(reply, 'search', [limit, `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`])
   return query.category ? answer(reply, 'listCategory', [limit, query.category]) : answer(reply, 'list', [limit])
+})
+
+app.get('/v1/documents', (req, reply) => {
+  const query = req.query as { kind?: string; limit?: string }
+  const limit = Math.min(100, Math.max(1, Number(query.limit ?? 20) || 20))
+  return answer(reply, 'documentsByKind', [limit, query.kind ?? ''])
 })
 
 app.get('/v1/articles/:slug', (req, reply) => answer(reply, 'detail', [(req.params as { slug: string }).slug]))

@@ -512,6 +512,122 @@ export interface paths {
         patch: operations["updateMenu"];
         trace?: never;
     };
+    "/v1/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List official documents
+         * @description Newest issued first. Documents are published records: everyone sees every document; the related articles listed are those the caller may read. With q, the number whatever its case, diacritics and separators, or the words of the summary with the folding of article search, ranked: the number exactly, then number words, then the rest.
+         *
+         *     No token needed; a token may be sent (what it shows depends on its role), and an invalid one is a 401.
+         */
+        get: operations["listDocuments"];
+        put?: never;
+        /**
+         * Create an official document
+         * @description The slug is made from the kind and the number unless given. A number its issuer already used (whatever its case, diacritics and separators) is a 409.
+         *
+         *     Requires a token with the role `editor` or higher.
+         */
+        post: operations["createDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/documents/{idOrSlug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an official document
+         * @description No token needed; a token may be sent (what it shows depends on its role), and an invalid one is a 401.
+         */
+        get: operations["getDocument"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an official document for good
+         * @description Send the ETag of your last read as If-Match: a stale one is a 412 and nothing is written. Without If-Match the write goes through.
+         *
+         *     Requires a token with the role `editor` or higher.
+         */
+        delete: operations["deleteDocument"];
+        options?: never;
+        head?: never;
+        /**
+         * Change an official document
+         * @description Send the ETag of your last read as If-Match: a stale one is a 412 and nothing is written. Without If-Match the write goes through.
+         *
+         *     Requires a token with the role `editor` or higher.
+         */
+        patch: operations["updateDocument"];
+        trace?: never;
+    };
+    "/v1/document-kinds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the kinds of official documents
+         * @description The managed list a document's kind is taken from, in display order.
+         *
+         *     No token needed; a token may be sent (what it shows depends on its role), and an invalid one is a 401.
+         */
+        get: operations["listDocumentKinds"];
+        put?: never;
+        /**
+         * Add a kind of official document
+         * @description Requires a token with the role `editor` or higher.
+         */
+        post: operations["createDocumentKind"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/document-kinds/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a kind of official document
+         * @description No token needed; a token may be sent (what it shows depends on its role), and an invalid one is a 401.
+         */
+        get: operations["getDocumentKind"];
+        put?: never;
+        post?: never;
+        /**
+         * Remove a kind that no document has
+         * @description Requires a token with the role `editor` or higher.
+         */
+        delete: operations["deleteDocumentKind"];
+        options?: never;
+        head?: never;
+        /**
+         * Rename or move a kind of official document
+         * @description The slug stays: documents name their kind by it.
+         *
+         *     Requires a token with the role `editor` or higher.
+         */
+        patch: operations["updateDocumentKind"];
+        trace?: never;
+    };
     "/v1/tokens": {
         parameters: {
             query?: never;
@@ -607,7 +723,7 @@ export interface paths {
          * Register a webhook
          * @description Events are POSTed as Standard Webhooks: a JSON body { type, timestamp, data } with the headers webhook-id, webhook-timestamp and webhook-signature (v1,<base64 HMAC-SHA256>).
          *
-         *     - Events: article.created, article.updated, article.published, article.unpublished, article.deleted, article.restored, article.purged, category.created, category.updated, category.deleted, person.created, person.updated, person.deleted, media.created, media.updated, media.deleted, page.created, page.updated, page.published, page.unpublished, page.deleted, page.restored, page.purged, menu.created, menu.updated, menu.deleted; `<type>.*` and `*` subscribe to several. webhook.ping is sent by ping.
+         *     - Events: article.created, article.updated, article.published, article.unpublished, article.deleted, article.restored, article.purged, category.created, category.updated, category.deleted, person.created, person.updated, person.deleted, media.created, media.updated, media.deleted, page.created, page.updated, page.published, page.unpublished, page.deleted, page.restored, page.purged, menu.created, menu.updated, menu.deleted, document.created, document.updated, document.deleted; `<type>.*` and `*` subscribe to several. webhook.ping is sent by ping.
          *     - At least once: a receiver may get an event twice; webhook-id is the same on every attempt.
          *     - In commit order per resource: a later event of a resource waits until the earlier one succeeded or failed for good.
          *     - Retried with growing waits for more than a day (WEBHOOK_RETRY_SCHEDULE); a 2xx answer is a success, redirects are not followed.
@@ -890,6 +1006,11 @@ export interface components {
         ArticleStatusInput: "draft" | "published" | "archived";
         /** @enum {string} */
         PersonRoleInput: "author" | "photographer" | "mentioned";
+        /**
+         * Format: date
+         * @example 2023-12-20
+         */
+        DateInput: string;
         /** @enum {string} */
         PageStatusInput: "draft" | "published";
         /** @enum {string} */
@@ -898,7 +1019,7 @@ export interface components {
          * @description An event name (`article.published`), all of a type (`article.*`), or everything (`*`)
          * @enum {string}
          */
-        WebhookEventInput: "*" | "article.*" | "category.*" | "person.*" | "media.*" | "page.*" | "menu.*" | "article.created" | "article.updated" | "article.published" | "article.unpublished" | "article.deleted" | "article.restored" | "article.purged" | "category.created" | "category.updated" | "category.deleted" | "person.created" | "person.updated" | "person.deleted" | "media.created" | "media.updated" | "media.deleted" | "page.created" | "page.updated" | "page.published" | "page.unpublished" | "page.deleted" | "page.restored" | "page.purged" | "menu.created" | "menu.updated" | "menu.deleted";
+        WebhookEventInput: "*" | "article.*" | "category.*" | "person.*" | "media.*" | "page.*" | "menu.*" | "document.*" | "article.created" | "article.updated" | "article.published" | "article.unpublished" | "article.deleted" | "article.restored" | "article.purged" | "category.created" | "category.updated" | "category.deleted" | "person.created" | "person.updated" | "person.deleted" | "media.created" | "media.updated" | "media.deleted" | "page.created" | "page.updated" | "page.published" | "page.unpublished" | "page.deleted" | "page.restored" | "page.purged" | "menu.created" | "menu.updated" | "menu.deleted" | "document.created" | "document.updated" | "document.deleted";
         /**
          * @description pending: waiting for its next attempt (or for an earlier event of the same resource); delivering: an attempt is in flight; succeeded; failed: every attempt failed
          * @enum {string}
@@ -1295,6 +1416,90 @@ export interface components {
             /** @description With q: where the article matched */
             highlight?: components["schemas"]["Highlight"];
         };
+        /**
+         * Format: date
+         * @example 2023-12-20
+         */
+        Date: string;
+        /**
+         * @example {
+         *       "slug": "quyet-dinh",
+         *       "name": "Quyết định",
+         *       "position": 1
+         *     }
+         */
+        DocumentKind: {
+            slug: components["schemas"]["Slug"];
+            name: string;
+            position: number;
+        };
+        DocumentArticle: {
+            /** Format: uuid */
+            id: string;
+            slug: components["schemas"]["Slug"];
+            title: string;
+            publishedAt: components["schemas"]["Timestamp"] | null;
+        };
+        /**
+         * @example {
+         *       "id": "0193a1f2-6e00-7a21-8d4c-1f6b3e9a2c88",
+         *       "slug": "quyet-dinh-1234-qd-ubnd",
+         *       "number": "1234/QĐ-UBND",
+         *       "kind": "quyet-dinh",
+         *       "issuer": "UBND huyện Lý Nhân",
+         *       "signerId": null,
+         *       "issuedAt": "2023-12-20",
+         *       "effectiveAt": "2023-12-20",
+         *       "expiredAt": null,
+         *       "summary": "Về việc công nhận mô hình “Dân vận khéo” cấp huyện năm 2023",
+         *       "field": "Dân vận",
+         *       "fileIds": [],
+         *       "articleIds": [
+         *         "0193a1f2-6d00-7e4a-9f06-c25b8e1d3a66"
+         *       ],
+         *       "inForce": true,
+         *       "version": 1,
+         *       "createdAt": "2023-12-20T08:30:00.000Z",
+         *       "updatedAt": "2023-12-20T08:30:00.000Z"
+         *     }
+         */
+        Document: {
+            /** Format: uuid */
+            id: string;
+            slug: components["schemas"]["Slug"];
+            /** @description Số ký hiệu, as written; unique per issuer whatever its case, diacritics and separators */
+            number: string;
+            /** @description The slug of a kind from /v1/document-kinds */
+            kind: components["schemas"]["Slug"];
+            /** @description Cơ quan ban hành */
+            issuer: string;
+            /** @description The person who signed it */
+            signerId: string | null;
+            issuedAt: components["schemas"]["Date"];
+            /** @description In force from this day; null: from issuedAt */
+            effectiveAt: components["schemas"]["Date"] | null;
+            /** @description The first day it is no longer in force; null: nothing ends it */
+            expiredAt: components["schemas"]["Date"] | null;
+            /** @description Derived when read, on the calendar of Việt Nam (UTC+7): effective and not yet expired */
+            inForce: boolean;
+            /** @description Trích yếu */
+            summary: string;
+            /** @description Lĩnh vực */
+            field: string | null;
+            /** @description Attached media, usually PDF, in order */
+            fileIds: string[];
+            /** @description Related articles the caller may read */
+            articleIds: string[];
+            version: number;
+            createdAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+            /** @description With include=signer */
+            signer?: components["schemas"]["Person"] | null;
+            /** @description With include=files */
+            files?: components["schemas"]["Media"][];
+            /** @description With include=articles */
+            articles?: components["schemas"]["DocumentArticle"][];
+        };
         /** @enum {string} */
         PageStatus: "draft" | "published";
         /**
@@ -1535,7 +1740,7 @@ export interface components {
             snapshot: components["schemas"]["ArticleSnapshot"];
         };
         /** @enum {string} */
-        ResourceType: "article" | "category" | "person" | "media" | "page" | "menu";
+        ResourceType: "article" | "category" | "person" | "media" | "page" | "menu" | "document";
         SyncEntry: {
             type: components["schemas"]["ResourceType"];
             /** Format: uuid */
@@ -1548,7 +1753,7 @@ export interface components {
             /** @description When the resource last changed within this page */
             at: components["schemas"]["Timestamp"];
             /** @description The resource as its own GET answers it (a menu as it is stored, its links unresolved); null for a delete */
-            data: (components["schemas"]["Article"] | components["schemas"]["Category"] | components["schemas"]["Person"] | components["schemas"]["Media"] | components["schemas"]["Page"] | components["schemas"]["Menu"]) | null;
+            data: (components["schemas"]["Article"] | components["schemas"]["Category"] | components["schemas"]["Person"] | components["schemas"]["Media"] | components["schemas"]["Page"] | components["schemas"]["Menu"] | components["schemas"]["Document"]) | null;
         };
         /** @enum {string} */
         TokenRole: "reader" | "editor" | "admin";
@@ -3814,6 +4019,493 @@ export interface operations {
             507: components["responses"]["InsufficientStorage"];
         };
     };
+    listDocuments: {
+        parameters: {
+            query?: {
+                /** @description The number whatever its case, diacritics and separators ("1234/qd-ubnd", "1234 QĐ UBND"), or words of the summary, issuer or field; "phrase", -word */
+                q?: string;
+                /** @description A kind slug */
+                kind?: string;
+                /** @description The issuer, exactly */
+                issuer?: string;
+                /** @description The field, exactly */
+                field?: string;
+                /** @description Issued in this year */
+                year?: number;
+                /** @description In force today (true) or not (false) */
+                inForce?: "true" | "false";
+                /** @description -issuedAt by default; relevance (number matches first) by default with q */
+                sort?: "-issuedAt" | "issuedAt" | "number" | "-updatedAt" | "relevance";
+                /** @description Comma list of signer, files, articles */
+                include?: ("signer" | "files" | "articles")[];
+                /** @description 1–100, default 20 */
+                limit?: number;
+                /** @description Offset paging: skips this many matches; meta.total then counts all matches */
+                offset?: number;
+                /** @description The opaque meta.nextCursor of the page before */
+                cursor?: string;
+            };
+            header?: {
+                /** @description An ETag you hold: when it is current the answer is a 304 without a body */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Document"][];
+                        meta: components["schemas"]["ListMeta"];
+                    };
+                };
+            };
+            /** @description Not modified: the If-None-Match ETag is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Số ký hiệu, e.g. "1234/QĐ-UBND" */
+                    number: string;
+                    /** @description The slug of a kind from /v1/document-kinds */
+                    kind: string;
+                    issuer: string;
+                    slug?: components["schemas"]["SlugInput"];
+                    signerId?: string | null;
+                    issuedAt: components["schemas"]["DateInput"];
+                    effectiveAt?: components["schemas"]["DateInput"] | null;
+                    /** @description Not before effectiveAt (or issuedAt) */
+                    expiredAt?: components["schemas"]["DateInput"] | null;
+                    summary: string;
+                    field?: string | null;
+                    fileIds?: string[];
+                    articleIds?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Created: Location names the new resource */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Document"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
+        };
+    };
+    getDocument: {
+        parameters: {
+            query?: {
+                /** @description Comma list of signer, files, articles */
+                include?: ("signer" | "files" | "articles")[];
+            };
+            header?: {
+                /** @description An ETag you hold: when it is current the answer is a 304 without a body */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                /** @description The resource id (UUID) or its slug */
+                idOrSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Document"];
+                    };
+                };
+            };
+            /** @description Not modified: the If-None-Match ETag is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteDocument: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of your last read: a stale one is a 412 and nothing is written; * needs only that it exists. Without it the write goes through. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The resource id (UUID) or its slug */
+                idOrSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
+        };
+    };
+    updateDocument: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of your last read: a stale one is a 412 and nothing is written; * needs only that it exists. Without it the write goes through. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The resource id (UUID) or its slug */
+                idOrSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Số ký hiệu, e.g. "1234/QĐ-UBND" */
+                    number?: string;
+                    /** @description The slug of a kind from /v1/document-kinds */
+                    kind?: string;
+                    issuer?: string;
+                    slug?: components["schemas"]["SlugInput"];
+                    signerId?: string | null;
+                    issuedAt?: components["schemas"]["DateInput"];
+                    effectiveAt?: components["schemas"]["DateInput"] | null;
+                    /** @description Not before effectiveAt (or issuedAt) */
+                    expiredAt?: components["schemas"]["DateInput"] | null;
+                    summary?: string;
+                    field?: string | null;
+                    fileIds?: string[];
+                    articleIds?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Document"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
+        };
+    };
+    listDocumentKinds: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An ETag you hold: when it is current the answer is a 304 without a body */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["DocumentKind"][];
+                    };
+                };
+            };
+            /** @description Not modified: the If-None-Match ETag is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createDocumentKind: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    slug?: components["schemas"]["SlugInput"];
+                    position?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Created: Location names the new resource */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["DocumentKind"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
+        };
+    };
+    getDocumentKind: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An ETag you hold: when it is current the answer is a 304 without a body */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                slug: components["schemas"]["SlugInput"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["DocumentKind"];
+                    };
+                };
+            };
+            /** @description Not modified: the If-None-Match ETag is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteDocumentKind: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: components["schemas"]["SlugInput"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
+        };
+    };
+    updateDocumentKind: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: components["schemas"]["SlugInput"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    position?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["DocumentKind"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
+        };
+    };
     listTokens: {
         parameters: {
             query?: {
@@ -3991,8 +4683,8 @@ export interface operations {
                 cursor?: string;
                 /** @description Changes read per page, 1–1000, default 100 */
                 limit?: number;
-                /** @description Comma list of article, category, person, media, page, menu */
-                types?: ("article" | "category" | "person" | "media" | "page" | "menu")[];
+                /** @description Comma list of article, category, person, media, page, menu, document */
+                types?: ("article" | "category" | "person" | "media" | "page" | "menu" | "document")[];
             };
             header?: {
                 /** @description An ETag you hold: when it is current the answer is a 304 without a body */

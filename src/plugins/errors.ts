@@ -45,6 +45,8 @@ const foreignKeyFields: Record<string, { path: string; what: string; list?: { fi
   categories_parent_id_categories_id_fk: { path: 'parentId', what: 'category' },
   people_photo_id_media_id_fk: { path: 'photoId', what: 'media' },
   media_credit_person_id_people_id_fk: { path: 'creditPersonId', what: 'person' },
+  documents_kind_document_kinds_slug_fk: { path: 'kind', what: 'document kind' },
+  documents_signer_id_people_id_fk: { path: 'signerId', what: 'person' },
 }
 
 function missingReference(pg: PgError, body: unknown): Problem {

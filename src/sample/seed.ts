@@ -4,6 +4,7 @@ import { createArticle } from '../resources/articles/articles.service.js'
 import { createCategory } from '../resources/categories/categories.service.js'
 import { createMenu } from '../resources/menus/menus.service.js'
 import { createPage } from '../resources/pages/pages.service.js'
+import { createDocument } from '../resources/documents/documents.service.js'
 import { createPerson } from '../resources/people/people.service.js'
 import { SYSTEM } from '../shared/principal.js'
 
@@ -21,7 +22,7 @@ export async function seedIfNew(database: Database, config: Config): Promise<boo
 }
 
 /**
- * A small sample modelled on a district portal's news, for a new embedded database, so that the
+ * A small sample modelled on a district portal's news and official documents, for a new embedded database, so that the
  * first `curl /v1/articles` shows something real. Written through the services, so it obeys the
  * same rules as content from the API.
  */
@@ -106,7 +107,7 @@ export async function seedSampleContent(db: Db): Promise<void> {
     system,
   )
 
-  await createArticle(
+  const models = await createArticle(
     db,
     {
       title: 'Lý Nhân nhân rộng mô hình “Dân vận khéo” ở 21 xã, thị trấn',
@@ -149,6 +150,27 @@ export async function seedSampleContent(db: Db): Promise<void> {
     },
     system,
   )
+
+  await createDocument(db, {
+    number: '45-KH/BDVHU',
+    kind: 'ke-hoach',
+    issuer: 'Ban Dân vận Huyện ủy Lý Nhân',
+    signerId: ngoc.id,
+    issuedAt: '2024-01-22',
+    expiredAt: '2025-01-01',
+    summary: 'Kế hoạch thực hiện công tác dân vận năm 2024 trên địa bàn huyện Lý Nhân',
+    field: 'Dân vận',
+  }, system)
+  await createDocument(db, {
+    number: '1234/QĐ-UBND',
+    kind: 'quyet-dinh',
+    issuer: 'UBND huyện Lý Nhân',
+    issuedAt: '2023-12-20',
+    effectiveAt: '2023-12-20',
+    summary: 'Về việc công nhận mô hình “Dân vận khéo” cấp huyện năm 2023',
+    field: 'Dân vận',
+    articleIds: [models.id],
+  }, system)
 }
 
 /** The "Giới thiệu" page with its "Lịch sử" page below it, and the header menu that links them. */

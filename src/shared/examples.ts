@@ -14,6 +14,8 @@ const ids = {
   about: '0193a1f2-6e00-7b21-8d4c-5a7f3e9b1c77',
   history: '0193a1f2-6e02-7c88-9a13-b64d2f0e8a88',
   header: '0193a1f2-6f00-7d3a-a5e2-18c9b7f4d699',
+  decision: '0193a1f2-6e00-7a21-8d4c-1f6b3e9a2c88',
+  plan: '0193a1f2-6e02-7c65-b0f8-3a9d5e2b7c99',
 }
 
 const at = '2023-12-06T07:00:00.000Z'
@@ -167,6 +169,32 @@ export const resolvedMenuExample = {
     },
     { label: 'Cổng thông tin tỉnh Hà Nam', link: { type: 'url', url: 'https://hanam.gov.vn', path: 'https://hanam.gov.vn' }, children: [] },
   ],
+}
+
+export const documentKindExample = { slug: 'quyet-dinh', name: 'Quyết định', position: 1 }
+
+export const documentInputExample = {
+  number: '1234/QĐ-UBND',
+  kind: 'quyet-dinh',
+  issuer: 'UBND huyện Lý Nhân',
+  signerId: null,
+  issuedAt: '2023-12-20',
+  effectiveAt: '2023-12-20',
+  expiredAt: null,
+  summary: 'Về việc công nhận mô hình “Dân vận khéo” cấp huyện năm 2023',
+  field: 'Dân vận',
+  fileIds: [],
+  articleIds: [ids.article],
+}
+
+export const documentExample = {
+  id: ids.decision,
+  slug: 'quyet-dinh-1234-qd-ubnd',
+  ...documentInputExample,
+  inForce: true,
+  version: 1,
+  createdAt: '2023-12-20T08:30:00.000Z',
+  updatedAt: '2023-12-20T08:30:00.000Z',
 }
 
 export const problemExample = {

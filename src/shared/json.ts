@@ -34,7 +34,9 @@ export function withKeys(object: Buffer, more: Record<string, unknown>): Buffer 
   const text = JSON.stringify(more)
   if (text === '{}') return object
   const end = object.lastIndexOf('}')
-  const empty = object.subarray(0, end).toString('utf8').trimEnd().endsWith('{')
+  let last = end - 1
+  while (last >= 0 && (object[last] === 0x20 || object[last] === 0x0a || object[last] === 0x09 || object[last] === 0x0d)) last--
+  const empty = object[last] === 0x7b // '{'
   return Buffer.concat([object.subarray(0, end), Buffer.from(`${empty ? '' : ','}${text.slice(1)}`)])
 }
 

@@ -7,7 +7,7 @@ export interface SortSpec {
   /** The column may hold nulls: they sort last in both directions. */
   nullable: boolean
   /** How a cursor value is cast back to the column's type. */
-  cast: 'timestamptz' | 'text' | 'integer'
+  cast: 'timestamptz' | 'text' | 'integer' | 'date'
 }
 
 /** ORDER BY for a sort, always NULLS LAST, so it matches the indexes built for it. */

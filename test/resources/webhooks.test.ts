@@ -128,6 +128,21 @@ t.test('a rejected write sends nothing; a webhook only gets the events it subscr
   t.equal(receiver.received[2]!.json.data.slug, 'sau', 'but its slug, for purging')
 })
 
+t.test('documents send document.created, .updated and .deleted, with the document as its GET answers it', async (t) => {
+  const receiver = await startReceiver(t)
+  await register(receiver.url, ['document.*'])
+  const worker = testWorker(database.db)
+  const doc = await make.document({ number: '1234/QĐ-UBND', kind: 'quyet-dinh' })
+  await app.inject({ method: 'PATCH', url: `/v1/documents/${doc.id}`, headers: admin, payload: { field: 'Dân vận' } })
+  // Events carry the state when they are made: the delete's comes after those are sent.
+  await flush(worker, database.db)
+  await app.inject({ method: 'DELETE', url: `/v1/documents/${doc.id}`, headers: admin })
+  await flush(worker, database.db)
+  t.same(receiver.types(), ['document.created', 'document.updated', 'document.deleted'])
+  t.match(receiver.received[1]!.json.data, { type: 'document', id: doc.id, slug: 'quyet-dinh-1234-qd-ubnd', version: 2, object: { number: '1234/QĐ-UBND', field: 'Dân vận', inForce: true } })
+  t.equal(receiver.received[2]!.json.data.object, null)
+})
+
 t.test('a scheduled article sends article.published when it comes due, with nothing written at that moment', async (t) => {
   const receiver = await startReceiver(t)
   await register(receiver.url, ['article.published'])

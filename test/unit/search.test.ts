@@ -1,7 +1,7 @@
 import t from 'tap'
 import { highlight } from '../../src/resources/articles/articles.highlight.js'
 import { articleSearchDoc, articleSearchText } from '../../src/resources/articles/articles.search-index.js'
-import { searchLevels } from '../../src/resources/articles/articles.search.js'
+import { searchLevels } from '../../src/shared/search-levels.js'
 import { oneEditAway, parseSearchQuery, type SearchQuery, tsvectorLiteral } from '../../src/shared/search.js'
 import { hasDiacritics, indexTerms, searchRuns, searchTerms } from '../../src/shared/text.js'
 

@@ -42,7 +42,7 @@ export const changes = pgTable(
     at: timestamptz('at').notNull().default(nowMs),
   },
   (t) => [
-    check('changes_type_check', sql`${t.type} in ('article', 'category', 'person', 'media', 'page', 'menu')`),
+    check('changes_type_check', sql`${t.type} in ('article', 'category', 'person', 'media', 'page', 'menu', 'document')`),
     check('changes_op_check', sql`${t.op} in ('upsert', 'delete')`),
     index('changes_position_idx').on(t.tx, t.seq),
     index('changes_type_position_idx').on(t.type, t.tx, t.seq),

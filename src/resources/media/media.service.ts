@@ -1,8 +1,8 @@
 import { unlink } from 'node:fs/promises'
-import { and, count, eq, inArray, or, sql } from 'drizzle-orm'
+import { and, arrayContains, count, eq, inArray, or, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { LOCKS, lockForTransaction } from '../../db/locks.js'
-import { articles, media, pages, people } from '../../db/schema.js'
+import { articles, documents, media, pages, people } from '../../db/schema.js'
 import { badRequest, InUse, NotFound, Unavailable, unknownReference } from '../../errors.js'
 import type { Principal } from '../../shared/principal.js'
 import { checkVersion, type ExpectedVersion } from '../../shared/versions.js'
@@ -186,9 +186,9 @@ export async function updateMedia(db: Db, id: string, patch: MediaPatch, auth: P
 
 const imageBlock = (body: typeof articles.body | typeof pages.body, id: string) => sql`${body} @> ${JSON.stringify([{ type: 'image', mediaId: id }])}::jsonb`
 
-/** Where media is used: articles and pages (trashed ones too, they can come back) and people. */
+/** Where media is used: articles and pages (trashed ones too, they can come back), people and documents. */
 export async function mediaUsage(db: Db, id: string): Promise<string[]> {
-  const [inArticles, asPhoto, inPages] = await Promise.all([
+  const [inArticles, asPhoto, inPages, asFile] = await Promise.all([
     db
       .select({ slug: articles.slug, cover: sql<boolean>`${articles.coverId} is not distinct from ${id}::uuid` })
       .from(articles)
@@ -197,11 +197,13 @@ export async function mediaUsage(db: Db, id: string): Promise<string[]> {
       .limit(10),
     db.select({ slug: people.slug }).from(people).where(eq(people.photoId, id)).orderBy(people.slug).limit(10),
     db.select({ slug: pages.slug }).from(pages).where(imageBlock(pages.body, id)).orderBy(pages.slug).limit(10),
+    db.select({ slug: documents.slug }).from(documents).where(arrayContains(documents.fileIds, [id])).orderBy(documents.slug).limit(10),
   ])
   return [
     ...inArticles.map((a) => (a.cover ? `the cover of article ${a.slug}` : `the body of article ${a.slug}`)),
     ...asPhoto.map((p) => `the photo of person ${p.slug}`),
     ...inPages.map((p) => `the body of page ${p.slug}`),
+    ...asFile.map((d) => `the files of document ${d.slug}`),
   ]
 }
 

@@ -1,7 +1,7 @@
 import { and, count, eq, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { field, type Shape, shapeObject } from '../../db/json-shape.js'
-import { articlePeople, people } from '../../db/schema.js'
+import { articlePeople, documents, people } from '../../db/schema.js'
 import { InUse, NotFound } from '../../errors.js'
 import { isUuid, newId } from '../../shared/ids.js'
 import { afterCursor, cursorValue, orderBy, type SortSpec } from '../../shared/keyset.js'
@@ -131,12 +131,16 @@ export async function updatePerson(db: Db, idOrSlug: string, patch: PersonPatch,
   )
 }
 
-/** A person still linked to articles (trashed ones included) cannot go: the 409 says how many. */
+/** A person still linked to articles (trashed ones included) or signing documents cannot go: the 409 says how many. */
 export async function deletePerson(db: Db, idOrSlug: string, auth: Principal, required?: ExpectedVersion): Promise<void> {
   await write(db, async (tx) => {
     const current = await lockPerson(tx, idOrSlug, required)
-    const [used] = await tx.select({ n: count() }).from(articlePeople).where(eq(articlePeople.personId, current.id))
-    if (used?.n) throw new InUse(`Person ${current.slug} is linked to ${used.n} articles`)
+    const [[used], [signed]] = await Promise.all([
+      tx.select({ n: count() }).from(articlePeople).where(eq(articlePeople.personId, current.id)),
+      tx.select({ n: count() }).from(documents).where(eq(documents.signerId, current.id)),
+    ])
+    const reasons = [used?.n ? `linked to ${used.n} articles` : '', signed?.n ? `the signer of ${signed.n} documents` : ''].filter(Boolean)
+    if (reasons.length) throw new InUse(`Person ${current.slug} is ${reasons.join(' and ')}`)
     await tx.delete(people).where(eq(people.id, current.id))
     return { result: undefined, change: rowChange('person', 'person.deleted', current, auth, 'delete') }
   })

@@ -3,6 +3,7 @@ import { changeOps, resourceTypes } from '../../db/schema.js'
 import { commaList, QueryInt, Timestamp } from '../../shared/schemas.js'
 import { Article } from '../articles/articles.schemas.js'
 import { Category } from '../categories/categories.schemas.js'
+import { Document } from '../documents/documents.schemas.js'
 import { Media } from '../media/media.schemas.js'
 import { Menu } from '../menus/menus.schemas.js'
 import { Page } from '../pages/pages.schemas.js'
@@ -29,7 +30,7 @@ export const SyncEntry = z
     op: z.enum(changeOps).describe('upsert: the resource exists, data is its current state; delete: it is gone (or in the trash)'),
     at: Timestamp.describe('When the resource last changed within this page'),
     data: z
-      .union([Article, Category, Person, Media, Page, Menu])
+      .union([Article, Category, Person, Media, Page, Menu, Document])
       .nullable()
       .describe('The resource as its own GET answers it (a menu as it is stored, its links unresolved); null for a delete'),
   })

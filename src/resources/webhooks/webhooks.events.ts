@@ -8,6 +8,7 @@ export const EVENTS = {
   media: ['created', 'updated', 'deleted'],
   page: ['created', 'updated', 'published', 'unpublished', 'deleted', 'restored', 'purged'],
   menu: ['created', 'updated', 'deleted'],
+  document: ['created', 'updated', 'deleted'],
 } as const satisfies Record<ResourceType, readonly string[]>
 
 export const eventNames = resourceTypes.flatMap((type) => EVENTS[type].map((e) => `${type}.${e}`))
