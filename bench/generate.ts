@@ -3,7 +3,9 @@
  * about 600 Vietnamese words, published over three years. The same seed gives the same rows, ids
  * included. Loaded with multi-row inserts into a PostgreSQL database that the app's own migrations
  * created, with a change log entry per row. Articles have no cover yet: media is not in the schema.
- * Each article's search row and the lexicon are written as the app writes them.
+ * Each article's search row and the lexicon are written as the app writes them. The portal's
+ * content beside the news: 30 pages in a tree, the `header` menu of 26 items over 3 levels, and
+ * 2,000 official documents over ten years with their PDFs' media rows (no file is stored).
  *
  *   tsx bench/generate.ts [--articles 10000] [--seed 1] [--force]   (DATABASE_URL overrides the target)
  */
@@ -14,13 +16,16 @@ import pg from 'pg'
 import { openDatabase } from '../src/db/client.js'
 import { countWords, deriveReadingFields } from '../src/resources/articles/blocks.js'
 import { articleSearchDoc } from '../src/resources/articles/articles.search-index.js'
+import { documentSearch, foldNumber } from '../src/resources/documents/documents.service.js'
 import type { Block } from '../src/shared/blocks.js'
 import { lexiconInsert } from '../src/shared/search.js'
 import { fold, isLexiconWord, searchTerms, slugify } from '../src/shared/text.js'
 import { captions, corpus } from './corpus.js'
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/bantin_bench'
-const DATASET_VERSION = 4
+const DATASET_VERSION = 6
+/** Official documents: what a district portal has published over ten years. */
+const DOCUMENTS = 2000
 /** Publication dates are fixed, not relative to today, so that a dataset is the same whenever it is made. */
 const END = Date.parse('2026-01-01T00:00:00.000Z')
 const START = END - 3 * 365 * 86_400_000
@@ -286,6 +291,288 @@ function* articleBatches(rng: Rng, count: number, categories: CategoryRow[], peo
   }
 }
 
+// ---- portal content: pages and the header menu ------------------------------------------------
+
+interface PageRow { id: string; slug: string; title: string; body: Block[]; excerpt: string; parent_id: string | null; position: number; status: 'draft' | 'published'; version: number; created_at: string; updated_at: string; deleted_at: null }
+
+/** The page tree of a district portal: [title, status, children]. */
+type PageSpec = [string, ('draft' | 'published')?, PageSpec[]?]
+const pageTree: PageSpec[] = [
+  ['Giới thiệu', 'published', [
+    ['Lịch sử'],
+    ['Điều kiện tự nhiên'],
+    ['Sơ đồ tổ chức', 'published', [['Huyện ủy'], ['Hội đồng nhân dân huyện'], ['Ủy ban nhân dân huyện'], ['Ủy ban MTTQ huyện'], ['Các phòng, ban chuyên môn']]],
+    ['Lãnh đạo huyện qua các thời kỳ'],
+    ['Tiềm năng, thế mạnh'],
+    ['Di tích, danh thắng'],
+    ['Các xã, thị trấn', 'published', [['Thị trấn Vĩnh Trụ'], ['Xã Nhân Thịnh'], ['Xã Hòa Hậu'], ['Xã Nhân Mỹ'], ['Xã Bắc Lý'], ['Xã Công Lý']]],
+    ['Quy hoạch sử dụng đất đến năm 2030', 'draft'],
+  ]],
+  ['Thủ tục hành chính', 'published', [['Hướng dẫn nộp hồ sơ trực tuyến'], ['Lịch tiếp công dân'], ['Câu hỏi thường gặp'], ['Bảng giá đất', 'draft']]],
+  ['Liên hệ', 'published', [['Đường dây nóng'], ['Danh bạ cơ quan']]],
+  ['Sơ đồ cổng thông tin'],
+  ['Chính sách bảo vệ dữ liệu cá nhân'],
+]
+
+function makePages(rng: Rng): PageRow[] {
+  const rows: PageRow[] = []
+  const taken = new Set<string>()
+  const at = iso(END - 200 * 86_400_000)
+  const walk = (specs: PageSpec[], parent: string | null) =>
+    specs.forEach(([title, status = 'published', children = []], i) => {
+      const blocks = body(rng, rng.int(150, 400))
+      const row: PageRow = { id: uuidv7(Date.parse(at), rng), slug: uniqueSlug(taken, title), title, body: blocks, excerpt: deriveReadingFields(null, blocks).excerpt, parent_id: parent, position: i + 1, status, version: 1, created_at: at, updated_at: at, deleted_at: null }
+      rows.push(row)
+      walk(children, row.id)
+    })
+  walk(pageTree, null)
+  return rows
+}
+
+type MenuItem = { label: string; link: { type: 'page' | 'category' | 'article'; id: string } | { type: 'url'; url: string }; children: MenuItem[] }
+
+/**
+ * The header menu of a district portal: 26 items over 3 levels linking pages (one a draft, left
+ * out for anonymous callers), categories, two articles (one in the trash, left out too) and
+ * addresses elsewhere.
+ */
+function headerMenu(pages: PageRow[], categories: CategoryRow[], articles: { live: string[]; trashed: string }): MenuItem[] {
+  const page = (title: string, children: MenuItem[] = []): MenuItem => ({ label: title, link: { type: 'page', id: pages.find((p) => p.title === title)!.id }, children })
+  const category = (name: string, children: MenuItem[] = []): MenuItem => ({ label: name, link: { type: 'category', id: categories.find((c) => c.name === name)!.id }, children })
+  const article = (label: string, id: string): MenuItem => ({ label, link: { type: 'article', id }, children: [] })
+  const url = (label: string, address: string, children: MenuItem[] = []): MenuItem => ({ label, link: { type: 'url', url: address }, children })
+  return [
+    url('Trang chủ', 'https://lynhan.hanam.gov.vn/'),
+    page('Giới thiệu', [
+      page('Lịch sử'),
+      page('Điều kiện tự nhiên'),
+      page('Sơ đồ tổ chức', [page('Huyện ủy'), page('Hội đồng nhân dân huyện'), page('Ủy ban nhân dân huyện')]),
+      page('Quy hoạch sử dụng đất đến năm 2030'),
+    ]),
+    category('Tin tức, sự kiện', [category('Hoạt động của lãnh đạo'), category('Tin trong huyện'), category('Tin trong tỉnh')]),
+    category('Kinh tế', [category('Nông nghiệp, nông thôn mới'), category('Đầu tư, xây dựng')]),
+    category('Chính quyền số', [
+      category('Cải cách hành chính'),
+      url('Dịch vụ công trực tuyến', 'https://dichvucong.gov.vn/'),
+    ]),
+    category('Văn hóa - Xã hội', [article('Tiêu điểm', articles.live[0]!), article('Sự kiện nổi bật', articles.trashed)]),
+    url('Liên kết', 'https://hanam.gov.vn/', [url('Cổng thông tin điện tử tỉnh Hà Nam', 'https://hanam.gov.vn/'), url('Báo Hà Nam', 'https://baohanam.com.vn/')]),
+    page('Liên hệ'),
+  ]
+}
+
+/** Every link of a menu to content, by its item's path, as the menus service records it. */
+function menuLinkRows(menuId: string, items: MenuItem[], prefix = 'items'): { menu_id: string; path: string; type: string; target_id: string }[] {
+  return items.flatMap((item, i) => {
+    const path = `${prefix}.${i}`
+    const own = item.link.type === 'url' ? [] : [{ menu_id: menuId, path, type: item.link.type, target_id: item.link.id }]
+    return [...own, ...menuLinkRows(menuId, item.children, `${path}.children`)]
+  })
+}
+
+/** The pages, the header menu and its links. Its own generator, so the articles stay as they were. */
+async function loadPortal(client: pg.Client, seed: number, categories: CategoryRow[]) {
+  const rng = prng(seed + 1_000_003)
+  const pages = makePages(rng)
+  await insertJson(client, 'pages', pages)
+  const { rows: live } = await client.query<{ id: string }>(
+    `select id from articles where deleted_at is null and status = 'published' and published_at <= $1 order by published_at desc, id desc limit 1`,
+    [iso(END)],
+  )
+  const { rows: trashed } = await client.query<{ id: string }>(`select id from articles where deleted_at is not null order by id limit 1`)
+  const at = iso(END - 100 * 86_400_000)
+  const items = headerMenu(pages, categories, { live: live.map((r) => r.id), trashed: trashed[0]!.id })
+  const menu = { id: uuidv7(Date.parse(at), rng), slug: 'header', name: 'Menu đầu trang', items, version: 1, created_at: at, updated_at: at }
+  await insertJson(client, 'menus', [menu])
+  await insertJson(client, 'menu_links', menuLinkRows(menu.id, items))
+}
+
+// ---- official documents ------------------------------------------------------------------------
+
+/** Issuing bodies: [name, code in the number, 'state' ("2156/QĐ-UBND") or 'party' ("45-KH/BDVHU"), weight, kinds]. */
+type Issuer = [string, string, 'state' | 'party', number, string[]]
+const STATE_KINDS = ['quyet-dinh', 'quyet-dinh', 'quyet-dinh', 'ke-hoach', 'ke-hoach', 'thong-bao', 'thong-bao', 'cong-van', 'cong-van', 'cong-van', 'bao-cao', 'to-trinh', 'huong-dan', 'chi-thi', 'chuong-trinh']
+const PARTY_KINDS = ['nghi-quyet', 'chi-thi', 'ke-hoach', 'ke-hoach', 'thong-bao', 'thong-bao', 'cong-van', 'bao-cao', 'huong-dan', 'quy-dinh', 'chuong-trinh', 'ket-luan', 'ket-luan']
+const issuers: Issuer[] = [
+  ['UBND huyện Lý Nhân', 'UBND', 'state', 30, STATE_KINDS],
+  ['HĐND huyện Lý Nhân', 'HĐND', 'state', 5, ['nghi-quyet', 'nghi-quyet', 'thong-bao', 'bao-cao', 'ke-hoach']],
+  ['Huyện ủy Lý Nhân', 'HU', 'party', 14, PARTY_KINDS],
+  ['Ban Dân vận Huyện ủy Lý Nhân', 'BDVHU', 'party', 6, PARTY_KINDS],
+  ['Ban Tuyên giáo Huyện ủy Lý Nhân', 'BTGHU', 'party', 4, PARTY_KINDS],
+  ['Ủy ban Kiểm tra Huyện ủy Lý Nhân', 'UBKTHU', 'party', 3, ['thong-bao', 'ke-hoach', 'bao-cao', 'ket-luan', 'quy-dinh']],
+  ['Ủy ban MTTQ huyện Lý Nhân', 'MTTQ-BTT', 'state', 4, ['ke-hoach', 'thong-bao', 'cong-van', 'bao-cao', 'huong-dan', 'chuong-trinh']],
+  ['Phòng Tài nguyên và Môi trường', 'TNMT', 'state', 5, ['ke-hoach', 'thong-bao', 'cong-van', 'bao-cao', 'huong-dan']],
+  ['Phòng Giáo dục và Đào tạo', 'PGDĐT', 'state', 5, ['ke-hoach', 'thong-bao', 'cong-van', 'bao-cao', 'huong-dan']],
+  ['Phòng Nông nghiệp và Phát triển nông thôn', 'NN', 'state', 4, ['ke-hoach', 'thong-bao', 'cong-van', 'bao-cao', 'huong-dan']],
+  ['Phòng Văn hóa và Thông tin', 'VHTT', 'state', 4, ['ke-hoach', 'thong-bao', 'cong-van', 'bao-cao', 'huong-dan']],
+  ['UBND thị trấn Vĩnh Trụ', 'UBND', 'state', 4, STATE_KINDS],
+  ['UBND xã Nhân Thịnh', 'UBND', 'state', 3, STATE_KINDS],
+  ['UBND xã Hòa Hậu', 'UBND', 'state', 3, STATE_KINDS],
+  ['UBND xã Bắc Lý', 'UBND', 'state', 3, STATE_KINDS],
+  ['UBND xã Công Lý', 'UBND', 'state', 3, STATE_KINDS],
+]
+const kindCodes: Record<string, string> = {
+  'quyet-dinh': 'QĐ', 'nghi-quyet': 'NQ', 'chi-thi': 'CT', 'ke-hoach': 'KH', 'thong-bao': 'TB', 'cong-van': 'CV', 'bao-cao': 'BC',
+  'to-trinh': 'TTr', 'huong-dan': 'HD', 'quy-dinh': 'QĐ', 'chuong-trinh': 'CTr', 'ket-luan': 'KL',
+}
+/** What a document is about: [the words of its summary, its field (lĩnh vực)]. */
+const documentTopics: [string, string][] = [
+  ['xây dựng xã đạt chuẩn nông thôn mới nâng cao', 'Nông thôn mới'],
+  ['phong trào thi đua “Dân vận khéo”', 'Dân vận'],
+  ['thực hiện Quy chế dân chủ ở cơ sở', 'Dân vận'],
+  ['chuyển đổi số và phát triển chính quyền số', 'Chuyển đổi số'],
+  ['cải cách hành chính, nâng cao chỉ số hài lòng của người dân', 'Cải cách hành chính'],
+  ['tiếp nhận và giải quyết thủ tục hành chính trực tuyến', 'Cải cách hành chính'],
+  ['phòng, chống thiên tai và tìm kiếm cứu nạn', 'Quốc phòng - an ninh'],
+  ['tuyển chọn và gọi công dân nhập ngũ', 'Quốc phòng - an ninh'],
+  ['bảo đảm trật tự an toàn giao thông', 'Quốc phòng - an ninh'],
+  ['quản lý, sử dụng đất đai và cấp giấy chứng nhận quyền sử dụng đất', 'Đất đai'],
+  ['bảo vệ môi trường làng nghề và thu gom rác thải sinh hoạt', 'Môi trường'],
+  ['tuyển sinh vào lớp 10 trung học phổ thông', 'Giáo dục'],
+  ['xây dựng trường học đạt chuẩn quốc gia', 'Giáo dục'],
+  ['tiêm chủng mở rộng và phòng, chống dịch bệnh', 'Y tế'],
+  ['thực hiện chính sách bảo hiểm y tế toàn dân', 'Y tế'],
+  ['giảm nghèo bền vững và hỗ trợ nhà ở cho hộ nghèo', 'An sinh xã hội'],
+  ['tổ chức Đại hội Thể dục thể thao các cấp', 'Văn hóa - thể thao'],
+  ['giữ gìn và phát huy giá trị di tích lịch sử văn hóa', 'Văn hóa - thể thao'],
+  ['quản lý thu, chi ngân sách và thực hành tiết kiệm', 'Tài chính'],
+  ['đầu tư xây dựng hạ tầng giao thông nông thôn', 'Đầu tư, xây dựng'],
+  ['công tác tín ngưỡng, tôn giáo', 'Tôn giáo'],
+  ['học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh', 'Xây dựng Đảng'],
+  ['kiểm tra, giám sát việc thực hiện nhiệm vụ của tổ chức đảng', 'Xây dựng Đảng'],
+  ['chuẩn bị Đại hội Đảng bộ các cấp', 'Xây dựng Đảng'],
+]
+const summaryOpenings: Record<string, string[]> = {
+  'quyet-dinh': ['Về việc phê duyệt Đề án', 'Về việc kiện toàn Ban Chỉ đạo', 'Về việc ban hành Quy chế', 'Về việc khen thưởng tập thể, cá nhân có thành tích trong', 'Về việc giao chỉ tiêu'],
+  'nghi-quyet': ['Về nhiệm vụ', 'Về tăng cường sự lãnh đạo của Đảng đối với', 'Về chủ trương đầu tư cho'],
+  'chi-thi': ['Về tăng cường', 'Về đẩy mạnh', 'Về tăng cường sự lãnh đạo đối với'],
+  'ke-hoach': ['Triển khai thực hiện', 'Tổ chức', 'Kiểm tra, giám sát', 'Tuyên truyền về'],
+  'thong-bao': ['Kết luận của Thường trực về', 'Kết quả', 'Lịch tổ chức', 'Ý kiến của Thường trực về'],
+  'cong-van': ['Về việc đôn đốc', 'Về việc hướng dẫn', 'Về việc rà soát, báo cáo', 'Về việc tăng cường'],
+  'bao-cao': ['Kết quả thực hiện', 'Sơ kết 6 tháng', 'Tổng kết', 'Tình hình'],
+  'to-trinh': ['Đề nghị phê duyệt', 'Đề nghị bổ sung kinh phí', 'Về việc đề nghị công nhận kết quả'],
+  'huong-dan': ['Thực hiện', 'Tổ chức', 'Đánh giá, xếp loại'],
+  'quy-dinh': ['Về trách nhiệm trong', 'Về tiêu chí đánh giá'],
+  'chuong-trinh': ['Hành động thực hiện', 'Công tác về', 'Phối hợp thực hiện'],
+  'ket-luan': ['Về tiếp tục thực hiện', 'Về kết quả kiểm tra', 'Về sơ kết'],
+}
+
+interface DocumentRow {
+  id: string; slug: string; number: string; number_folded: string; kind: string; issuer: string; signer_id: string | null
+  issued_at: string; effective_at: string | null; expired_at: string | null; summary: string; field: string | null
+  file_ids: string[]; article_ids: string[]; search: string; version: number; created_at: string; updated_at: string
+}
+interface MediaRow {
+  id: string; kind: 'document'; filename: string; mime_type: string; size: number; sha256: string; search_folded: string
+  version: number; created_at: string; updated_at: string
+}
+
+const day = (ms: number) => iso(ms).slice(0, 10)
+
+/**
+ * `count` official documents over ten years, numbered as each body numbers them (one series per
+ * issuer), kinds as each body issues them, most with a PDF (media rows of kind document: the bench
+ * reads no file), a signer for most, an expiry for a quarter and related articles for a tenth.
+ * Slug, folded number and search lexemes as the documents service makes them.
+ */
+function makeDocuments(rng: Rng, count: number, people: PersonRow[], articleIds: string[], words: Set<string>) {
+  const from = Date.parse('2016-01-01T00:00:00.000Z')
+  const dates = Array.from({ length: count }, () => from + rng.next() * (END - 86_400_000 - from)).sort((a, b) => a - b)
+  const signers = people.filter((p) => p.honorific !== null)
+  const weights = issuers.reduce((a, [, , , w]) => a + w, 0)
+  const pickIssuer = () => {
+    let r = rng.next() * weights
+    for (const issuer of issuers) if ((r -= issuer[3]) < 0) return issuer
+    return issuers[0]!
+  }
+  const series = new Map<string, number>()
+  const taken = new Set<string>()
+  const documents: DocumentRow[] = []
+  const files: MediaRow[] = []
+  for (const issued of dates) {
+    const [issuer, code, style, , kinds] = pickIssuer()
+    const kind = rng.pick(kinds)
+    const n = (series.get(issuer) ?? 0) + rng.int(1, 4)
+    series.set(issuer, n)
+    const year = new Date(issued).getUTCFullYear()
+    const abbr = kindCodes[kind]!
+    const number =
+      style === 'party'
+        ? `${n}-${abbr}/${code}`
+        : kind === 'cong-van'
+          ? `${n}/${code}${code === 'UBND' ? `-${rng.pick(['VP', 'TCKH', 'NV', 'TNMT'])}` : ''}`
+          : (kind === 'quyet-dinh' || kind === 'nghi-quyet') && rng.next() < 0.15
+            ? `${n}/${year}/${abbr}-${code}`
+            : `${n}/${abbr}-${code}`
+    const [topic, field] = rng.pick(documentTopics)
+    const place = issuer.startsWith('UBND xã') || issuer.startsWith('UBND thị trấn') ? issuer.replace(/^UBND /, 'trên địa bàn ') : 'trên địa bàn huyện'
+    const summary = `${rng.pick(summaryOpenings[kind]!)} ${topic} ${place}${rng.next() < 0.6 ? ` năm ${year}` : ''}`
+    const effective = rng.next() < 0.3 ? issued + rng.int(0, 45) * 86_400_000 : null
+    const expiry = rng.next()
+    const expired =
+      expiry < 0.15 && (kind === 'ke-hoach' || kind === 'chuong-trinh')
+        ? Date.UTC(year + 1, 0, 1)
+        : expiry < 0.25
+          ? (effective ?? issued) + rng.int(180, 1825) * 86_400_000
+          : null
+    const created = Math.min(END - 3_600_000, issued + rng.int(1, 4) * 86_400_000 + rng.next() * 36_000_000)
+    const id = uuidv7(created, rng)
+    const slug = uniqueSlug(taken, `${kind} ${number}`)
+    const fileIds: string[] = []
+    const fileCount = rng.next() < 0.9 ? 1 : rng.next() < 0.5 ? 2 : 0
+    for (let f = 0; f < fileCount; f++) {
+      const filename = `${slug}${f ? '-phu-luc' : ''}.pdf`
+      const sha = Array.from({ length: 8 }, () => Math.floor(rng.next() * 2 ** 32).toString(16).padStart(8, '0')).join('')
+      const file: MediaRow = { id: uuidv7(created - 60_000, rng), kind: 'document', filename, mime_type: 'application/pdf', size: rng.int(60_000, 3_000_000), sha256: sha, search_folded: fold(filename), version: 1, created_at: iso(created - 60_000), updated_at: iso(created - 60_000) }
+      files.push(file)
+      fileIds.push(file.id)
+      for (const word of searchTerms('', filename)) if (isLexiconWord(word)) words.add(word)
+    }
+    const related = rng.next() < 0.1 ? [...new Set(Array.from({ length: rng.int(1, 2) }, () => rng.pick(articleIds)))] : []
+    const documentField = rng.next() < 0.85 ? field : null
+    const indexed = documentSearch({ number, issuer, field: documentField, summary })
+    for (const word of indexed.words) words.add(word)
+    documents.push({
+      id,
+      slug,
+      number,
+      number_folded: foldNumber(number),
+      kind,
+      issuer,
+      signer_id: rng.next() < 0.6 ? rng.pick(signers).id : null,
+      issued_at: day(issued),
+      effective_at: effective === null ? null : day(effective),
+      expired_at: expired === null ? null : day(expired),
+      summary,
+      field: documentField,
+      file_ids: fileIds,
+      article_ids: related,
+      search: indexed.search,
+      version: 1,
+      created_at: iso(created),
+      updated_at: iso(created),
+    })
+  }
+  return { documents, files }
+}
+
+/** The documents, their files and the words they bring to the lexicon. Their own generator, as the portal's. */
+async function loadDocuments(client: pg.Client, seed: number, count: number, people: PersonRow[]) {
+  const rng = prng(seed + 2_000_003)
+  // Related articles: published ones, and a few since unpublished or trashed (the public does not see those).
+  const { rows: related } = await client.query<{ id: string }>(
+    `(select id from articles where deleted_at is null and status = 'published' and published_at <= $1 order by md5(id::text) limit 300)
+     union all (select id from articles where deleted_at is not null or status <> 'published' order by md5(id::text) limit 3)`,
+    [iso(END)],
+  )
+  const words = new Set<string>()
+  const { documents, files } = makeDocuments(rng, count, people, related.map((r) => r.id).sort(), words)
+  for (let i = 0; i < files.length; i += 1000) await insertJson(client, 'media', files.slice(i, i + 1000))
+  for (let i = 0; i < documents.length; i += 500) await insertJson(client, 'documents', documents.slice(i, i + 500))
+  const lexicon = new PgDialect().sqlToQuery(lexiconInsert([...words]))
+  await client.query(lexicon.sql, lexicon.params)
+}
+
 export interface DatasetOptions {
   url: string
   articles: number
@@ -360,22 +647,24 @@ export async function ensureDataset(options: DatasetOptions): Promise<boolean> {
     const lexicon = new PgDialect().sqlToQuery(lexiconInsert([...words]))
     await client.query(lexicon.sql, lexicon.params)
     await client.query(searchIndex[0]!.def)
-    // Official documents: one for each article, over the twelve kinds, forty issuers and fifteen
-    // years, a third with an expiry; their search lexemes are not needed by the lists the bench loads.
-    await client.query(`
-      insert into documents (id, slug, number, number_folded, kind, issuer, issued_at, effective_at, expired_at, summary, field, version, created_at, updated_at)
-      select gen_random_uuid(), k.slug || '-' || i || '-ubnd', i || '/' || upper(left(k.slug, 2)) || '-UBND', i || ' ' || left(k.slug, 2) || ' ubnd',
-        k.slug, 'UBND xã số ' || (i % 40), date '2011-01-01' + (i * 7919 % 5475), null,
-        case when i % 3 = 0 then date '2013-01-01' + (i * 7919 % 5475) end,
-        'Về việc triển khai nhiệm vụ số ' || i || ' trên địa bàn huyện', 'Lĩnh vực ' || (i % 10), 1, now(), now()
-      from generate_series(1, $1::int) i
-      join (select slug, row_number() over (order by position) - 1 as n from document_kinds) k on k.n = i % 12`, [options.articles])
+    await loadPortal(client, options.seed, categories)
+    await loadDocuments(client, options.seed, DOCUMENTS, people)
     // Every row enters the change log as if written through the API, references first: what the
-    // migration does for content written before the log existed.
-    for (const [type, table] of [['category', 'categories'], ['person', 'people'], ['article', 'articles'], ['document', 'documents']] as const) {
+    // migration does for content written before the log existed. A published page's create is also
+    // its publication, as the pages service records it; media have no slug.
+    const logged: [string, string, string, string][] = [
+      ['category', 'categories', `array['category.created']`, 'slug'],
+      ['person', 'people', `array['person.created']`, 'slug'],
+      ['article', 'articles', `array['article.created']`, 'slug'],
+      ['page', 'pages', `case when status = 'published' then array['page.created', 'page.published'] else array['page.created'] end`, 'slug'],
+      ['menu', 'menus', `array['menu.created']`, 'slug'],
+      ['media', 'media', `array['media.created']`, 'null'],
+      ['document', 'documents', `array['document.created']`, 'slug'],
+    ]
+    for (const [type, table, events, slug] of logged) {
       await client.query(
         `insert into changes (type, resource_id, op, events, version, slug, actor, at)
-         select $1, id, 'upsert', array[$1 || '.created'], version, slug, 'bench', updated_at from ${table} order by created_at, id`,
+         select $1, id, 'upsert', ${events}, version, ${slug}, 'bench', updated_at from ${table} order by created_at, id`,
         [type],
       )
     }

@@ -10,6 +10,7 @@
  *   npm run bench -- --articles 100000               (generates that dataset first)
  *   npm run bench -- --profile                       bantin under --cpu-prof, profiles in bench/results/profiles
  *   npm run bench -- --only search-common,search-rare,search-typo
+ *   npm run bench -- --only menu,documents --latest portal   results in bench/results/latest-portal.json, not latest.json
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
@@ -42,6 +43,8 @@ const { values: args } = parseArgs({
     'no-build': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     'node-flags': { type: 'string', default: '' },
+    /** Write the latest results to latest-<name>.json instead of latest.json (runs of some workloads). */
+    latest: { type: 'string' },
   },
 })
 
@@ -58,6 +61,7 @@ const rounds = Math.min(20, Math.max(1, Number(args.rounds ?? (args.quick ? 1 : 
 const duration = Math.min(120, Math.max(1, Number(args.duration ?? (args.quick ? 5 : 15))))
 const warmup = Math.min(60, Math.max(0, Number(args.warmup ?? (args.quick ? 2 : 3))))
 if (args['load-generator'] !== 'wrk' && args['load-generator'] !== 'autocannon') throw new Error('--load-generator is wrk or autocannon')
+if (args.latest !== undefined && !/^[a-z0-9-]+$/.test(args.latest)) throw new Error('--latest is a plain name: latest-<name>.json')
 const connections = Math.max(1, Number(args.connections))
 const writers = Math.max(1, Number(args.writers))
 const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL
@@ -67,7 +71,7 @@ const basePort = Number(process.env.BENCH_PORT ?? 3100)
 const PORTS = { bantin: basePort, floor: basePort + 1 } as const
 type ServerName = keyof typeof PORTS
 
-const workloadNames = ['list', 'detail', 'revalidate', 'mixed', 'documents', 'search-common', 'search-rare', 'search-typo', 'list100', 'sync', 'fullsync', 'create'] as const
+const workloadNames = ['list', 'detail', 'revalidate', 'mixed', 'menu', 'documents', 'search-common', 'search-rare', 'search-typo', 'list100', 'sync', 'fullsync', 'create'] as const
 type WorkloadName = (typeof workloadNames)[number]
 const only = args.only ? (args.only.split(',') as WorkloadName[]) : [...workloadNames]
 for (const name of only) if (!workloadNames.includes(name)) throw new Error(`unknown workload ${name}; one of ${workloadNames.join(', ')}`)
@@ -199,7 +203,9 @@ const searches = {
 const listUrl = (category?: string) =>
   `/v1/articles?${category ? `category=${category}&` : ''}include=category,people&limit=20`
 const detailUrl = (slug: string) => `/v1/articles/${slug}?include=category,people`
-/** The kinds the migration lists, which the dataset's documents have. */
+/** The portal's header menu: 26 items over 3 levels, each link resolved (the dataset's, see generate.ts). */
+const MENU_PATH = '/v1/menus/header'
+/** The kinds the migration lists, which the dataset's 2,000 documents have. */
 const documentKinds = ['quyet-dinh', 'nghi-quyet', 'chi-thi', 'ke-hoach', 'thong-bao', 'cong-van', 'bao-cao', 'to-trinh', 'huong-dan', 'quy-dinh', 'chuong-trinh', 'ket-luan']
 const documentsUrl = (kind: string) => `/v1/documents?kind=${kind}&limit=20`
 
@@ -312,8 +318,16 @@ const workloads: Workload[] = [
     requests: (f) => gets(f.slugs.map(detailUrl)),
   },
   {
+    name: 'menu',
+    description: `GET ${MENU_PATH}: 26 items over 3 levels linking pages, categories, articles and addresses, each resolved (two left out for anonymous callers)`,
+    servers: ['floor', 'bantin'],
+    connections,
+    expect: 200,
+    requests: () => gets([MENU_PATH]),
+  },
+  {
     name: 'documents',
-    description: '20 newest issued official documents of a kind (GET /v1/documents?kind=)',
+    description: 'GET /v1/documents?kind=<kind>&limit=20: the 20 newest issued of a kind, over the twelve kinds (48–312 documents each)',
     servers: ['floor', 'bantin'],
     connections,
     expect: 200,
@@ -450,6 +464,7 @@ async function load(server: ServerName, workload: Workload, fixture: Fixture, se
   }
 }
 
+const roundMs = (ms: number) => Math.round(ms * 100) / 100
 const roundRate = (perSec: number) => (perSec < 10 ? Math.round(perSec * 100) / 100 : Math.round(perSec))
 
 const median = (values: number[]) => {
@@ -501,9 +516,9 @@ async function analyze() {
   await monitor.query('analyze')
 }
 
-/** What both servers answer: details, every category's list and the front page (not searches, which differ on purpose). */
+/** What both servers answer: details, every category's list, the front page and the header menu (not searches, which differ on purpose). */
 function checkPaths(fixture: Fixture): string[] {
-  return [...fixture.slugs.slice(0, 20).map(detailUrl), ...fixture.categories.map((c) => listUrl(c)), listUrl(), ...documentKinds.map(documentsUrl)]
+  return [...fixture.slugs.slice(0, 20).map(detailUrl), ...fixture.categories.map((c) => listUrl(c)), listUrl(), MENU_PATH, ...documentKinds.map(documentsUrl)]
 }
 
 async function checkFloor(fixture: Fixture) {
@@ -639,9 +654,10 @@ async function main() {
     return {
       // The floor's searches run at a few a second: keep their decimals, or the ratio is rounding.
       reqPerSec: roundRate(med((s) => s.reqPerSec)),
-      p50: med((s) => s.p50),
-      p90: med((s) => s.p90),
-      p99: med((s) => s.p99),
+      // The median of two rounds is their mean: keep it to wrk's two decimals.
+      p50: roundMs(med((s) => s.p50)),
+      p90: roundMs(med((s) => s.p90)),
+      p99: roundMs(med((s) => s.p99)),
       max: Math.max(...list.map((s) => s.max)),
       cpuMsPerReq: med((s) => s.cpuMsPerReq),
       postgresCpuMsPerReq: med((s) => s.postgresCpuMsPerReq),
@@ -720,6 +736,8 @@ async function main() {
   const targets = {
     'list ≥ 0.8 × floor': check(r.list?.ratio?.reqPerSec, (v) => v >= 0.8),
     'detail ≥ 0.7 × floor': check(r.detail?.ratio?.reqPerSec, (v) => v >= 0.7),
+    'menu ≥ 0.8 × floor': check(r.menu?.ratio?.reqPerSec, (v) => v >= 0.8),
+    'document list ≥ 0.8 × floor': check(r.documents?.ratio?.reqPerSec, (v) => v >= 0.8),
     'p99 ≤ 2 × floor p99': selected.some((w) => r[w.name]?.ratio?.p99 != null)
       ? selected.every((w) => { const v = r[w.name]?.ratio?.p99; return v === null || v === undefined || v <= 2 })
       : null,
@@ -736,7 +754,7 @@ async function main() {
   const report = {
     startedAt: startedAt.toISOString(),
     machine: machine(),
-    dataset: { articles: Number(args.articles), seed: Number(args.seed), categories: fixture.categories.length, covers: 'none: media is not in the schema yet' },
+    dataset: { articles: Number(args.articles), seed: Number(args.seed), categories: fixture.categories.length, pages: 30, menu: 'header, 26 items over 3 levels', documents: 2000, covers: 'none: media is not in the schema yet' },
     settings: {
       rounds,
       durationSeconds: duration,
@@ -770,9 +788,10 @@ async function main() {
   const file = `${resultsDir}/${stamp}.json`
   writeFileSync(`${file}.tmp`, json)
   renameSync(`${file}.tmp`, file)
-  writeFileSync(`${resultsDir}/latest.json.tmp`, json)
-  renameSync(`${resultsDir}/latest.json.tmp`, `${resultsDir}/latest.json`)
-  console.log(`\nwritten: bench/results/${stamp}.json and bench/results/latest.json; server logs in bench/results/logs/`)
+  const latest = args.latest ? `latest-${args.latest}.json` : 'latest.json'
+  writeFileSync(`${resultsDir}/${latest}.tmp`, json)
+  renameSync(`${resultsDir}/${latest}.tmp`, `${resultsDir}/${latest}`)
+  console.log(`\nwritten: bench/results/${stamp}.json and bench/results/${latest}; server logs in bench/results/logs/`)
 }
 
 try {
