@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { customType, timestamp } from 'drizzle-orm/pg-core'
+import { boolean, customType, text, timestamp } from 'drizzle-orm/pg-core'
 
 /** The column shapes every table uses. */
 export const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
@@ -13,3 +13,16 @@ export const xid8 = customType<{ data: string; driverData: string }>({ dataType:
 
 /** PostgreSQL's text search vector, written as its text form (`'dan' 'dan_van' …`). */
 export const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' })
+
+/**
+ * The SEO columns articles, pages and categories share: what a frontend puts in its `<meta>`
+ * tags where the content's own title and excerpt will not do. The image is a column of its own so
+ * that media in use as one cannot be deleted (`references` is set by each table).
+ */
+export const seoColumns = () => ({
+  seoTitle: text('seo_title'),
+  seoDescription: text('seo_description'),
+  canonicalUrl: text('canonical_url'),
+  /** Left out of sitemaps, and `noindex` for the frontend's robots tag. */
+  noindex: boolean('noindex').notNull().default(false),
+})

@@ -14,7 +14,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core'
 import type { Block } from '../../shared/blocks.js'
-import { createdAt, timestamptz, updatedAt } from './columns.js'
+import { createdAt, seoColumns, timestamptz, updatedAt } from './columns.js'
 
 export const articleStatuses = ['draft', 'published', 'archived'] as const
 export type ArticleStatus = (typeof articleStatuses)[number]
@@ -38,6 +38,8 @@ export const categories = pgTable(
     description: text('description'),
     parentId: uuid('parent_id').references((): AnyPgColumn => categories.id, { onDelete: 'restrict' }),
     position: integer('position').notNull().default(0),
+    ...seoColumns(),
+    seoImageId: uuid('seo_image_id').references((): AnyPgColumn => media.id, { onDelete: 'restrict' }),
     /** Raised by every change; the ETag that If-Match is checked against. */
     version: integer('version').notNull().default(1),
     createdAt: createdAt(),
@@ -50,6 +52,7 @@ export const categories = pgTable(
     index('categories_slug_prefix_idx').on(t.slug.op('text_pattern_ops')),
     index('categories_parent_position_idx').on(t.parentId, t.position, t.name),
     index('categories_position_idx').on(t.position, t.name),
+    index('categories_seo_image_idx').on(t.seoImageId),
   ],
 )
 
@@ -132,6 +135,8 @@ export const articles = pgTable(
     /** Derived from summary and body at write time, so reads never walk the body. */
     excerpt: text('excerpt').notNull().default(''),
     wordCount: integer('word_count').notNull().default(0),
+    ...seoColumns(),
+    seoImageId: uuid('seo_image_id').references(() => media.id, { onDelete: 'restrict' }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     /** Set when the article is in the trash. */
@@ -163,6 +168,7 @@ export const articles = pgTable(
     index('articles_title_idx').on(t.title, t.id).where(sql`${t.deletedAt} is null`),
     index('articles_category_idx').on(t.categoryId),
     index('articles_cover_idx').on(t.coverId),
+    index('articles_seo_image_idx').on(t.seoImageId),
     index('articles_tags_idx').using('gin', t.tags),
   ],
 )

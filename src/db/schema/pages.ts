@@ -2,7 +2,8 @@
 import { sql } from 'drizzle-orm'
 import { type AnyPgColumn, check, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import type { Block } from '../../shared/blocks.js'
-import { createdAt, timestamptz, updatedAt } from './columns.js'
+import { media } from './content.js'
+import { createdAt, seoColumns, timestamptz, updatedAt } from './columns.js'
 
 export const pageStatuses = ['draft', 'published'] as const
 export type PageStatus = (typeof pageStatuses)[number]
@@ -19,6 +20,8 @@ export const pages = pgTable(
     parentId: uuid('parent_id').references((): AnyPgColumn => pages.id, { onDelete: 'restrict' }),
     position: integer('position').notNull().default(0),
     status: text('status').$type<PageStatus>().notNull().default('draft'),
+    ...seoColumns(),
+    seoImageId: uuid('seo_image_id').references(() => media.id, { onDelete: 'restrict' }),
     version: integer('version').notNull().default(1),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -35,6 +38,7 @@ export const pages = pgTable(
     index('pages_status_position_idx').on(t.status, t.position, t.id).where(sql`${t.deletedAt} is null`),
     index('pages_title_idx').on(t.title, t.id).where(sql`${t.deletedAt} is null`),
     index('pages_updated_idx').on(t.updatedAt.desc(), t.id.desc()).where(sql`${t.deletedAt} is null`),
+    index('pages_seo_image_idx').on(t.seoImageId),
     index('pages_trash_idx').on(t.position, t.id).where(sql`${t.deletedAt} is not null`),
   ],
 )
