@@ -27,6 +27,7 @@ import { tokenRoutes } from './resources/tokens/tokens.routes.js'
 import { webhookRegistry } from './resources/webhooks/webhooks.metrics.js'
 import { webhookRoutes } from './resources/webhooks/webhooks.routes.js'
 import { parseJsonBody } from './shared/json.js'
+import { NO_SITE } from './shared/seo.js'
 import { checkedSerializerCompiler, checkJsonText, inputValidatorCompiler } from './shared/schemas.js'
 import { openStorage, type Storage } from './storage/storage.js'
 
@@ -132,13 +133,14 @@ export async function buildApp({ config, database, logger = false, storage, chec
   await app.register(auth)
   await app.register(httpCache)
 
+  const share = NO_SITE
   await app.register(operationRoutes, { database })
   await app.register(metrics, { more: [webhookRegistry(database.db)] })
-  await app.register(categoryRoutes, { prefix: '/v1/categories' })
+  await app.register(categoryRoutes, { prefix: '/v1/categories', share })
   await app.register(personRoutes, { prefix: '/v1/people' })
-  await app.register(articleRoutes, { prefix: '/v1/articles' })
+  await app.register(articleRoutes, { prefix: '/v1/articles', share })
   await app.register(revisionRoutes, { prefix: '/v1/articles' })
-  await app.register(pageRoutes, { prefix: '/v1/pages' })
+  await app.register(pageRoutes, { prefix: '/v1/pages', share })
   await app.register(menuRoutes, { prefix: '/v1/menus' })
   await app.register(documentRoutes, { prefix: '/v1/documents' })
   await app.register(documentKindRoutes, { prefix: '/v1/document-kinds' })

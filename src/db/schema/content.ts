@@ -14,6 +14,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core'
 import type { Block } from '../../shared/blocks.js'
+import type { Seo } from '../../shared/seo.js'
 import { createdAt, seoColumns, timestamptz, updatedAt } from './columns.js'
 
 export const articleStatuses = ['draft', 'published', 'archived'] as const
@@ -210,6 +211,8 @@ export interface ArticleSnapshot {
   coverId?: string | null
   tags: string[]
   people: { personId: string; role: PersonRole }[]
+  /** Absent in revisions kept before articles had SEO fields. */
+  seo?: Seo
   deleted: boolean
 }
 

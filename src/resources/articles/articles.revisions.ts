@@ -18,6 +18,7 @@ export function snapshotOf(article: Article, deleted: boolean): ArticleSnapshot 
     coverId: article.coverId,
     tags: article.tags,
     people: article.people.map(({ personId, role }) => ({ personId, role })),
+    seo: article.seo,
     deleted,
   }
 }

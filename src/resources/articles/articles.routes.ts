@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { badRequest } from '../../errors.js'
 import { notModified, requiredVersion } from '../../plugins/http-cache.js'
+import type { ShareSettings } from '../../shared/seo.js'
 import { IdOrSlugParams, many, manyText, NoContent, NotModified, one, oneText, Problem, sendJsonText, withHeaders } from '../../shared/schemas.js'
 import { articleListTag, articleTag } from './articles.etag.js'
 import { getArticle, listArticles } from './articles.queries.js'
@@ -12,7 +13,7 @@ import { createArticle, purgeArticle, restoreArticle, trashArticle, updateArticl
 const tags = ['articles']
 const ifMatch = 'Send the ETag of your last read as If-Match: a stale one is a 412 and nothing is written. Without If-Match the write goes through.'
 
-export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
+export const articleRoutes: FastifyPluginAsyncZod<{ share: ShareSettings }> = async (app, { share }) => {
   app.get(
     '/',
     {
@@ -35,7 +36,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
       const key = `${req.url}|${req.auth ? 'token' : 'public'}`
       const { q, sort, limit, offset } = req.query
       if (q !== undefined) {
-        const { data, nextCursor, total, etag } = await searchArticles(app.db, { ...req.query, q }, req.auth, key)
+        const { data, nextCursor, total, etag } = await searchArticles(app.db, { ...req.query, q }, req.auth, key, share)
         if (notModified(req, reply, etag)) return reply.send(null)
         return sendJsonText(reply, manyText(data, { limit, ...(offset !== undefined && { offset, total }), nextCursor }))
       }
@@ -43,7 +44,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
       if (req.headers['if-none-match'] && notModified(req, reply, await articleListTag(app.db, query, req.auth, key))) {
         return reply.send(null)
       }
-      const { data, nextCursor, total, etag } = await listArticles(app.db, query, req.auth, key)
+      const { data, nextCursor, total, etag } = await listArticles(app.db, query, req.auth, key, share)
       reply.header('etag', etag)
       return sendJsonText(reply, manyText(data, { limit, ...(offset !== undefined && { offset, total }), nextCursor }))
     },
@@ -63,7 +64,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
-      const { json, etag } = await getArticle(app.db, req.params.idOrSlug, req.auth, req.query)
+      const { json, etag } = await getArticle(app.db, req.params.idOrSlug, req.auth, { ...req.query, share })
       if (notModified(req, reply, etag)) return reply.send(null)
       return sendJsonText(reply, oneText(json))
     },

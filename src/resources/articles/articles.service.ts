@@ -5,11 +5,12 @@ import { InUse, NotFound } from '../../errors.js'
 import { newId } from '../../shared/ids.js'
 import type { Principal } from '../../shared/principal.js'
 import { lexiconMemory } from '../../shared/search.js'
+import { seoColumnsIn, seoColumnsOf } from '../../shared/seo.js'
 import { claimFreeSlug, claimingSlug, freeSlug } from '../../shared/slugs.js'
 import { slugify } from '../../shared/text.js'
 import { checkVersion, type ExpectedVersion } from '../../shared/versions.js'
 import { type Change, sameJson, write, writeInOneStatement, type Written } from '../../shared/write.js'
-import { assertMediaExist } from '../media/media.service.js'
+import { assertMediaExist, assertSeoImage } from '../media/media.service.js'
 import { type ArticleRow, toArticle } from './articles.json.js'
 import { revisionRow, revisionSnapshot } from './articles.revisions.js'
 import { articleSearchDoc, searchStatements } from './articles.search-index.js'
@@ -26,13 +27,15 @@ interface Current {
 }
 
 /**
- * Media in image blocks must exist: a 422 names the first that does not. The category, the people
- * and the cover are foreign keys, checked by the database as the rows are written.
+ * Media in image blocks must exist, and the SEO image must be an image: a 422 names the first that
+ * is not. The category, the people and the cover are foreign keys, checked by the database as the
+ * rows are written.
  */
 async function assertReferences(db: Db, input: ArticlePatch) {
   await assertMediaExist(db, [
     ...(input.body ?? []).flatMap((b, i) => (b.type === 'image' ? [{ path: `body.${i}.mediaId`, id: b.mediaId }] : [])),
   ])
+  await assertSeoImage(db, input.seo)
 }
 
 /** Each person once per role, in the order given. */
@@ -120,11 +123,7 @@ export async function createArticle(db: Db, input: ArticleInput, auth: Principal
     tags: [...new Set(input.tags ?? [])],
     version: 1,
     ...deriveReadingFields(input.summary, body),
-    seoTitle: null,
-    seoDescription: null,
-    canonicalUrl: null,
-    noindex: false,
-    seoImageId: null,
+    ...seoColumnsOf(input.seo),
     createdAt: now,
     updatedAt: now,
     deletedAt: null,
@@ -149,7 +148,7 @@ type SearchIndex = ReturnType<typeof articleSearchDoc>
  * locked in that transaction.
  */
 async function insertArticle(db: Db, input: ArticleInput, row: ArticleRow, links: PersonLinks, index: SearchIndex, auth: Principal, now: Date) {
-  const oneStatement = !row.body.some((b) => b.type === 'image')
+  const oneStatement = !row.body.some((b) => b.type === 'image') && !row.seoImageId
   return claimingSlug('articles_slug_key', input.slug, async (attempt) => {
     if (oneStatement && attempt <= 2) {
       const slug = attempt === 1 ? row.slug : await freeSlug(db, articles, row.slug)
@@ -203,6 +202,7 @@ function patched(current: ArticleRow, patch: ArticlePatch, now: Date) {
     status,
     publishedAt: publicationDate(status, patch.publishedAt, current.publishedAt, now),
     ...deriveReadingFields(summary, body),
+    ...(patch.seo !== undefined ? seoColumnsOf(patch.seo) : seoColumnsIn(current)),
   }
 }
 
@@ -312,5 +312,6 @@ function patchFrom(snapshot: ArticleSnapshot): ArticlePatch {
     coverId: snapshot.coverId ?? null,
     tags: snapshot.tags,
     people: snapshot.people,
+    ...(snapshot.seo && { seo: snapshot.seo }),
   }
 }

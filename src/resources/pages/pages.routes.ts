@@ -1,3 +1,4 @@
+import type { ShareSettings } from '../../shared/seo.js'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { notModified, requiredVersion } from '../../plugins/http-cache.js'
 import { versionTag } from '../../shared/etags.js'
@@ -9,7 +10,7 @@ import { createPage, purgePage, restorePage, trashPage, updatePage } from './pag
 const tags = ['pages']
 const ifMatch = 'Send the ETag of your last read as If-Match: a stale one is a 412 and nothing is written. Without If-Match the write goes through.'
 
-export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
+export const pageRoutes: FastifyPluginAsyncZod<{ share: ShareSettings }> = async (app, { share }) => {
   app.get(
     '/',
     {
@@ -23,7 +24,7 @@ export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => {
-      const { data, nextCursor, total } = await listPages(app.db, req.query, req.auth)
+      const { data, nextCursor, total } = await listPages(app.db, req.query, req.auth, share)
       const { limit, offset } = req.query
       return { data, meta: { limit, ...(offset !== undefined && { offset, total }), nextCursor } }
     },
@@ -43,7 +44,7 @@ export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
-      const row = await getPage(app.db, req.params.idOrSlug, req.auth)
+      const row = await getPage(app.db, req.params.idOrSlug, req.auth, share)
       if (notModified(req, reply, versionTag(row.version, req.query.render))) return reply.send(null)
       return { data: toPage(row, req.query) }
     },

@@ -5,11 +5,12 @@ import { InUse, InvalidReference, NotFound, unknownReference } from '../../error
 import { newId } from '../../shared/ids.js'
 import { assertNotInMenus } from '../../shared/menu-links.js'
 import type { Principal } from '../../shared/principal.js'
+import { seoColumnsOf } from '../../shared/seo.js'
 import { claimFreeSlug, claimingSlug } from '../../shared/slugs.js'
 import { checkVersion, type ExpectedVersion } from '../../shared/versions.js'
 import { type Change, changedFields, write, type Written } from '../../shared/write.js'
 import { deriveReadingFields } from '../articles/blocks.js'
-import { assertMediaExist } from '../media/media.service.js'
+import { assertMediaExist, assertSeoImage } from '../media/media.service.js'
 import { isPublicPage, pageByIdOrSlug, pageColumns, type PageRow } from './pages.queries.js'
 import type { PageInput, PagePatch } from './pages.schemas.js'
 
@@ -82,6 +83,7 @@ export async function createPage(db: Db, input: PageInput, auth: Principal): Pro
     write(db, async (tx) => {
       if (input.parentId) await assertParent(tx, input.parentId)
       await assertBodyMedia(tx, input.body)
+      await assertSeoImage(tx, input.seo)
       const now = new Date()
       const body = input.body ?? []
       const id = newId()
@@ -94,6 +96,7 @@ export async function createPage(db: Db, input: PageInput, auth: Principal): Pro
         parentId: input.parentId ?? null,
         position: input.position ?? 0,
         status: input.status ?? 'draft',
+        ...seoColumnsOf(input.seo),
         createdAt: now,
         updatedAt: now,
       })
@@ -108,8 +111,10 @@ export async function updatePage(db: Db, idOrSlug: string, patch: PagePatch, aut
   return claimingSlug('pages_slug_key', patch.slug, () =>
     write(db, async (tx) => {
       const current = await lockPage(tx, idOrSlug, required)
-      const changes = changedFields(current, patch)
+      const { seo, ...rest } = patch
+      const changes = changedFields(current, { ...rest, ...(seo !== undefined && seoColumnsOf(seo)) })
       if (!changes) return { result: current, change: null }
+      if (changes.seoImageId) await assertSeoImage(tx, seo)
       if (changes.parentId) await assertParent(tx, changes.parentId, current.id)
       if (changes.body) await assertBodyMedia(tx, changes.body)
       await tx
