@@ -7,6 +7,7 @@ import { IdOrSlugParams, many, manyText, NoContent, NotModified, one, oneText, P
 import { articleListTag, articleTag } from './articles.etag.js'
 import { getArticle, listArticles } from './articles.queries.js'
 import { searchArticles } from './articles.search.js'
+import { RelatedQuery, relatedArticles, WEIGHTS } from './articles.related.js'
 import { Article, ArticleFields, ArticleGetQuery, ArticleInput, ArticleListQuery, ArticlePatch } from './articles.schemas.js'
 import { createArticle, purgeArticle, restoreArticle, trashArticle, updateArticle } from './articles.service.js'
 
@@ -67,6 +68,27 @@ export const articleRoutes: FastifyPluginAsyncZod<{ share: ShareSettings }> = as
       const { json, etag } = await getArticle(app.db, req.params.idOrSlug, req.auth, { ...req.query, share })
       if (notModified(req, reply, etag)) return reply.send(null)
       return sendJsonText(reply, oneText(json))
+    },
+  )
+
+  app.get(
+    '/:idOrSlug/related',
+    {
+      schema: {
+        tags,
+        operationId: 'listRelatedArticles',
+        summary: 'Articles related to an article',
+        description: `Published articles that share tags (each worth ${WEIGHTS.tag}), people (${WEIGHTS.person}) or the category (${WEIGHTS.category}) with this one, the highest sum first, newest on ties; never the article itself. Callers with a token may ask for a draft's; the related ones are always published.`,
+        params: IdOrSlugParams,
+        querystring: RelatedQuery,
+        response: { 200: many(z.union([Article, ArticleFields])), 304: NotModified, 404: Problem },
+      },
+    },
+    async (req, reply) => {
+      const key = `${req.url}|${req.auth ? 'token' : 'public'}`
+      const { data, etag } = await relatedArticles(app.db, req.params.idOrSlug, req.auth, req.query, key, share)
+      if (notModified(req, reply, etag)) return reply.send(null)
+      return sendJsonText(reply, manyText(data, { limit: req.query.limit, nextCursor: null }))
     },
   )
 
