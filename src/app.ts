@@ -14,7 +14,7 @@ import openapi from './plugins/openapi.js'
 import securityHeaders from './plugins/security-headers.js'
 import { operationRoutes } from './plugins/operations.js'
 import slowClients, { serverTimeouts } from './plugins/slow-clients.js'
-import { articleRoutes } from './resources/articles/articles.routes.js'
+import { articleRevisionRoutes, articleRoutes } from './resources/articles/articles.routes.js'
 import { categoryRoutes } from './resources/categories/categories.routes.js'
 import { documentKindRoutes, documentRoutes } from './resources/documents/documents.routes.js'
 import { mediaRoutes } from './resources/media/media.routes.js'
@@ -137,7 +137,7 @@ export async function buildApp({ config, database, logger = false, storage, chec
   await app.register(categoryRoutes, { prefix: '/v1/categories' })
   await app.register(personRoutes, { prefix: '/v1/people' })
   await app.register(articleRoutes, { prefix: '/v1/articles' })
-  await app.register(revisionRoutes, { prefix: '/v1/articles' })
+  await app.register(revisionRoutes, { prefix: '/v1/articles', ...articleRevisionRoutes })
   await app.register(pageRoutes, { prefix: '/v1/pages' })
   await app.register(menuRoutes, { prefix: '/v1/menus' })
   await app.register(documentRoutes, { prefix: '/v1/documents' })

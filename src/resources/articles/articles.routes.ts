@@ -3,11 +3,13 @@ import { z } from 'zod'
 import { badRequest } from '../../errors.js'
 import { notModified, requiredVersion } from '../../plugins/http-cache.js'
 import { IdOrSlugParams, many, manyText, NoContent, NotModified, one, oneText, Problem, sendJsonText, withHeaders } from '../../shared/schemas.js'
+import type { RevisionRoutesOptions } from '../revisions/revisions.routes.js'
 import { articleListTag, articleTag } from './articles.etag.js'
 import { getArticle, listArticles } from './articles.queries.js'
+import { articleRevisionSchemas, articleRevisionSubject } from './articles.revisions.js'
 import { searchArticles } from './articles.search.js'
 import { Article, ArticleFields, ArticleGetQuery, ArticleInput, ArticleListQuery, ArticlePatch } from './articles.schemas.js'
-import { createArticle, purgeArticle, restoreArticle, trashArticle, updateArticle } from './articles.service.js'
+import { createArticle, purgeArticle, restoreArticle, revertArticle, trashArticle, updateArticle } from './articles.service.js'
 
 const tags = ['articles']
 const ifMatch = 'Send the ETag of your last read as If-Match: a stale one is a 412 and nothing is written. Without If-Match the write goes through.'
@@ -152,4 +154,14 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
       return reply.code(204).send(null)
     },
   )
+}
+
+/** An article's revisions, for revisionRoutes under /v1/articles. */
+export const articleRevisionRoutes: RevisionRoutesOptions<unknown> = {
+  subject: articleRevisionSubject,
+  schemas: { ...articleRevisionSchemas, Resource: Article },
+  async restore(db, idOrSlug, number, auth, required) {
+    const article = await revertArticle(db, idOrSlug, number, auth, required)
+    return { data: article, etag: articleTag(article.version, {}) }
+  },
 }
