@@ -450,6 +450,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/pages/{idOrSlug}/revisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a page's revisions, newest first
+         * @description Requires a token with the role `reader` or higher.
+         */
+        get: operations["listPageRevisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/pages/{idOrSlug}/revisions/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get one revision with the full state of the page it kept
+         * @description Requires a token with the role `reader` or higher.
+         */
+        get: operations["getPageRevision"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/pages/{idOrSlug}/revisions/{number}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make a revision's content the page's current content
+         * @description Itself a new revision. If-Match is honoured as for PATCH.
+         *
+         *     Requires a token with the role `editor` or higher.
+         */
+        post: operations["restorePageRevision"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/menus": {
         parameters: {
             query?: never;
@@ -1182,6 +1244,8 @@ export interface components {
             /** Format: uri */
             url: string;
         };
+        /** @enum {string} */
+        RevisionOp: "create" | "update" | "publish" | "unpublish" | "archive" | "trash" | "restore" | "revert";
         /**
          * @example {
          *       "id": "0193a1f2-6b12-7d05-9b7e-41c8e2a0f322",
@@ -1415,6 +1479,47 @@ export interface components {
             html?: string;
             /** @description With q: where the article matched */
             highlight?: components["schemas"]["Highlight"];
+        };
+        ArticleSnapshot: {
+            slug: components["schemas"]["Slug"];
+            title: string;
+            summary: string | null;
+            body: components["schemas"]["Block"][];
+            status: components["schemas"]["ArticleStatus"];
+            publishedAt: components["schemas"]["Timestamp"] | null;
+            categoryId: string | null;
+            coverId?: string | null;
+            tags: string[];
+            people: {
+                /** Format: uuid */
+                personId: string;
+                role: components["schemas"]["PersonRole"];
+            }[];
+            /** @description The write left the article in the trash */
+            deleted: boolean;
+        };
+        RevisionSummary: {
+            /** @description The article version this write made */
+            number: number;
+            /** Format: uuid */
+            articleId: string;
+            op: components["schemas"]["RevisionOp"];
+            /** @description The name of the token that made the write */
+            actor: string;
+            createdAt: components["schemas"]["Timestamp"];
+            title: string;
+            status: components["schemas"]["ArticleStatus"];
+        };
+        Revision: {
+            /** @description The article version this write made */
+            number: number;
+            /** Format: uuid */
+            articleId: string;
+            op: components["schemas"]["RevisionOp"];
+            /** @description The name of the token that made the write */
+            actor: string;
+            createdAt: components["schemas"]["Timestamp"];
+            snapshot: components["schemas"]["ArticleSnapshot"];
         };
         /**
          * Format: date
@@ -1696,48 +1801,39 @@ export interface components {
             createdAt: components["schemas"]["Timestamp"];
             updatedAt: components["schemas"]["Timestamp"];
         };
-        /** @enum {string} */
-        RevisionOp: "create" | "update" | "publish" | "unpublish" | "archive" | "trash" | "restore" | "revert";
-        ArticleSnapshot: {
-            slug: components["schemas"]["Slug"];
+        PageSnapshot: {
             title: string;
-            summary: string | null;
+            slug: components["schemas"]["Slug"];
             body: components["schemas"]["Block"][];
-            status: components["schemas"]["ArticleStatus"];
-            publishedAt: components["schemas"]["Timestamp"] | null;
-            categoryId: string | null;
-            coverId?: string | null;
-            tags: string[];
-            people: {
-                /** Format: uuid */
-                personId: string;
-                role: components["schemas"]["PersonRole"];
-            }[];
-            /** @description The write left the article in the trash */
+            parentId: string | null;
+            /** @description Order among the pages of the same parent, lowest first */
+            position: number;
+            status: components["schemas"]["PageStatus"];
+            /** @description The write left the page in the trash */
             deleted: boolean;
         };
-        RevisionSummary: {
-            /** @description The article version this write made */
+        PageRevisionSummary: {
+            /** @description The page version this write made */
             number: number;
             /** Format: uuid */
-            articleId: string;
+            pageId: string;
             op: components["schemas"]["RevisionOp"];
             /** @description The name of the token that made the write */
             actor: string;
             createdAt: components["schemas"]["Timestamp"];
             title: string;
-            status: components["schemas"]["ArticleStatus"];
+            status: components["schemas"]["PageStatus"];
         };
-        Revision: {
-            /** @description The article version this write made */
+        PageRevision: {
+            /** @description The page version this write made */
             number: number;
             /** Format: uuid */
-            articleId: string;
+            pageId: string;
             op: components["schemas"]["RevisionOp"];
             /** @description The name of the token that made the write */
             actor: string;
             createdAt: components["schemas"]["Timestamp"];
-            snapshot: components["schemas"]["ArticleSnapshot"];
+            snapshot: components["schemas"]["PageSnapshot"];
         };
         /** @enum {string} */
         ResourceType: "article" | "category" | "person" | "media" | "page" | "menu" | "document";
@@ -3577,6 +3673,153 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
+        };
+    };
+    listPageRevisions: {
+        parameters: {
+            query?: {
+                /** @description 1–100, default 20 */
+                limit?: number;
+                /** @description Offset paging: skips this many matches; meta.total then counts all matches */
+                offset?: number;
+                /** @description The opaque meta.nextCursor of the page before */
+                cursor?: string;
+            };
+            header?: {
+                /** @description An ETag you hold: when it is current the answer is a 304 without a body */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                /** @description The resource id (UUID) or its slug */
+                idOrSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["PageRevisionSummary"][];
+                        meta: components["schemas"]["ListMeta"];
+                    };
+                };
+            };
+            /** @description Not modified: the If-None-Match ETag is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getPageRevision: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An ETag you hold: when it is current the answer is a 304 without a body */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                idOrSlug: string;
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["PageRevision"];
+                    };
+                };
+            };
+            /** @description Not modified: the If-None-Match ETag is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    restorePageRevision: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of your last read: a stale one is a 412 and nothing is written; * needs only that it exists. Without it the write goes through. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                idOrSlug: string;
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Page"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
             507: components["responses"]["InsufficientStorage"];
