@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises'
+import { sql } from 'drizzle-orm'
 import t from 'tap'
 import { admin, buildTestApp, countRows, factories, resetDatabase, tokenFor } from '../helper.js'
 
@@ -184,4 +186,20 @@ t.test('purging a page deletes its revisions', async (t) => {
   t.equal(await countRows(database, 'page_revisions'), 1, "only the other page's revision is left")
   t.equal((await app.inject({ url: `/v1/pages/${page.id}/revisions`, headers: admin })).statusCode, 404)
   t.equal((await revisions(other.id)).length, 1)
+})
+
+t.test('migration 0016 gives a page written before it one revision: its state, as the API keeps it', async (t) => {
+  const parent = await make.page({ title: 'Giới thiệu' })
+  const page = await make.page({ title: 'Cũ', parentId: parent.id, position: 2, status: 'published' })
+  await patch(page.id, { title: 'Cũ hơn' })
+  const kept = (await app.inject({ url: `/v1/pages/${page.id}/revisions/2`, headers: editor })).json().data.snapshot
+  await database.db.execute(sql`delete from page_revisions`)
+  const migration = await readFile(new URL('../../migrations/0016_page-revisions.sql', import.meta.url), 'utf8')
+  await database.db.execute(sql.raw(migration.split('--> statement-breakpoint').at(-1)!))
+  t.match(await revisions(page.id), [{ number: 2, op: 'update', actor: 'bantin', title: 'Cũ hơn', status: 'published' }])
+  t.match(await revisions(parent.id), [{ number: 1, op: 'create' }])
+  const backfilled = (await app.inject({ url: `/v1/pages/${page.id}/revisions/2`, headers: editor })).json().data.snapshot
+  t.same(Object.keys(backfilled).sort(), ['body', 'deleted', 'parentId', 'position', 'slug', 'status', 'title'])
+  t.match(kept, backfilled, 'every field the migration kept is what a write keeps')
+  t.equal((await restoreRevision(page.id, 2)).statusCode, 200)
 })
