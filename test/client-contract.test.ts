@@ -137,7 +137,7 @@ t.test('articles and revisions: create, list, read, update, revisions, trash, re
   t.equal((await admin.GET('/v1/articles/{idOrSlug}', { params: { path } })).response.status, 404)
 })
 
-t.test('pages: create, list, read with render=html, update with If-Match, trash, restore, purge', async (t) => {
+t.test('pages: create, list, read with render=html, update with If-Match, revisions, trash, restore, purge', async (t) => {
   const created = await admin.POST('/v1/pages', { body: { title: 'Giới thiệu', status: 'published', body: [{ type: 'paragraph', text: 'Huyện Lý Nhân ở phía đông tỉnh Hà Nam.' }] } })
   const about = expect(t, created, 201).data
   t.match(about, { slug: 'gioi-thieu', path: '/pages/gioi-thieu', version: 1 })
@@ -150,6 +150,13 @@ t.test('pages: create, list, read with render=html, update with If-Match, trash,
   const updated = await admin.PATCH('/v1/pages/{idOrSlug}', { params: { path: { idOrSlug: history.id }, header: { 'If-Match': '"v1"' } }, body: { position: 2 } })
   t.match(expect(t, updated, 200).data, { position: 2, version: 2 })
   const path = { idOrSlug: history.id }
+  const revisions = expect(t, await admin.GET('/v1/pages/{idOrSlug}/revisions', { params: { path } }), 200)
+  t.same(revisions.data.map((r) => [r.number, r.op, r.pageId]), [[2, 'update', history.id], [1, 'create', history.id]])
+  const revision = expect(t, await admin.GET('/v1/pages/{idOrSlug}/revisions/{number}', { params: { path: { ...path, number: 1 } } }), 200)
+  t.match(revision.data, { number: 1, op: 'create', snapshot: { title: 'Lịch sử', position: 0, parentId: about.id, deleted: false } })
+  const restored = await admin.POST('/v1/pages/{idOrSlug}/revisions/{number}/restore', { params: { path: { ...path, number: 1 }, header: { 'If-Match': '"v2"' } } })
+  t.match(expect(t, restored, 200).data, { position: 0, version: 3 })
+  t.equal(restored.response.headers.get('etag'), '"v3"')
   expectEmpty(t, await admin.DELETE('/v1/pages/{idOrSlug}', { params: { path } }))
   t.equal(expect(t, await admin.POST('/v1/pages/{idOrSlug}/restore', { params: { path } }), 200).data.id, history.id)
   expectEmpty(t, await admin.DELETE('/v1/pages/{idOrSlug}', { params: { path } }))
