@@ -403,7 +403,7 @@ export interface paths {
         head?: never;
         /**
          * Change a page
-         * @description Only the fields given change; body is replaced whole. Each change raises version by one. Send the ETag of your last read as If-Match: a stale one is a 412 and nothing is written. Without If-Match the write goes through.
+         * @description Only the fields given change; body is replaced whole. Each change raises version by one and keeps a revision. Send the ETag of your last read as If-Match: a stale one is a 412 and nothing is written. Without If-Match the write goes through.
          *
          *     Requires a token with the role `editor` or higher.
          */
@@ -440,7 +440,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Delete a page in the trash for good
+         * Delete a page in the trash for good, with its revisions
          * @description Requires a token with the role `admin` or higher.
          */
         post: operations["purgePage"];

@@ -72,7 +72,7 @@ export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         operationId: 'updatePage',
         summary: 'Change a page',
-        description: `Only the fields given change; body is replaced whole. Each change raises version by one. ${ifMatch}`,
+        description: `Only the fields given change; body is replaced whole. Each change raises version by one and keeps a revision. ${ifMatch}`,
         params: IdOrSlugParams,
         body: PagePatch,
         response: { 200: withHeaders(one(Page), 'ETag'), 404: Problem, 409: Problem, 412: Problem, 422: Problem },
@@ -130,7 +130,7 @@ export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         operationId: 'purgePage',
-        summary: 'Delete a page in the trash for good',
+        summary: 'Delete a page in the trash for good, with its revisions',
         params: IdOrSlugParams,
         response: { 204: NoContent, 404: Problem, 409: Problem, 412: Problem },
       },
