@@ -1,5 +1,5 @@
-import { type ArticleSnapshot as ArticleSnapshotRow, articleRevisions, articles, type RevisionOp } from '../../db/schema.js'
 import { z } from 'zod'
+import { type ArticleSnapshot as ArticleSnapshotRow, articleRevisions, articles, type RevisionOp } from '../../db/schema.js'
 import { Block } from '../../shared/blocks.js'
 import type { Principal } from '../../shared/principal.js'
 import { Slug, Timestamp } from '../../shared/schemas.js'

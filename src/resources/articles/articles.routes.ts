@@ -157,7 +157,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
 }
 
 /** An article's revisions, for revisionRoutes under /v1/articles. */
-export const articleRevisionRoutes: RevisionRoutesOptions<unknown> = {
+export const articleRevisionRoutes: RevisionRoutesOptions = {
   subject: articleRevisionSubject,
   schemas: { ...articleRevisionSchemas, Resource: Article },
   async restore(db, idOrSlug, number, auth, required) {

@@ -143,7 +143,7 @@ export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
 }
 
 /** A page's revisions, for revisionRoutes under /v1/pages. */
-export const pageRevisionRoutes: RevisionRoutesOptions<unknown> = {
+export const pageRevisionRoutes: RevisionRoutesOptions = {
   subject: pageRevisionSubject,
   schemas: { ...pageRevisionSchemas, Resource: Page },
   async restore(db, idOrSlug, number, auth, required) {

@@ -11,8 +11,8 @@ import { capitalized, getRevision, listRevisions, type RevisionSubject } from '.
 const tags = ['revisions']
 
 /** What the routes of one resource's revisions are made of. */
-export interface RevisionRoutesOptions<Snapshot> {
-  subject: RevisionSubject<Snapshot>
+export interface RevisionRoutesOptions {
+  subject: RevisionSubject<unknown>
   /** The answers: of a list, of one revision, and the resource's own after a restore. */
   schemas: { Summary: z.ZodType; Revision: z.ZodType; Resource: z.ZodType }
   /** Makes revision `number` the resource's current content, as a new revision: the answer and its ETag. */
@@ -25,7 +25,7 @@ const withArticle = (noun: string) => `${/^[aeiou]/.test(noun) ? 'an' : 'a'} ${n
  * A resource's history: one revision per write, each restorable. Registered once per resource
  * that keeps revisions, under that resource's prefix (`/v1/articles`, `/v1/pages`).
  */
-export const revisionRoutes: FastifyPluginAsyncZod<RevisionRoutesOptions<unknown>> = async (app, { subject, schemas, restore }) => {
+export const revisionRoutes: FastifyPluginAsyncZod<RevisionRoutesOptions> = async (app, { subject, schemas, restore }) => {
   const { noun } = subject
   app.get(
     '/:idOrSlug/revisions',

@@ -108,5 +108,5 @@ export async function revisionSnapshot<S>(db: Db, subject: RevisionSubject<S>, i
     .from(table)
     .where(and(eq(table.resourceId, id), eq(table.number, number)))
   if (!row) throw new NotFound('Revision', `${number} of ${subject.noun} ${id}`)
-  return row.snapshot as S
+  return row.snapshot
 }
