@@ -4,12 +4,14 @@ import { badRequest } from '../../errors.js'
 import { notModified, requiredVersion } from '../../plugins/http-cache.js'
 import type { ShareSettings } from '../../shared/seo.js'
 import { IdOrSlugParams, many, manyText, NoContent, NotModified, one, oneText, Problem, sendJsonText, withHeaders } from '../../shared/schemas.js'
+import type { RevisionRoutesOptions } from '../revisions/revisions.routes.js'
 import { articleListTag, articleTag } from './articles.etag.js'
 import { getArticle, listArticles } from './articles.queries.js'
+import { articleRevisionSchemas, articleRevisionSubject } from './articles.revisions.js'
 import { searchArticles } from './articles.search.js'
 import { RelatedQuery, relatedArticles, WEIGHTS } from './articles.related.js'
 import { Article, ArticleFields, ArticleGetQuery, ArticleInput, ArticleListQuery, ArticlePatch } from './articles.schemas.js'
-import { createArticle, purgeArticle, restoreArticle, trashArticle, updateArticle } from './articles.service.js'
+import { createArticle, purgeArticle, restoreArticle, revertArticle, trashArticle, updateArticle } from './articles.service.js'
 
 const tags = ['articles']
 const ifMatch = 'Send the ETag of your last read as If-Match: a stale one is a 412 and nothing is written. Without If-Match the write goes through.'
@@ -175,4 +177,14 @@ export const articleRoutes: FastifyPluginAsyncZod<{ share: ShareSettings }> = as
       return reply.code(204).send(null)
     },
   )
+}
+
+/** An article's revisions, for revisionRoutes under /v1/articles. */
+export const articleRevisionRoutes: RevisionRoutesOptions = {
+  subject: articleRevisionSubject,
+  schemas: { ...articleRevisionSchemas, Resource: Article },
+  async restore(db, idOrSlug, number, auth, required) {
+    const article = await revertArticle(db, idOrSlug, number, auth, required)
+    return { data: article, etag: articleTag(article.version, {}) }
+  },
 }

@@ -11,8 +11,9 @@ import { slugify } from '../../shared/text.js'
 import { checkVersion, type ExpectedVersion } from '../../shared/versions.js'
 import { type Change, sameJson, write, writeInOneStatement, type Written } from '../../shared/write.js'
 import { assertMediaExist, assertSeoImage } from '../media/media.service.js'
+import { revisionSnapshot } from '../revisions/revisions.service.js'
 import { type ArticleRow, toArticle } from './articles.json.js'
-import { revisionRow, revisionSnapshot } from './articles.revisions.js'
+import { articleRevisionRow, articleRevisionSubject } from './articles.revisions.js'
 import { articleSearchDoc, searchStatements } from './articles.search-index.js'
 import type { Article, ArticleInput, ArticlePatch } from './articles.schemas.js'
 import { articleByIdOrSlug, isPublic } from './articles.visibility.js'
@@ -100,7 +101,7 @@ function creation(db: Db, row: ArticleRow, links: PersonLinks, index: SearchInde
   const first = db.insert(articles).values(row).returning({ id: articles.id }).getSQL()
   const rest: SQL[] = [
     ...(links.length ? [db.insert(articlePeople).values(linkRows(row.id, links)).getSQL()] : []),
-    db.insert(articleRevisions).values(revisionRow(article, 'create', auth)).getSQL(),
+    db.insert(articleRevisions).values(articleRevisionRow(article, 'create', auth)).getSQL(),
     ...searchStatements(row, links, index),
   ]
   return { article, first, rest, change: changeOf('create', null, row, auth, now) }
@@ -235,7 +236,7 @@ async function changeContent(tx: Db, current: Current, patch: ArticlePatch, op: 
     for (const statement of searchStatements(row!, links)) await tx.execute(statement)
   }
   const article = toArticle(row!, links)
-  await tx.insert(articleRevisions).values(revisionRow(article, writeOp, auth))
+  await tx.insert(articleRevisions).values(articleRevisionRow(article, writeOp, auth))
   return { result: article, change: changeOf(writeOp, current.row, row!, auth, now) }
 }
 
@@ -259,7 +260,7 @@ async function setTrashed(tx: Db, current: Current, trashed: boolean, auth: Prin
     .returning()
   const article = toArticle(row!, current.links)
   const op = trashed ? 'trash' : 'restore'
-  await tx.insert(articleRevisions).values(revisionRow(article, op, auth, trashed))
+  await tx.insert(articleRevisions).values(articleRevisionRow(article, op, auth, trashed))
   return { result: article, change: changeOf(op, current.row, row!, auth, now) }
 }
 
@@ -292,7 +293,7 @@ export async function purgeArticle(db: Db, idOrSlug: string, auth: Principal, re
 export async function revertArticle(db: Db, idOrSlug: string, number: number, auth: Principal, required?: ExpectedVersion): Promise<Article> {
   return write(db, async (tx) => {
     const current = await lockArticle(tx, idOrSlug, required)
-    const patch = patchFrom(await revisionSnapshot(tx, current.row.id, number))
+    const patch = patchFrom(await revisionSnapshot(tx, articleRevisionSubject, current.row.id, number))
     const [owner] = await tx.select({ id: articles.id }).from(articles).where(eq(articles.slug, patch.slug!))
     if (owner && owner.id !== current.row.id) delete patch.slug
     await assertReferences(tx, patch)
