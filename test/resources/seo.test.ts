@@ -178,6 +178,9 @@ t.test('categories and pages take seo; their reads add share from their name, de
   t.same(listedPage.share, readPage.share)
   const pagePatch = await patch(`/v1/pages/${page.id}`, { seo: { canonicalUrl: 'https://lynhan.hanam.gov.vn/gioi-thieu' } })
   t.equal(pagePatch.json().data.seo.canonicalUrl, 'https://lynhan.hanam.gov.vn/gioi-thieu')
+  const restored = await app.inject({ method: 'POST', url: `/v1/pages/${page.id}/revisions/1/restore`, headers: admin })
+  t.equal(restored.json().data.seo.description, 'Giới thiệu chung về huyện Lý Nhân', 'a page revision brings its seo back')
+  await patch(`/v1/pages/${page.id}`, { seo: { canonicalUrl: 'https://lynhan.hanam.gov.vn/gioi-thieu' } })
   const again = (await app.inject(`/v1/pages/${page.slug}`)).json().data.share
   t.equal(again.url, 'https://lynhan.hanam.gov.vn/gioi-thieu')
   t.equal(again.description, 'Huyện Lý Nhân nằm ở phía đông tỉnh Hà Nam, bên bờ sông Hồng.', 'the excerpt, once seo.description is cleared')
