@@ -27,42 +27,43 @@ export const WEIGHTS = { tag: 3, person: 2, category: 1 } as const
  * of articles is read from the newest down and stops here, so a common trait costs no more than a
  * rare one; what is related and old enough to fall outside is rarely what a reader wants next.
  */
-const CANDIDATES = 200
+const CANDIDATES = 50
 
 /** Published, due and out of the trash: what every reader may see, whoever asks for related articles. */
 const live = (a: string) => sql.raw(`${a}.status = 'published' and ${a}.deleted_at is null and ${a}.published_at <= now()`)
 
 /**
- * The statement of a related list, one round trip: the article (as its caller may see it), the
- * candidates its tags, people and category bring (each from an index, newest first and cut), each
- * scored by what it shares, best first, newest on ties, and the answers of the best.
+ * The statement of a related list, one round trip: the article (as its caller may see it); the
+ * articles its tags, its people and its category bring, each from an index, newest first and cut,
+ * each scored there by what it shares of that trait; their scores summed, best first, newest on
+ * ties; and the answers of the best.
  */
 export function relatedStatement(idOrSlug: string, auth: Principal | null, query: RelatedQuery, share: ShareSettings | undefined): SQL {
   const key = isUuid(idOrSlug) ? sql`me.id = ${idOrSlug.toLowerCase()}::uuid` : sql`me.slug = ${idOrSlug}`
   const mine = auth ? sql`me.deleted_at is null` : live('me')
   const { answer, stamps } = answerColumns('r', { include: query.include, fields: query.fields, share })
   const cut = pageLimit(CANDIDATES)
-  // What scoring needs, carried along so that the candidates are not read again.
-  const picked = sql.raw('a.id, a.published_at, a.tags, a.category_id')
+  const weight = (n: number) => sql.raw(String(n))
   return sql`with me as (select me.id, me.tags, me.category_id from articles me where ${key} and ${mine}),
     my_people as (select distinct ap.person_id from article_people ap where ap.article_id = (select id from me)),
-    candidates as (
-      (select ${picked} from articles a, me where a.tags && me.tags and ${live('a')} order by a.published_at desc, a.id desc limit ${cut})
-      union
-      (select ${picked} from article_people ap join articles a on a.id = ap.article_id
-        where ap.person_id in (select person_id from my_people) and ${live('a')} order by a.published_at desc, a.id desc limit ${cut})
-      union
-      (select ${picked} from articles a, me where a.category_id = me.category_id and ${live('a')} order by a.published_at desc, a.id desc limit ${cut})
+    shared as (
+      (select c.article_id as id, c.published_at,
+          ${weight(WEIGHTS.tag)} * (select count(*) from article_tags x where x.tag = any(me.tags) and x.article_id = c.article_id) as score
+        from me, (select distinct t.article_id, t.published_at from me, unnest(me.tags) mt(tag), lateral (
+            select at.article_id, at.published_at from article_tags at where at.tag = mt.tag and ${live('at')}
+            order by at.published_at desc nulls last, at.article_id desc nulls last limit ${cut}) t) c
+        order by c.published_at desc, c.article_id desc limit ${cut})
+      union all
+      (select a.id, a.published_at, ${weight(WEIGHTS.person)} * p.n as score
+        from (select ap.article_id, count(distinct ap.person_id) as n from article_people ap where ap.person_id in (select person_id from my_people) group by ap.article_id) p
+        join articles a on a.id = p.article_id
+        where ${live('a')} order by a.published_at desc nulls last, a.id desc nulls last limit ${cut})
+      union all
+      (select a.id, a.published_at, ${weight(WEIGHTS.category)} as score
+        from articles a, me where a.category_id = me.category_id and ${live('a')} order by a.published_at desc nulls last, a.id desc nulls last limit ${cut})
     ),
-    scored as (
-      select c.id, c.published_at,
-        ${sql.raw(String(WEIGHTS.tag))} * cardinality(array(select unnest(c.tags) intersect select unnest(me.tags)))
-        + ${sql.raw(String(WEIGHTS.person))} * (select count(distinct ap.person_id) from article_people ap where ap.article_id = c.id and ap.person_id in (select person_id from my_people))
-        + ${sql.raw(String(WEIGHTS.category))} * (c.category_id is not distinct from me.category_id and me.category_id is not null)::int as score
-      from candidates c, me
-      where c.id <> me.id
-    ),
-    best as (select id, row_number() over (order by score desc, published_at desc, id desc) as ord from scored where score > 0
+    best as (select s.id, row_number() over (order by sum(s.score) desc, s.published_at desc, s.id desc) as ord
+      from shared s where s.id <> (select id from me) group by s.id, s.published_at
       order by ord limit ${pageLimit(query.limit)})
     select (select count(*) from me)::int as found,
       coalesce((select json_agg(json_build_object('id', r.id, 'version', r.version, 'answer', ${answer}, 'stamps', ${stamps}) order by b.ord)
