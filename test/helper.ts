@@ -196,3 +196,9 @@ export function injectFetch(app: App) {
     return new Response(body, { status: res.statusCode, headers })
   }
 }
+
+/** A read as the sync feed, embedded copies and writes answer it: without the `share` block reads add. */
+export function withoutShare<T extends Record<string, unknown>>(read: T): Omit<T, 'share'> {
+  const { share: _, ...rest } = read
+  return rest
+}
