@@ -27,6 +27,7 @@ import { tokenRoutes } from './resources/tokens/tokens.routes.js'
 import { webhookRegistry } from './resources/webhooks/webhooks.metrics.js'
 import { webhookRoutes } from './resources/webhooks/webhooks.routes.js'
 import { parseJsonBody } from './shared/json.js'
+import { siteRoutes } from './site/site.routes.js'
 import { checkedSerializerCompiler, checkJsonText, inputValidatorCompiler } from './shared/schemas.js'
 import { openStorage, type Storage } from './storage/storage.js'
 
@@ -146,6 +147,7 @@ export async function buildApp({ config, database, logger = false, storage, chec
   await app.register(syncRoutes, { prefix: '/v1/sync' })
   await app.register(webhookRoutes, { prefix: '/v1/webhooks', settings: config.webhooks })
   await app.register(mediaRoutes, { prefix: '/v1/media', config, storage: storage ?? (await openStorage(config)) })
+  await app.register(siteRoutes, { site: config.site, publicUrl: config.publicUrl })
 
   await app.ready()
   return app
