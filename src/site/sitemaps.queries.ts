@@ -45,8 +45,10 @@ export async function sitemapParts(db: Db, pageSize: number): Promise<SitemapPar
   )
   const found = rows.map((r) => ({ name: r.name, from: Number(r.page) === 0 ? null : r.first, lastmod: r.lastmod ? new Date(Number(r.lastmod)) : null }))
   // Every kind has its child, even with nothing in it yet: the index keeps one shape.
-  const empty = (Object.keys(SITEMAP_KINDS) as SitemapName[]).filter((name) => !found.some((p) => p.name === name))
-  return [...found, ...empty.map((name) => ({ name, from: null, lastmod: null }))]
+  return (Object.keys(SITEMAP_KINDS) as SitemapName[]).flatMap((name) => {
+    const own = found.filter((p) => p.name === name)
+    return own.length ? own : [{ name, from: null, lastmod: null }]
+  })
 }
 
 /** A child's URLs, in id order from `from` (inclusive) or after `after`, at most `limit`: one indexed keyset read. */
