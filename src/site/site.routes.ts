@@ -6,7 +6,7 @@ import type { SiteSettings } from '../config.js'
 import { SiteNotConfigured } from '../errors.js'
 import { publicNotModified } from '../plugins/http-cache.js'
 import { digest } from '../shared/etags.js'
-import { NotModified, Problem, Slug } from '../shared/schemas.js'
+import { NotModified, Problem, Slug, withHeaders } from '../shared/schemas.js'
 import { categoryFeed, type Feed, siteFeed } from './feeds.queries.js'
 import { lastChange, renderAtom, renderRss } from './feeds.render.js'
 import { contentStamp, SITEMAP_KINDS, type SitemapName, sitemapParts } from './sitemaps.queries.js'
@@ -17,8 +17,12 @@ const RSS = 'application/rss+xml; charset=utf-8'
 const ATOM = 'application/atom+xml; charset=utf-8'
 const XML = 'application/xml; charset=utf-8'
 
-const xmlResponse = (type: string, description: string) => ({ description, content: { [type.split(';')[0]!]: { schema: z.string() } } })
-const responses = (type: string, description: string) => ({ 200: xmlResponse(type, description), 304: NotModified, 404: Problem })
+/** An XML answer of this media type; feeds also say when they last changed. */
+const responses = (type: string, description: string, lastModified = false) => ({
+  200: { description, content: { [type.split(';')[0]!]: { schema: lastModified ? withHeaders(z.string(), 'Last-Modified') : z.string() } } },
+  304: NotModified,
+  404: Problem,
+})
 
 /** A streamed body, which the response schemas (text, for the document) do not type. */
 const sendStream = (reply: FastifyReply, body: Readable) => reply.type(XML).send(body)
@@ -60,7 +64,7 @@ export const siteRoutes: FastifyPluginAsyncZod<SiteRoutesOptions> = async (app, 
         operationId: 'getArticlesRss',
         summary: 'RSS 2.0 feed of the newest articles',
         description: `${ItemsNote} ${caching} ${unconfigured}`,
-        response: responses(RSS, 'An RSS 2.0 feed'),
+        response: responses(RSS, 'An RSS 2.0 feed', true),
       },
     },
     async (req, reply) => sendFeed(req, reply, await siteFeed(app.db, settings()), 'rss'),
@@ -74,7 +78,7 @@ export const siteRoutes: FastifyPluginAsyncZod<SiteRoutesOptions> = async (app, 
         operationId: 'getArticlesAtom',
         summary: 'Atom 1.0 feed of the newest articles',
         description: `${ItemsNote} ${caching} ${unconfigured}`,
-        response: responses(ATOM, 'An Atom 1.0 feed'),
+        response: responses(ATOM, 'An Atom 1.0 feed', true),
       },
     },
     async (req, reply) => sendFeed(req, reply, await siteFeed(app.db, settings()), 'atom'),
@@ -89,7 +93,7 @@ export const siteRoutes: FastifyPluginAsyncZod<SiteRoutesOptions> = async (app, 
         summary: "RSS 2.0 feed of a category's newest articles",
         description: `${ItemsNote} The category's sub-categories count as in it. An unknown category is a 404. ${caching} ${unconfigured}`,
         params: z.object({ slug: Slug }),
-        response: responses(RSS, "An RSS 2.0 feed of the category's articles"),
+        response: responses(RSS, "An RSS 2.0 feed of the category's articles", true),
       },
     },
     async (req, reply) => sendFeed(req, reply, await categoryFeed(app.db, settings(), req.params.slug), 'rss'),
