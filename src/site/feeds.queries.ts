@@ -67,7 +67,7 @@ function itemsSql(site: SiteSettings, where: SQL | undefined): SQL {
     left join categories c on c.id = articles.category_id
     left join media m on m.id = articles.cover_id
     where ${visibility(true)} and articles.noindex = false${where ? sql` and ${where}` : sql``}
-    order by articles.published_at desc, articles.id desc
+    order by articles.published_at desc nulls last, articles.id desc nulls last
     limit ${sql.raw(String(FEED_SIZE))}`
 }
 

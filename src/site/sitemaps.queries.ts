@@ -78,7 +78,7 @@ export async function newsUrls(db: Db, site: SiteSettings) {
     sql`select articles.id, ${urlSql(site, 'article', 'articles')} as loc, articles.title, ${ms(sql`articles.published_at`)} as published_at
       from articles
       where ${indexable.articles} and articles.published_at > now() - interval '${sql.raw(String(NEWS_DAYS))} days'
-      order by articles.published_at desc, articles.id desc limit ${sql.raw(String(NEWS_MAX))}`,
+      order by articles.published_at desc nulls last, articles.id desc nulls last limit ${sql.raw(String(NEWS_MAX))}`,
   )
   return rows.map((r) => ({ id: r.id, loc: r.loc, title: r.title, publishedAt: new Date(Number(r.published_at)) }))
 }
