@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import t from 'tap'
-import { admin, buildTestApp, factories, resetDatabase } from './helper.js'
+import { admin, buildTestApp, factories, multipart, resetDatabase } from './helper.js'
 import { parseXml, RFC3339, RFC822, text } from './site-xml.js'
 
 const SITE_NAME = 'Cổng thông tin điện tử huyện Lý Nhân'
@@ -167,4 +167,33 @@ t.test('PUBLIC_URL, when set, is where the feed says it and its media are', asyn
   t.equal(channel.title, 'example.gov.vn', 'SITE_NAME defaults to the host')
   t.equal(channel['atom:link']['@href'], 'https://api.example.gov.vn/feeds/articles.rss')
   t.equal(channel.item[0].enclosure['@url'], `https://api.example.gov.vn/v1/media/${cover.id}/file`)
+})
+
+t.test('an empty feed is still valid: no lastBuildDate, an Atom updated of the epoch', async (t) => {
+  await resetDatabase(database)
+  const rss = await app.inject('/feeds/articles.rss')
+  t.equal(rss.statusCode, 200)
+  t.notOk(rss.headers['last-modified'])
+  const channel = parseXml(rss.body).rss.channel
+  t.equal(channel.lastBuildDate, undefined)
+  t.equal(channel.item, undefined)
+  const feed = parseXml((await app.inject('/feeds/articles.atom')).body).feed
+  t.equal(feed.updated, '1970-01-01T00:00:00.000Z')
+  t.equal(feed.entry, undefined)
+})
+
+t.test('a cover that is not an image is an enclosure only; an article without category has none in Atom', async (t) => {
+  await resetDatabase(database)
+  const form = multipart([{ name: 'file', filename: 'ke-hoach.pdf', data: Buffer.from('%PDF-1.4\n%%EOF\n'), type: 'application/pdf' }])
+  const upload = await app.inject({ method: 'POST', url: '/v1/media', headers: { ...admin, ...form.headers }, payload: form.payload })
+  t.equal(upload.statusCode, 201)
+  const pdf = upload.json().data
+  await make.article({ title: 'Kế hoạch kèm tệp', status: 'published', coverId: pdf.id })
+  const [item] = parseXml((await app.inject('/feeds/articles.rss')).body).rss.channel.item
+  t.match(item.enclosure, { '@type': 'application/pdf', '@length': String(pdf.size) })
+  t.equal(item['media:content'], undefined)
+  t.equal(item.category, undefined)
+  const [entry] = parseXml((await app.inject('/feeds/articles.atom')).body).feed.entry
+  t.equal(entry.category, undefined)
+  t.match(entry.link, [{ '@rel': 'alternate' }, { '@rel': 'enclosure', '@type': 'application/pdf' }])
 })

@@ -93,6 +93,7 @@ t.test('the default patterns: category slug or an empty segment, the page path, 
   t.equal(urlOf(dated, 'article', known.article.rows[1]!), 'https://example.gov.vn/2024/12/31/bai-khong-chuyen-muc')
   t.equal((await sqlUrls(dated, 'article')).get(filed.id), 'https://example.gov.vn/2024/04/01/bai-co-chuyen-muc')
   t.equal(urlOf(dated, 'article', known.article.rows[2]!), 'https://example.gov.vn/ban-nhap', 'a draft without a date: empty segments collapse')
+  t.equal(urlOf(site, 'page', { id: top.id, slug: 'gioi-thieu' }), 'https://example.gov.vn/', 'a page without its path given: the empty path')
   t.equal(urlOf(siteWith({}, 'https://example.gov.vn/cong/'), 'category', known.category.rows[0]!), 'https://example.gov.vn/cong/chuyen-muc/tin-tuc', 'a site under a path')
 })
 

@@ -142,6 +142,21 @@ t.test('a child sitemap stops at the page size; the index leaves out kinds with 
   t.equal((await app.inject('/sitemaps/articles.xml?from=nope')).statusCode, 400)
 })
 
+t.test('a URL longer than the 2,048 characters sitemaps allow is left out', async (t) => {
+  await resetDatabase(database)
+  // Eighteen pages deep, each slug 120 characters: a path the API would build but no sitemap may hold.
+  let parent: string | null = null
+  for (let depth = 0; depth < 18; depth++) {
+    const id: string = (await make.page({ title: `Trang ${depth}`, slug: `${String(depth).padStart(2, '0')}-${'a'.repeat(117)}`, status: 'published', ...(parent && { parentId: parent }) })).id
+    parent = id
+  }
+  const children = (parseXml((await app.inject('/sitemap.xml')).body).sitemapindex.sitemap as { loc: string }[]).map((c) => pathOf(c.loc))
+  const urls = []
+  for (const child of children) urls.push(...(await urlset(child)).urls)
+  t.equal(urls.length, 16, 'the two deepest are left out')
+  t.ok(urls.every((u) => u.loc.length <= 2048))
+})
+
 t.test('without SITE_URL every feed and sitemap is a 404 problem that says what to set', async (t) => {
   const { app: bare } = await buildTestApp(t)
   for (const url of ['/feeds/articles.rss', '/feeds/articles.atom', '/feeds/categories/tin-tuc.rss', '/sitemap.xml', '/sitemaps/articles.xml', '/sitemaps/categories.xml', '/sitemaps/pages.xml', '/sitemaps/documents.xml', '/sitemap-news.xml']) {

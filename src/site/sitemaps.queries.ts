@@ -24,6 +24,7 @@ const rowsOf = async <T>(db: Db, query: SQL) => ((await db.execute(query)) as un
 export interface SitemapPart {
   name: SitemapName
   from: string | null
+  /** Null only for the articles sitemap of a site with nothing to list. */
   lastmod: Date | null
 }
 
@@ -39,11 +40,11 @@ export async function sitemapParts(db: Db, pageSize: number): Promise<SitemapPar
         from ${sql.identifier(name)} where ${indexable[name]}) rows
       group by page`,
   )
-  const rows = await rowsOf<{ name: SitemapName; page: number; lastmod: string | null; first: string }>(
+  const rows = await rowsOf<{ name: SitemapName; page: number; lastmod: string; first: string }>(
     db,
     sql`select name, page, ${ms(sql`lastmod`)} as lastmod, first from (${sql.join(parts, sql` union all `)}) parts order by kind, page`,
   )
-  const found = rows.map((r) => ({ name: r.name, from: Number(r.page) === 0 ? null : r.first, lastmod: r.lastmod ? new Date(Number(r.lastmod)) : null }))
+  const found = rows.map((r) => ({ name: r.name, from: Number(r.page) === 0 ? null : r.first, lastmod: new Date(Number(r.lastmod)) }))
   // The protocol's schemas want at least one URL in a sitemap and one sitemap in an index: a kind
   // with nothing indexable yet is left out, and a site with nothing at all lists its articles.
   return found.length ? found : [{ name: 'articles', from: null, lastmod: null }]
