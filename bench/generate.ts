@@ -677,10 +677,15 @@ export async function ensureDataset(options: DatasetOptions): Promise<boolean> {
   return true
 }
 
-/** One statement per batch: the rows travel as one JSON parameter and PostgreSQL unpacks them. */
+/**
+ * One statement per batch: the rows travel as one JSON parameter and PostgreSQL unpacks them.
+ * Only the columns the rows name are written, so that the others (a column added since, such as
+ * noindex) get their defaults rather than nulls.
+ */
 async function insertJson(client: pg.Client, table: string, rows: object[]) {
   if (rows.length === 0) return
-  await client.query(`insert into ${table} select * from json_populate_recordset(null::${table}, $1::json)`, [JSON.stringify(rows)])
+  const columns = Object.keys(rows[0]!).map((c) => `"${c}"`).join(', ')
+  await client.query(`insert into ${table} (${columns}) select ${columns} from json_populate_recordset(null::${table}, $1::json)`, [JSON.stringify(rows)])
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
