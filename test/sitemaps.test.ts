@@ -157,6 +157,18 @@ t.test('a URL longer than the 2,048 characters sitemaps allow is left out', asyn
   t.ok(urls.every((u) => u.loc.length <= 2048))
 })
 
+t.test('a pattern with XML specials in it is escaped in every sitemap', async (t) => {
+  const other = await buildTestApp(t, { env: { SITE_URL: SITE, SITE_ARTICLE_PATH: "/bai-viet/{slug}?a=1&b='c'", SITE_DOCUMENT_PATH: '/van-ban/{id}/{slug}' } })
+  const article = await factories(other.app).article({ title: 'Có ký tự', status: 'published' })
+  const document = await factories(other.app).document({ slug: 'ke-hoach-9' })
+  for (const [path, loc] of [['/sitemaps/articles.xml', `${SITE}/bai-viet/${article.slug}?a=1&b='c'`], ['/sitemap-news.xml', `${SITE}/bai-viet/${article.slug}?a=1&b='c'`], ['/sitemaps/documents.xml', `${SITE}/van-ban/${document.id}/ke-hoach-9`]] as const) {
+    const res = await other.app.inject(path)
+    t.equal(res.statusCode, 200, path)
+    t.same(parseXml(res.body).urlset.url.map((u: { loc: string }) => u.loc), [loc], path)
+    if (path !== '/sitemaps/documents.xml') t.ok(res.body.includes(`?a=1&amp;b=&apos;c&apos;</loc>`), `${path}: escaped`)
+  }
+})
+
 t.test('without SITE_URL every feed and sitemap is a 404 problem that says what to set', async (t) => {
   const { app: bare } = await buildTestApp(t)
   for (const url of ['/feeds/articles.rss', '/feeds/articles.atom', '/feeds/categories/tin-tuc.rss', '/sitemap.xml', '/sitemaps/articles.xml', '/sitemaps/categories.xml', '/sitemaps/pages.xml', '/sitemaps/documents.xml', '/sitemap-news.xml']) {

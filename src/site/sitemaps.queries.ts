@@ -1,6 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm'
 import type { SiteSettings } from '../config.js'
 import type { Db } from '../db/client.js'
+import { isoSql } from '../db/json-shape.js'
 import { visibility } from '../resources/articles/articles.visibility.js'
 import { pageVisibility } from '../resources/pages/pages.queries.js'
 import { type UrlKind, urlSql } from './urls.js'
@@ -50,22 +51,39 @@ export async function sitemapParts(db: Db, pageSize: number): Promise<SitemapPar
   return found.length ? found : [{ name: 'articles', from: null, lastmod: null }]
 }
 
-/** A child's URLs, in id order from `from` (inclusive) or after `after`, at most `limit`: one indexed keyset read. */
-export async function sitemapUrls(
+/** The protocol's limit on a loc; a longer URL is left out rather than make the file invalid. */
+export const MAX_LOC = 2_048
+
+/**
+ * Text escaped for XML, in SQL. URLs are all this is used for: their patterns and slugs are
+ * checked to hold no control characters, so the five specials are all there is to escape.
+ */
+const xmlSql = (value: SQL) =>
+  sql`replace(replace(replace(replace(replace(${value}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;'), '''', '&apos;')`
+
+/**
+ * A batch of a child sitemap, in id order from `from` (inclusive) or after `after`, at most
+ * `limit` rows: one indexed keyset read whose `<url>` lines PostgreSQL writes itself, so that
+ * no row becomes an object on the way. `last` is where the next batch starts.
+ */
+export async function sitemapBatch(
   db: Db,
   site: SiteSettings,
   name: SitemapName,
   start: { from?: string; after?: string },
   limit: number,
-): Promise<{ id: string; loc: string; lastmod: Date }[]> {
+): Promise<{ xml: string; last: string | null; count: number }> {
   const t = sql.identifier(name)
   const bound = start.after ? sql` and ${t}.id > ${start.after}::uuid` : start.from ? sql` and ${t}.id >= ${start.from}::uuid` : sql``
-  const rows = await rowsOf<{ id: string; loc: string; lastmod: string }>(
+  const [row] = await rowsOf<{ xml: string; last: string | null; count: number }>(
     db,
-    sql`select ${t}.id, ${urlSql(site, SITEMAP_KINDS[name], name)} as loc, ${ms(sql`${t}.updated_at`)} as lastmod
-      from ${t} where ${indexable[name]}${bound} order by ${t}.id limit ${limit}`,
+    sql`select coalesce(string_agg(case when length(b.loc) <= ${sql.raw(String(MAX_LOC))}
+          then '<url><loc>' || ${xmlSql(sql`b.loc`)} || '</loc><lastmod>' || b.lastmod || '</lastmod></url>' || chr(10) end, '' order by b.id), '') as xml,
+        (array_agg(b.id order by b.id desc))[1]::text as last, count(*)::int as count
+      from (select ${t}.id, ${urlSql(site, SITEMAP_KINDS[name], name)} as loc, ${isoSql(sql`${t}.updated_at`)} as lastmod
+        from ${t} where ${indexable[name]}${bound} order by ${t}.id limit ${limit}) b`,
   )
-  return rows.map((r) => ({ id: r.id, loc: r.loc, lastmod: new Date(Number(r.lastmod)) }))
+  return { xml: row!.xml, last: row!.last, count: Number(row!.count) }
 }
 
 /** The news sitemap's window and cap, as Google News asks. */

@@ -1,14 +1,11 @@
 import { Readable } from 'node:stream'
 import type { SiteSettings } from '../config.js'
 import type { Db } from '../db/client.js'
-import { newsUrls, type SitemapName, type SitemapPart, sitemapUrls } from './sitemaps.queries.js'
+import { MAX_LOC, newsUrls, sitemapBatch, type SitemapName, type SitemapPart } from './sitemaps.queries.js'
 import { element, escapeXml, rfc3339, XML_DECLARATION } from './xml.js'
 
 const SITEMAP_NS = 'http://www.sitemaps.org/schemas/sitemap/0.9'
 const NEWS_NS = 'http://www.google.com/schemas/sitemap-news/0.9'
-
-/** The protocol's limit on a loc; a longer URL is left out rather than make the file invalid. */
-export const MAX_LOC = 2_048
 
 /** Rows read at a time while a child sitemap streams: the memory it holds, whatever its size. */
 const BATCH = 5_000
@@ -26,7 +23,7 @@ export function renderIndex(parts: SitemapPart[], apiBase: string): string {
 
 /**
  * A child sitemap as a stream, read in keyset batches as the client takes it, so that 50,000 URLs
- * never sit in memory at once.
+ * never sit in memory at once: a batch is one text of about 750 kB.
  */
 export function streamUrlset(db: Db, site: SiteSettings, name: SitemapName, from: string | undefined): Readable {
   async function* lines() {
@@ -34,16 +31,12 @@ export function streamUrlset(db: Db, site: SiteSettings, name: SitemapName, from
     let left = site.sitemapPageSize
     let start: { from?: string; after?: string } = from ? { from } : {}
     while (left > 0) {
-      const rows = await sitemapUrls(db, site, name, start, Math.min(BATCH, left))
-      let chunk = ''
-      for (const row of rows) {
-        if (row.loc.length > MAX_LOC) continue
-        chunk += `<url>${element('loc', row.loc)}${element('lastmod', rfc3339(row.lastmod))}</url>\n`
-      }
-      if (chunk) yield chunk
-      if (rows.length < Math.min(BATCH, left)) break
-      left -= rows.length
-      start = { after: rows.at(-1)!.id }
+      const limit = Math.min(BATCH, left)
+      const batch = await sitemapBatch(db, site, name, start, limit)
+      if (batch.xml) yield batch.xml
+      if (batch.count < limit) break
+      left -= batch.count
+      start = { after: batch.last! }
     }
     yield '</urlset>\n'
   }
