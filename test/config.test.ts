@@ -55,6 +55,7 @@ t.test('a bad site setting stops the start, naming the setting and what is wrong
   t.throws(() => loadConfig({ SITE_PAGE_PATH: 'trang/{path}' }), { message: /SITE_PAGE_PATH: "trang\/\{path\}" must start with \// })
   t.throws(() => loadConfig({ SITE_DOCUMENT_PATH: '/van ban/{slug}' }), { message: /SITE_DOCUMENT_PATH: .*characters a URL path cannot/ })
   t.throws(() => loadConfig({ SITE_ARTICLE_PATH: '/{slug', SITE_PAGE_PATH: '/{}' }), { message: /SITE_ARTICLE_PATH[\s\S]*SITE_PAGE_PATH: unknown placeholder \{\}/ })
+  t.throws(() => loadConfig({ SITE_CATEGORY_PATH: '/chuyen-muc//{slug}' }), { message: /SITE_CATEGORY_PATH: .*has an empty segment/ })
   t.throws(() => loadConfig({ SITEMAP_PAGE_SIZE: '50001' }), { message: /SITEMAP_PAGE_SIZE/ })
   t.throws(() => loadConfig({ PUBLIC_URL: 'api.example.gov.vn' }), { message: /PUBLIC_URL/ })
 })

@@ -64,6 +64,8 @@ const patterns: Partial<Record<UrlKind, string>>[] = [
   { article: '/{year}/{month}/{day}/{slug}-{id}', category: '/c/{id}/{slug}', page: '/trang/{slug}/{id}', document: '/vb/{id}' },
   { article: "/bai-viet/{category}/{slug}.html?id={id}&it's=1", category: '/chuyen-muc/{slug}/', page: '/p/{path}/', document: '/van-ban/{slug}' },
   { article: '/{category}/{year}{month}/{slug}' },
+  { article: '/{year}/{month}/{day}/{category}', page: '/p/{path}/' },
+  { article: '/tin/{category}-{slug}/{day}' },
 ]
 
 t.test('urlSql and urlOf give the same URL for every kind, placeholder and row', async (t) => {

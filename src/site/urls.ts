@@ -23,10 +23,27 @@ export const DEFAULT_PATHS: Record<UrlKind, string> = {
 /** The characters a pattern may hold outside its placeholders: those of a URL's path and query. */
 const URL_TEXT = /^[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]*$/
 
-type Part = { text: string } | { placeholder: string }
+/** Placeholders that may have no value: an article without a category, a draft without a date. */
+const MAY_BE_EMPTY = new Set(['category', 'year', 'month', 'day'])
+
+/**
+ * A pattern's literal text and placeholders, in order. A placeholder that may be empty takes the
+ * slash after it along (`slash`), so that an empty one leaves no empty segment: the same as
+ * collapsing the doubled slash, without a regular expression for every row of a sitemap.
+ */
+type Part = { text: string } | { placeholder: string; slash: boolean }
 
 function partsOf(pattern: string): Part[] {
-  return pattern.split(/\{([^{}]*)\}/).map((piece, i) => (i % 2 === 1 ? { placeholder: piece } : { text: piece }))
+  const parts: Part[] = pattern.split(/\{([^{}]*)\}/).map((piece, i) => (i % 2 === 1 ? { placeholder: piece, slash: false } : { text: piece }))
+  for (let i = 1; i < parts.length; i += 2) {
+    const placeholder = parts[i] as { placeholder: string; slash: boolean }
+    const next = parts[i + 1] as { text: string }
+    if (MAY_BE_EMPTY.has(placeholder.placeholder) && next.text.startsWith('/')) {
+      placeholder.slash = true
+      next.text = next.text.slice(1)
+    }
+  }
+  return parts
 }
 
 /** What is wrong with a kind's pattern, in words, or undefined when it can be used. */
@@ -37,6 +54,7 @@ export function patternProblem(kind: UrlKind, pattern: string): string | undefin
   const parts = partsOf(pattern)
   const unknown = parts.flatMap((p) => ('placeholder' in p && !allowed.includes(p.placeholder) ? [`{${p.placeholder}}`] : []))
   if (unknown.length) return `unknown placeholder ${unknown.join(', ')} in "${pattern}": a ${kind} URL may use ${list}`
+  if (pattern.includes('//')) return `"${pattern}" has an empty segment (//)`
   const bad = parts.find((p) => 'text' in p && !URL_TEXT.test(p.text))
   if (bad) return `"${pattern}" holds characters a URL path cannot (${JSON.stringify((bad as { text: string }).text)}); placeholders are ${list}`
   return undefined
@@ -74,12 +92,16 @@ function placeholderSql(placeholder: string, alias: string): SQL {
  * The public URL of the row of `kind` under `alias`, as PostgreSQL text (null::text without a
  * site). It takes no bind parameters: the site's address and patterns are quoted into it, so it
  * can sit in statements kept as raw text. A placeholder with no value (an article without a
- * category) leaves an empty segment, and the doubled slash collapses.
+ * category) leaves no empty segment: `/tin-tuc/{category}/{slug}` is then `/tin-tuc/{slug}`.
  */
 export function urlSql(site: SiteSettings | undefined, kind: UrlKind, alias: string): SQL {
   if (!site) return sql`null::text`
-  const pieces = partsOf(site.paths[kind]).map((p) => ('text' in p ? literal(p.text) : placeholderSql(p.placeholder, alias)))
-  return sql`(${literal(site.url)} || regexp_replace(concat(${sql.join(pieces, sql`, `)}), '/{2,}', '/', 'g'))`
+  const pieces = partsOf(site.paths[kind]).map((p) => {
+    if ('text' in p) return literal(p.text)
+    const value = placeholderSql(p.placeholder, alias)
+    return p.slash ? sql`nullif(${value}, '') || '/'` : value
+  })
+  return sql`concat(${literal(site.url)}, ${sql.join(pieces, sql`, `)})`
 }
 
 export interface UrlValues {
@@ -109,10 +131,12 @@ function placeholderValue(placeholder: string, values: UrlValues): string {
 /** The same URL as urlSql, in JavaScript, from a row's values; null without a site. */
 export function urlOf(site: SiteSettings | undefined, kind: UrlKind, values: UrlValues): string | null {
   if (!site) return null
-  const path = partsOf(site.paths[kind])
-    .map((p) => ('text' in p ? p.text : placeholderValue(p.placeholder, values)))
-    .join('')
-  return site.url + path.replace(/\/{2,}/g, '/')
+  const path = partsOf(site.paths[kind]).map((p) => {
+    if ('text' in p) return p.text
+    const value = placeholderValue(p.placeholder, values)
+    return p.slash && value ? `${value}/` : value
+  })
+  return site.url + path.join('')
 }
 
 /** The rendition share cards and feeds show: the 1280-wide JPEG (the nearest of the widths served to 1200). */
