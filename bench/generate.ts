@@ -678,9 +678,8 @@ export async function ensureDataset(options: DatasetOptions): Promise<boolean> {
 }
 
 /**
- * One statement per batch: the rows travel as one JSON parameter and PostgreSQL unpacks them.
- * Only the columns the rows name are written, so that the others (a column added since, such as
- * noindex) get their defaults rather than nulls.
+ * One statement per batch: the rows travel as one JSON parameter and PostgreSQL unpacks them. Only
+ * the columns the rows name are written; the others take their defaults.
  */
 async function insertJson(client: pg.Client, table: string, rows: object[]) {
   if (rows.length === 0) return

@@ -72,7 +72,7 @@ const basePort = Number(process.env.BENCH_PORT ?? 3100)
 const PORTS = { bantin: basePort, floor: basePort + 1 } as const
 type ServerName = keyof typeof PORTS
 
-const workloadNames = ['list', 'detail', 'revalidate', 'mixed', 'menu', 'documents', 'feed', 'sitemap', 'search-common', 'search-rare', 'search-typo', 'list100', 'sync', 'fullsync', 'create'] as const
+const workloadNames = ['list', 'detail', 'related', 'revalidate', 'mixed', 'menu', 'documents', 'feed', 'sitemap', 'search-common', 'search-rare', 'search-typo', 'list100', 'sync', 'fullsync', 'create'] as const
 type WorkloadName = (typeof workloadNames)[number]
 const only = args.only ? (args.only.split(',') as WorkloadName[]) : [...workloadNames]
 for (const name of only) if (!workloadNames.includes(name)) throw new Error(`unknown workload ${name}; one of ${workloadNames.join(', ')}`)
@@ -206,6 +206,7 @@ const searches = {
 const listUrl = (category?: string) =>
   `/v1/articles?${category ? `category=${category}&` : ''}include=category,people&limit=20`
 const detailUrl = (slug: string) => `/v1/articles/${slug}?include=category,people`
+const relatedUrl = (slug: string) => `/v1/articles/${slug}/related?include=category,people`
 /** The portal's header menu: 26 items over 3 levels, each link resolved (the dataset's, see generate.ts). */
 const MENU_PATH = '/v1/menus/header'
 /** The kinds the migration lists, which the dataset's 2,000 documents have. */
@@ -319,6 +320,14 @@ const workloads: Workload[] = [
     connections,
     expect: 200,
     requests: (f) => gets(f.slugs.map(detailUrl)),
+  },
+  {
+    name: 'related',
+    description: 'GET /v1/articles/{slug}/related?include=category,people: the 5 best of the articles sharing tags, people or the category (ratio to bantin detail)',
+    servers: ['bantin'],
+    connections,
+    expect: 200,
+    requests: (f) => gets(f.slugs.map(relatedUrl)),
   },
   {
     name: 'menu',
@@ -703,8 +712,8 @@ async function main() {
 
   const results: Record<string, unknown> = {}
   const rows: string[][] = []
-  const bantinList = summarize('list/bantin')
-  const bantinList100 = summarize('list100/bantin')
+  /** Workloads measured against another of bantin's rather than the floor. */
+  const baselines: Partial<Record<WorkloadName, WorkloadName>> = { revalidate: 'list', sync: 'list100', related: 'detail' }
   for (const w of selected) {
     if (skipped.has(w.name)) {
       results[w.name] = { description: w.description, skipped: skipped.get(w.name) }
@@ -713,7 +722,8 @@ async function main() {
     }
     const floor = summarize(`${w.name}/floor`)
     const bantin = summarize(`${w.name}/bantin`)!
-    const base = w.name === 'revalidate' ? bantinList : w.name === 'sync' ? bantinList100 : floor
+    const baseline = baselines[w.name]
+    const base = baseline ? summarize(`${baseline}/bantin`) : floor
     // A floor that answered nothing in the time (its searches at 100,000 articles) has no ratio.
     const answered = floor && floor.reqPerSec > 0 ? floor : null
     const ratio = {
@@ -728,7 +738,7 @@ async function main() {
       w.name,
       fmt(floor?.reqPerSec, floor && floor.reqPerSec < 10 ? 2 : 0),
       fmt(bantin.reqPerSec),
-      ratio.reqPerSec === null ? (floor && !answered ? '– (floor: none)' : '–') : `${ratio.reqPerSec.toFixed(2)}${w.name === 'revalidate' ? ' × list' : w.name === 'sync' ? ' × list100' : ''}`,
+      ratio.reqPerSec === null ? (floor && !answered ? '– (floor: none)' : '–') : `${ratio.reqPerSec.toFixed(2)}${baseline ? ` × ${baseline}` : ''}`,
       floor ? `${floor.p50}/${floor.p99}` : '–',
       `${bantin.p50}/${bantin.p99}`,
       fmt(ratio.p99, 2),
@@ -761,6 +771,7 @@ async function main() {
     'p99 ≤ 2 × floor p99': selected.some((w) => r[w.name]?.ratio?.p99 != null)
       ? selected.every((w) => { const v = r[w.name]?.ratio?.p99; return v === null || v === undefined || v <= 2 })
       : null,
+    'related ≥ 0.5 × a detail read': check(r.related?.ratio?.reqPerSec, (v) => v >= 0.5),
     '304 revalidation ≥ 5 × list': check(r.revalidate?.ratio?.reqPerSec, (v) => v >= 5),
     'a sync page costs ≤ 1.2 × a list page of 100': check(r.sync?.ratio?.reqPerSec, (v) => 1 / v <= 1.2),
     'create ≥ 300/s with 8 writers': check(r.create?.bantin?.reqPerSec, (v) => v >= 300),

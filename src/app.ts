@@ -14,12 +14,12 @@ import openapi from './plugins/openapi.js'
 import securityHeaders from './plugins/security-headers.js'
 import { operationRoutes } from './plugins/operations.js'
 import slowClients, { serverTimeouts } from './plugins/slow-clients.js'
-import { articleRoutes } from './resources/articles/articles.routes.js'
+import { articleRevisionRoutes, articleRoutes } from './resources/articles/articles.routes.js'
 import { categoryRoutes } from './resources/categories/categories.routes.js'
 import { documentKindRoutes, documentRoutes } from './resources/documents/documents.routes.js'
 import { mediaRoutes } from './resources/media/media.routes.js'
 import { menuRoutes } from './resources/menus/menus.routes.js'
-import { pageRoutes } from './resources/pages/pages.routes.js'
+import { pageRevisionRoutes, pageRoutes } from './resources/pages/pages.routes.js'
 import { personRoutes } from './resources/people/people.routes.js'
 import { revisionRoutes } from './resources/revisions/revisions.routes.js'
 import { syncRoutes } from './resources/sync/sync.routes.js'
@@ -27,8 +27,9 @@ import { tokenRoutes } from './resources/tokens/tokens.routes.js'
 import { webhookRegistry } from './resources/webhooks/webhooks.metrics.js'
 import { webhookRoutes } from './resources/webhooks/webhooks.routes.js'
 import { parseJsonBody } from './shared/json.js'
-import { siteRoutes } from './site/site.routes.js'
+import { NO_SITE } from './shared/seo.js'
 import { checkedSerializerCompiler, checkJsonText, inputValidatorCompiler } from './shared/schemas.js'
+import { siteRoutes } from './site/site.routes.js'
 import { openStorage, type Storage } from './storage/storage.js'
 
 declare module 'fastify' {
@@ -133,13 +134,15 @@ export async function buildApp({ config, database, logger = false, storage, chec
   await app.register(auth)
   await app.register(httpCache)
 
+  const share = NO_SITE
   await app.register(operationRoutes, { database })
   await app.register(metrics, { more: [webhookRegistry(database.db)] })
-  await app.register(categoryRoutes, { prefix: '/v1/categories' })
+  await app.register(categoryRoutes, { prefix: '/v1/categories', share })
   await app.register(personRoutes, { prefix: '/v1/people' })
-  await app.register(articleRoutes, { prefix: '/v1/articles' })
-  await app.register(revisionRoutes, { prefix: '/v1/articles' })
-  await app.register(pageRoutes, { prefix: '/v1/pages' })
+  await app.register(articleRoutes, { prefix: '/v1/articles', share })
+  await app.register(revisionRoutes, { prefix: '/v1/articles', ...articleRevisionRoutes })
+  await app.register(pageRoutes, { prefix: '/v1/pages', share })
+  await app.register(revisionRoutes, { prefix: '/v1/pages', ...pageRevisionRoutes })
   await app.register(menuRoutes, { prefix: '/v1/menus' })
   await app.register(documentRoutes, { prefix: '/v1/documents' })
   await app.register(documentKindRoutes, { prefix: '/v1/document-kinds' })

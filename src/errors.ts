@@ -44,6 +44,13 @@ export function unknownReference(path: string, what: string) {
   return err
 }
 
+/** A 422 for a field that refers to something of the wrong kind. */
+export function invalidReference(path: string, message: string) {
+  const err = new InvalidReference(`${path}: ${message}`) as InstanceType<typeof InvalidReference> & ProblemFields
+  err.errors = [{ path, message }]
+  return err
+}
+
 /** A 400 with one entry per offending field, like a schema violation. */
 export function badRequest(path: string, message: string) {
   const err = new BadRequest(`${path}: ${message}`) as InstanceType<typeof BadRequest> & ProblemFields

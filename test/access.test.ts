@@ -27,6 +27,7 @@ const routes: Record<string, Role> = {
   'DELETE /v1/people/{idOrSlug}': 'editor',
   'GET /v1/articles': null,
   'GET /v1/articles/{idOrSlug}': null,
+  'GET /v1/articles/{idOrSlug}/related': null,
   'POST /v1/articles': 'editor',
   'PATCH /v1/articles/{idOrSlug}': 'editor',
   'DELETE /v1/articles/{idOrSlug}': 'editor',
@@ -42,6 +43,9 @@ const routes: Record<string, Role> = {
   'DELETE /v1/pages/{idOrSlug}': 'editor',
   'POST /v1/pages/{idOrSlug}/restore': 'editor',
   'POST /v1/pages/{idOrSlug}/purge': 'admin',
+  'GET /v1/pages/{idOrSlug}/revisions': 'reader',
+  'GET /v1/pages/{idOrSlug}/revisions/{number}': 'reader',
+  'POST /v1/pages/{idOrSlug}/revisions/{number}/restore': 'editor',
   'GET /v1/menus': null,
   'GET /v1/menus/{idOrSlug}': null,
   'POST /v1/menus': 'editor',
@@ -153,8 +157,9 @@ t.test('a draft never reaches an anonymous caller, by any path', async (t) => {
     await make.article({ title: 'Hẹn giờ bí mật', status: 'published', publishedAt: new Date(Date.now() + 3_600_000).toISOString(), categoryId: category.id, tags: ['bí mật'], people: [{ personId: person.id, role: 'author' }] }),
     await make.article({ title: 'Lưu trữ bí mật', status: 'archived', categoryId: category.id, tags: ['bí mật'], people: [{ personId: person.id, role: 'author' }] }),
   ]
-  await make.article({ title: 'Công khai', status: 'published', categoryId: category.id, tags: ['bí mật'], people: [{ personId: person.id, role: 'author' }] })
+  const open = await make.article({ title: 'Công khai', status: 'published', categoryId: category.id, tags: ['bí mật'], people: [{ personId: person.id, role: 'author' }] })
   const lists = [
+    `/v1/articles/${open.slug}/related?limit=20`,
     '/v1/articles?limit=100',
     '/v1/articles?limit=100&status=published',
     `/v1/articles?category=${category.slug}`,

@@ -206,6 +206,24 @@ const table: Record<string, { ok: Case; rejected: Record<number, Case> }> = {
       412: async () => json('POST', `/v1/pages/${(await trashedPage()).id}/purge`, undefined, stale),
     },
   },
+  'POST /v1/pages/{idOrSlug}/revisions/{number}/restore': {
+    ok: async () => {
+      const page = await make.page()
+      await app.inject({ method: 'PATCH', url: `/v1/pages/${page.id}`, headers: admin, payload: { title: 'Sửa' } })
+      return json('POST', `/v1/pages/${page.id}/revisions/1/restore`)
+    },
+    rejected: {
+      404: async () => json('POST', `/v1/pages/${(await make.page()).id}/revisions/7/restore`),
+      412: async () => json('POST', `/v1/pages/${(await make.page()).id}/revisions/1/restore`, undefined, stale),
+      422: async () => {
+        const parent = await make.page({ title: 'Trên' })
+        const page = await make.page({ title: 'Dưới', parentId: parent.id })
+        await app.inject({ method: 'PATCH', url: `/v1/pages/${page.id}`, headers: admin, payload: { parentId: null } })
+        await app.inject({ method: 'DELETE', url: `/v1/pages/${parent.id}`, headers: admin })
+        return json('POST', `/v1/pages/${page.id}/revisions/1/restore`)
+      },
+    },
+  },
   'POST /v1/menus': {
     ok: async () => json('POST', '/v1/menus', { name: 'Menu chân trang', items: [{ label: 'Tỉnh Hà Nam', link: { type: 'url', url: 'https://hanam.gov.vn' } }] }),
     rejected: {

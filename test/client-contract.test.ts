@@ -112,6 +112,8 @@ t.test('articles and revisions: create, list, read, update, revisions, trash, re
     params: { path: { idOrSlug: article.slug }, query: { include: ['category', 'people'], render: 'html' } },
   })
   t.match(expect(t, read, 200).data, { category: { id: category.id }, people: [{ role: 'author', person: { name: 'Phạm Thị Thủy' } }], html: /<p>Chiều ngày/ })
+  const related = await anonymous.GET('/v1/articles/{idOrSlug}/related', { params: { path: { idOrSlug: article.slug }, query: { limit: 3, fields: ['slug'] } } })
+  t.same(expect(t, related, 200).meta, { limit: 3, nextCursor: null }, 'related articles: a list')
 
   const updated = await admin.PATCH('/v1/articles/{idOrSlug}', {
     params: { path: { idOrSlug: article.id }, header: { 'If-Match': read.response.headers.get('etag')! } },
@@ -137,7 +139,7 @@ t.test('articles and revisions: create, list, read, update, revisions, trash, re
   t.equal((await admin.GET('/v1/articles/{idOrSlug}', { params: { path } })).response.status, 404)
 })
 
-t.test('pages: create, list, read with render=html, update with If-Match, trash, restore, purge', async (t) => {
+t.test('pages: create, list, read with render=html, update with If-Match, revisions, trash, restore, purge', async (t) => {
   const created = await admin.POST('/v1/pages', { body: { title: 'Giới thiệu', status: 'published', body: [{ type: 'paragraph', text: 'Huyện Lý Nhân ở phía đông tỉnh Hà Nam.' }] } })
   const about = expect(t, created, 201).data
   t.match(about, { slug: 'gioi-thieu', path: '/pages/gioi-thieu', version: 1 })
@@ -150,6 +152,13 @@ t.test('pages: create, list, read with render=html, update with If-Match, trash,
   const updated = await admin.PATCH('/v1/pages/{idOrSlug}', { params: { path: { idOrSlug: history.id }, header: { 'If-Match': '"v1"' } }, body: { position: 2 } })
   t.match(expect(t, updated, 200).data, { position: 2, version: 2 })
   const path = { idOrSlug: history.id }
+  const revisions = expect(t, await admin.GET('/v1/pages/{idOrSlug}/revisions', { params: { path } }), 200)
+  t.same(revisions.data.map((r) => [r.number, r.op, r.pageId]), [[2, 'update', history.id], [1, 'create', history.id]])
+  const revision = expect(t, await admin.GET('/v1/pages/{idOrSlug}/revisions/{number}', { params: { path: { ...path, number: 1 } } }), 200)
+  t.match(revision.data, { number: 1, op: 'create', snapshot: { title: 'Lịch sử', position: 0, parentId: about.id, deleted: false } })
+  const restored = await admin.POST('/v1/pages/{idOrSlug}/revisions/{number}/restore', { params: { path: { ...path, number: 1 }, header: { 'If-Match': '"v2"' } } })
+  t.match(expect(t, restored, 200).data, { position: 0, version: 3 })
+  t.equal(restored.response.headers.get('etag'), '"v3"')
   expectEmpty(t, await admin.DELETE('/v1/pages/{idOrSlug}', { params: { path } }))
   t.equal(expect(t, await admin.POST('/v1/pages/{idOrSlug}/restore', { params: { path } }), 200).data.id, history.id)
   expectEmpty(t, await admin.DELETE('/v1/pages/{idOrSlug}', { params: { path } }))

@@ -8,6 +8,7 @@ import { runBackupCommand } from '../src/cli/backup.js'
 import { openDatabase, rawRows } from '../src/db/client.js'
 import { createCategory, listCategories } from '../src/resources/categories/categories.service.js'
 import { SYSTEM } from '../src/shared/principal.js'
+import { NO_SITE } from '../src/shared/seo.js'
 
 // The embedded database on disk: its commits reach the disk (fsync), and it can be copied and
 // restored by command. These run the same whatever DATABASE_URL says: they are about PGlite,
@@ -30,7 +31,7 @@ t.teardown(() => {
 const names = async (dataDir: string) => {
   const database = await openDatabase({ dataDir })
   try {
-    return (await listCategories(database.db, { limit: 100, offset: 0 })).rows.map((r) => r.name).sort()
+    return (await listCategories(database.db, { limit: 100, offset: 0 }, NO_SITE)).rows.map((r) => r.name).sort()
   } finally {
     await database.close()
   }
@@ -49,7 +50,7 @@ t.test('the embedded database runs with fsync on, and every commit syncs the WAL
   for (let i = 0; i < 5; i++) await createCategory(database.db, { name: `Chuyên mục ${i}` }, SYSTEM)
   t.ok(fsyncs - before >= 5, `${fsyncs - before} fsyncs for 5 commits`)
   const reads = fsyncs
-  for (let i = 0; i < 5; i++) await listCategories(database.db, { limit: 10, offset: 0 })
+  for (let i = 0; i < 5; i++) await listCategories(database.db, { limit: 10, offset: 0 }, NO_SITE)
   t.equal(fsyncs, reads, 'reads sync nothing')
 })
 

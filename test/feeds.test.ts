@@ -59,7 +59,7 @@ t.test('GET /feeds/articles.rss is valid RSS 2.0 of the visible articles, newest
   t.equal(Date.parse(first.pubDate), Math.floor(Date.parse(shown.publishedAt as string) / 1000) * 1000)
   t.same(first.category, ['Tin tức & sự kiện'])
   t.match(first.enclosure, { '@url': `http://localhost:80/v1/media/${cover.id}/file`, '@length': String(cover.size), '@type': 'image/png' })
-  t.match(first['media:content'], { '@url': `http://localhost:80/v1/media/${cover.id}/file?w=1280&format=jpeg`, '@medium': 'image', '@type': 'image/jpeg' })
+  t.match(first['media:content'], { '@url': `http://localhost:80/v1/media/${cover.id}/file?w=1200&format=jpeg`, '@medium': 'image', '@type': 'image/jpeg' })
   t.equal(channel.item[1].description, text(inSub.excerpt), 'the excerpt when there is no summary')
   t.notOk(channel.item[2].enclosure, 'no cover, no enclosure')
   t.equal(channel.item[2].guid['#text'], elsewhere.id)

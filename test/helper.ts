@@ -109,9 +109,9 @@ export function factories(app: App) {
   return {
     category: (input: Json = {}) => post('/v1/categories', { name: 'Tin tức, sự kiện', ...input }),
     person: (input: Json = {}) => post('/v1/people', { name: 'Phạm Thị Thủy', ...input }),
-    /** A small PNG uploaded as media, as an editor's tool would. */
-    image: async (fields: Record<string, string> = {}) => {
-      const png = await sharp({ create: { width: 32, height: 24, channels: 3, background: '#c0392b' } }).png().toBuffer()
+    /** A PNG (small by default) uploaded as media, as an editor's tool would. */
+    image: async (fields: Record<string, string> = {}, size = { width: 32, height: 24 }) => {
+      const png = await sharp({ create: { ...size, channels: 3, background: '#c0392b' } }).png().toBuffer()
       const form = multipart([{ name: 'file', filename: 'anh.png', data: png, type: 'image/png' }, ...Object.entries(fields).map(([name, value]) => ({ name, value }))])
       const res = await app.inject({ method: 'POST', url: '/v1/media', headers: { ...admin, ...form.headers }, payload: form.payload })
       if (res.statusCode !== 201) throw new Error(`POST /v1/media answered ${res.statusCode}: ${res.body}`)

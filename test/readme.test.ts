@@ -95,7 +95,7 @@ t.test('the README reads as a walkthrough: its runnable blocks are found, and ev
   t.ok(run.length >= 8, `${run.length} blocks to run`)
   t.match(
     run.map((b) => b.section),
-    ['Quick start', 'Tokens and roles', 'Using the API', 'Pages and menus', 'Editing without lost updates', 'HTTP caching', 'Media', 'Sync for integrators'],
+    ['Quick start', 'Tokens and roles', 'Using the API', 'SEO, share cards and related articles', 'Pages and menus', 'Editing without lost updates', 'HTTP caching', 'Media', 'Sync for integrators'],
   )
   for (const s of skipped) t.ok(s.reason.length > 10, `README line ${s.line} (${s.section}): not run, ${s.reason}`)
   t.equal(printsWhatItSays('{"a": 1,\n "b": "x y"}', '{ "a": 1, … "b": "x y" }'), true)

@@ -106,7 +106,7 @@ t.test('without a site there is no URL: null in SQL and in JavaScript', async (t
 })
 
 t.test('media URLs: absolute under the API base, the share rendition among the widths the API serves', async (t) => {
-  t.equal(absoluteMediaUrl('https://api.example.gov.vn/', mediaFilePath('m1', SHARE_IMAGE)), 'https://api.example.gov.vn/v1/media/m1/file?w=1280&format=jpeg')
+  t.equal(absoluteMediaUrl('https://api.example.gov.vn/', mediaFilePath('m1', SHARE_IMAGE)), 'https://api.example.gov.vn/v1/media/m1/file?w=1200&format=jpeg')
   t.equal(absoluteMediaUrl('http://localhost:3000', 'v1/media/m1/file'), 'http://localhost:3000/v1/media/m1/file')
   const image = await make.image()
   const res = await app.inject({ url: mediaFilePath(image.id, SHARE_IMAGE), headers: admin })

@@ -38,9 +38,27 @@ const iso = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-
 const LIVE = `a.deleted_at is null and a.status = 'published' and a.published_at <= now()`
 const ORDER = `a.published_at desc nulls last, a.id desc nulls last`
 
+/** The SEO fields of an article, page or category. */
+const seoJson = (x: string) =>
+  `json_build_object('title', ${x}.seo_title, 'description', ${x}.seo_description, 'imageId', ${x}.seo_image_id, 'canonicalUrl', ${x}.canonical_url, 'noindex', ${x}.noindex)`
+
+/** Text cut to `n` characters at the last space before the cut, with an ellipsis, as bantin's share cards cut it. */
+const cut = (v: string, n: number) => `(case when char_length(${v}) <= ${n} then ${v}
+  when strpos(substr(left(${v}, ${n}), 2), ' ') > 0 then rtrim(regexp_replace(left(${v}, ${n}), ' [^ ]*$', '')) || '…'
+  else left(${v}, ${n - 1}) || '…' end)`
+
+/** An article's share card: SEO title and description or the title and excerpt, the SEO image or cover at most 1200 wide. */
+const shareJson = (a: string) => `json_build_object(
+  'title', ${cut(`coalesce(${a}.seo_title, ${a}.title)`, 70)},
+  'description', ${cut(`coalesce(${a}.seo_description, ${a}.excerpt, '')`, 200)},
+  'image', (select json_build_object('url', '/v1/media/' || m.id || '/file?w=1200&format=jpeg', 'width', least(m.width, 1200),
+      'height', round(m.height * least(m.width, 1200)::numeric / m.width)::int)
+    from media m where m.id = coalesce(${a}.seo_image_id, ${a}.cover_id) and m.kind = 'image' and m.width > 0),
+  'url', ${a}.canonical_url)`
+
 const categoryJson = (c: string) => `json_build_object(
   'id', ${c}.id, 'slug', ${c}.slug, 'name', ${c}.name, 'description', ${c}.description, 'parentId', ${c}.parent_id,
-  'position', ${c}.position, 'createdAt', ${iso(`${c}.created_at`)}, 'updatedAt', ${iso(`${c}.updated_at`)})`
+  'position', ${c}.position, 'seo', ${seoJson(c)}, 'createdAt', ${iso(`${c}.created_at`)}, 'updatedAt', ${iso(`${c}.updated_at`)})`
 
 const personJson = (p: string) => `json_build_object(
   'id', ${p}.id, 'slug', ${p}.slug, 'name', ${p}.name, 'honorific', ${p}.honorific, 'title', ${p}.title,
@@ -55,9 +73,11 @@ const articleJson = (a: string) => `json_build_object(
     select json_agg(json_build_object('personId', ap.person_id, 'role', ap.role, 'person', ${personJson('p')}) order by ap.position)
       from article_people ap join people p on p.id = ap.person_id
      where ap.article_id = ${a}.id), '[]'::json),
+  'seo', ${seoJson(a)},
   'version', ${a}.version, 'excerpt', ${a}.excerpt, 'readingTimeMinutes', greatest(1, round(${a}.word_count / 200.0))::int,
   'createdAt', ${iso(`${a}.created_at`)}, 'updatedAt', ${iso(`${a}.updated_at`)},
-  'category', (select ${categoryJson('c')} from categories c where c.id = ${a}.category_id))`
+  'category', (select ${categoryJson('c')} from categories c where c.id = ${a}.category_id),
+  'share', ${shareJson(a)})`
 
 /** bantin's cursor after a row of the default sort: base64url of ["-publishedAt", iso, id]. */
 const cursorOf = (a: string) =>

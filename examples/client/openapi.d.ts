@@ -248,6 +248,28 @@ export interface paths {
         patch: operations["updateArticle"];
         trace?: never;
     };
+    "/v1/articles/{idOrSlug}/related": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Articles related to an article
+         * @description Published articles that share tags (each worth 3), people (2) or the category (1) with this one, the highest sum first, newest on ties; never the article itself. Callers with a token may ask for a draft's; the related ones are always published.
+         *
+         *     No token needed; a token may be sent (what it shows depends on its role), and an invalid one is a 401.
+         */
+        get: operations["listRelatedArticles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/articles/{idOrSlug}/restore": {
         parameters: {
             query?: never;
@@ -403,7 +425,7 @@ export interface paths {
         head?: never;
         /**
          * Change a page
-         * @description Only the fields given change; body is replaced whole. Each change raises version by one. Send the ETag of your last read as If-Match: a stale one is a 412 and nothing is written. Without If-Match the write goes through.
+         * @description Only the fields given change; body is replaced whole. Each change raises version by one and keeps a revision. Send the ETag of your last read as If-Match: a stale one is a 412 and nothing is written. Without If-Match the write goes through.
          *
          *     Requires a token with the role `editor` or higher.
          */
@@ -440,10 +462,72 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Delete a page in the trash for good
+         * Delete a page in the trash for good, with its revisions
          * @description Requires a token with the role `admin` or higher.
          */
         post: operations["purgePage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/pages/{idOrSlug}/revisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a page's revisions, newest first
+         * @description Requires a token with the role `reader` or higher.
+         */
+        get: operations["listPageRevisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/pages/{idOrSlug}/revisions/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get one revision with the full state of the page it kept
+         * @description Requires a token with the role `reader` or higher.
+         */
+        get: operations["getPageRevision"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/pages/{idOrSlug}/revisions/{number}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make a revision's content the page's current content
+         * @description Itself a new revision. If-Match is honoured as for PATCH.
+         *
+         *     Requires a token with the role `editor` or higher.
+         */
+        post: operations["restorePageRevision"];
         delete?: never;
         options?: never;
         head?: never;
@@ -936,7 +1020,7 @@ export interface paths {
         };
         /**
          * The bytes, or a resized image
-         * @description `w` (160, 320, 640, 960, 1280, 1920) with `format` (webp, avif, jpeg; default webp) returns a resized image, made once and then kept.
+         * @description `w` (160, 320, 640, 960, 1200, 1280, 1920) with `format` (webp, avif, jpeg; default webp) returns a resized image, made once and then kept.
          *
          *     No token needed; a token may be sent (what it shows depends on its role), and an invalid one is a 401.
          */
@@ -1066,6 +1150,28 @@ export interface components {
                 message: string;
             }[];
         };
+        Seo: {
+            title: string | null;
+            description: string | null;
+            imageId: string | null;
+            canonicalUrl: string | null;
+            noindex: boolean;
+        };
+        /** @description Ready for <meta property="og:…"> tags; on reads, not on the answers of writes */
+        Share: {
+            /** @description seo.title, else the title; cut at a word to 70 characters */
+            title: string;
+            /** @description seo.description, else the excerpt (a category: its description); cut at a word to 200 characters */
+            description: string;
+            /** @description A rendition at most 1200 wide (JPEG) of seo.imageId, else of the cover; absolute when PUBLIC_URL is set */
+            image: {
+                url: string;
+                width: number;
+                height: number;
+            } | null;
+            /** @description seo.canonicalUrl, else its URL on the site (with SITE_URL), else null */
+            url: string | null;
+        };
         /** @enum {string} */
         MediaKind: "image" | "video" | "audio" | "document";
         /**
@@ -1182,6 +1288,8 @@ export interface components {
             /** Format: uri */
             url: string;
         };
+        /** @enum {string} */
+        RevisionOp: "create" | "update" | "publish" | "unpublish" | "archive" | "trash" | "restore" | "revert";
         /**
          * @example {
          *       "id": "0193a1f2-6b12-7d05-9b7e-41c8e2a0f322",
@@ -1190,8 +1298,21 @@ export interface components {
          *       "description": "Tin hoạt động của khối dân vận các xã, thị trấn trên địa bàn huyện",
          *       "parentId": "0193a1f2-6b10-7c3e-8a41-2f5d9c0e7b11",
          *       "position": 1,
+         *       "seo": {
+         *         "title": null,
+         *         "description": null,
+         *         "imageId": null,
+         *         "canonicalUrl": null,
+         *         "noindex": false
+         *       },
          *       "createdAt": "2023-12-06T07:00:00.000Z",
-         *       "updatedAt": "2023-12-06T07:00:00.000Z"
+         *       "updatedAt": "2023-12-06T07:00:00.000Z",
+         *       "share": {
+         *         "title": "Công tác dân vận",
+         *         "description": "Tin hoạt động của khối dân vận các xã, thị trấn trên địa bàn huyện",
+         *         "image": null,
+         *         "url": null
+         *       }
          *     }
          */
         Category: {
@@ -1202,8 +1323,11 @@ export interface components {
             description: string | null;
             parentId: string | null;
             position: number;
+            seo: components["schemas"]["Seo"];
             createdAt: components["schemas"]["Timestamp"];
             updatedAt: components["schemas"]["Timestamp"];
+            /** @description On reads: seo with its fallbacks, ready for <meta> tags */
+            share?: components["schemas"]["Share"];
         };
         /**
          * @example {
@@ -1338,11 +1462,28 @@ export interface components {
          *           "role": "photographer"
          *         }
          *       ],
+         *       "seo": {
+         *         "title": "Ban Dân vận Huyện ủy Lý Nhân triển khai nhiệm vụ năm 2024",
+         *         "description": null,
+         *         "imageId": null,
+         *         "canonicalUrl": null,
+         *         "noindex": false
+         *       },
          *       "version": 3,
          *       "excerpt": "Chiều 06/12/2023, Ban Dân vận Huyện ủy Lý Nhân tổng kết công tác dân vận năm 2023 và bàn phương hướng, nhiệm vụ năm 2024.",
          *       "readingTimeMinutes": 1,
          *       "createdAt": "2023-12-06T07:00:00.000Z",
-         *       "updatedAt": "2023-12-06T09:45:12.000Z"
+         *       "updatedAt": "2023-12-06T09:45:12.000Z",
+         *       "share": {
+         *         "title": "Ban Dân vận Huyện ủy Lý Nhân triển khai nhiệm vụ năm 2024",
+         *         "description": "Chiều 06/12/2023, Ban Dân vận Huyện ủy Lý Nhân tổng kết công tác dân vận năm 2023 và bàn phương hướng, nhiệm vụ năm 2024.",
+         *         "image": {
+         *           "url": "/v1/media/0193a1f2-6c01-72b8-b1e9-93f4a7d2c055/file?w=1200&format=jpeg",
+         *           "width": 1200,
+         *           "height": 800
+         *         },
+         *         "url": null
+         *       }
          *     }
          */
         Article: {
@@ -1365,6 +1506,7 @@ export interface components {
                 /** @description With include=people */
                 person?: components["schemas"]["Person"];
             }[];
+            seo: components["schemas"]["Seo"];
             version: number;
             /** @description The summary, or the start of the body */
             excerpt: string;
@@ -1379,6 +1521,8 @@ export interface components {
             html?: string;
             /** @description With q: where the article matched */
             highlight?: components["schemas"]["Highlight"];
+            /** @description On reads: seo with its fallbacks, ready for <meta> tags */
+            share?: components["schemas"]["Share"];
         };
         /** @description An article with only the fields asked for with fields= */
         ArticleFields: {
@@ -1401,6 +1545,7 @@ export interface components {
                 /** @description With include=people */
                 person?: components["schemas"]["Person"];
             }[];
+            seo?: components["schemas"]["Seo"];
             version?: number;
             /** @description The summary, or the start of the body */
             excerpt?: string;
@@ -1415,6 +1560,51 @@ export interface components {
             html?: string;
             /** @description With q: where the article matched */
             highlight?: components["schemas"]["Highlight"];
+            /** @description On reads: seo with its fallbacks, ready for <meta> tags */
+            share?: components["schemas"]["Share"];
+        };
+        ArticleSnapshot: {
+            slug: components["schemas"]["Slug"];
+            title: string;
+            summary: string | null;
+            body: components["schemas"]["Block"][];
+            status: components["schemas"]["ArticleStatus"];
+            publishedAt: components["schemas"]["Timestamp"] | null;
+            categoryId: string | null;
+            coverId?: string | null;
+            tags: string[];
+            people: {
+                /** Format: uuid */
+                personId: string;
+                role: components["schemas"]["PersonRole"];
+            }[];
+            /** @description Absent in revisions kept before articles had SEO fields */
+            seo?: components["schemas"]["Seo"];
+            /** @description The write left the article in the trash */
+            deleted: boolean;
+        };
+        RevisionSummary: {
+            /** @description The article version this write made */
+            number: number;
+            /** Format: uuid */
+            articleId: string;
+            op: components["schemas"]["RevisionOp"];
+            /** @description The name of the token that made the write */
+            actor: string;
+            createdAt: components["schemas"]["Timestamp"];
+            title: string;
+            status: components["schemas"]["ArticleStatus"];
+        };
+        Revision: {
+            /** @description The article version this write made */
+            number: number;
+            /** Format: uuid */
+            articleId: string;
+            op: components["schemas"]["RevisionOp"];
+            /** @description The name of the token that made the write */
+            actor: string;
+            createdAt: components["schemas"]["Timestamp"];
+            snapshot: components["schemas"]["ArticleSnapshot"];
         };
         /**
          * Format: date
@@ -1523,9 +1713,22 @@ export interface components {
          *       "status": "published",
          *       "excerpt": "Lý Nhân là vùng đất có bề dày lịch sử, nằm bên bờ hữu ngạn sông Hồng, phía đông tỉnh Hà Nam.",
          *       "path": "/pages/gioi-thieu/lich-su",
+         *       "seo": {
+         *         "title": null,
+         *         "description": null,
+         *         "imageId": null,
+         *         "canonicalUrl": null,
+         *         "noindex": false
+         *       },
          *       "version": 2,
          *       "createdAt": "2023-12-06T07:00:00.000Z",
-         *       "updatedAt": "2023-12-06T07:00:00.000Z"
+         *       "updatedAt": "2023-12-06T07:00:00.000Z",
+         *       "share": {
+         *         "title": "Lịch sử",
+         *         "description": "Lý Nhân là vùng đất có bề dày lịch sử, nằm bên bờ hữu ngạn sông Hồng, phía đông tỉnh Hà Nam.",
+         *         "image": null,
+         *         "url": null
+         *       }
          *     }
          */
         Page: {
@@ -1542,11 +1745,14 @@ export interface components {
             /** @description The slugs from the top of the tree down to this page: /pages/gioi-thieu/lich-su */
             path: string;
             status: components["schemas"]["PageStatus"];
+            seo: components["schemas"]["Seo"];
             version: number;
             createdAt: components["schemas"]["Timestamp"];
             updatedAt: components["schemas"]["Timestamp"];
             /** @description With render=html: the body as HTML, every text escaped */
             html?: string;
+            /** @description On reads: seo with its fallbacks, ready for <meta> tags */
+            share?: components["schemas"]["Share"];
         };
         MenuLink: {
             /** @enum {string} */
@@ -1696,48 +1902,40 @@ export interface components {
             createdAt: components["schemas"]["Timestamp"];
             updatedAt: components["schemas"]["Timestamp"];
         };
-        /** @enum {string} */
-        RevisionOp: "create" | "update" | "publish" | "unpublish" | "archive" | "trash" | "restore" | "revert";
-        ArticleSnapshot: {
-            slug: components["schemas"]["Slug"];
+        PageSnapshot: {
             title: string;
-            summary: string | null;
+            slug: components["schemas"]["Slug"];
             body: components["schemas"]["Block"][];
-            status: components["schemas"]["ArticleStatus"];
-            publishedAt: components["schemas"]["Timestamp"] | null;
-            categoryId: string | null;
-            coverId?: string | null;
-            tags: string[];
-            people: {
-                /** Format: uuid */
-                personId: string;
-                role: components["schemas"]["PersonRole"];
-            }[];
-            /** @description The write left the article in the trash */
+            parentId: string | null;
+            /** @description Order among the pages of the same parent, lowest first */
+            position: number;
+            status: components["schemas"]["PageStatus"];
+            seo: components["schemas"]["Seo"];
+            /** @description The write left the page in the trash */
             deleted: boolean;
         };
-        RevisionSummary: {
-            /** @description The article version this write made */
+        PageRevisionSummary: {
+            /** @description The page version this write made */
             number: number;
             /** Format: uuid */
-            articleId: string;
+            pageId: string;
             op: components["schemas"]["RevisionOp"];
             /** @description The name of the token that made the write */
             actor: string;
             createdAt: components["schemas"]["Timestamp"];
             title: string;
-            status: components["schemas"]["ArticleStatus"];
+            status: components["schemas"]["PageStatus"];
         };
-        Revision: {
-            /** @description The article version this write made */
+        PageRevision: {
+            /** @description The page version this write made */
             number: number;
             /** Format: uuid */
-            articleId: string;
+            pageId: string;
             op: components["schemas"]["RevisionOp"];
             /** @description The name of the token that made the write */
             actor: string;
             createdAt: components["schemas"]["Timestamp"];
-            snapshot: components["schemas"]["ArticleSnapshot"];
+            snapshot: components["schemas"]["PageSnapshot"];
         };
         /** @enum {string} */
         ResourceType: "article" | "category" | "person" | "media" | "page" | "menu" | "document";
@@ -2322,6 +2520,19 @@ export interface operations {
                     description?: string | null;
                     parentId?: string | null;
                     position?: number;
+                    /** @description Given whole; null clears it */
+                    seo?: {
+                        /** @description The title for search engines and share cards, when not the title itself */
+                        title?: string | null;
+                        /** @description The description, when not the excerpt */
+                        description?: string | null;
+                        /** @description An image for share cards, when not the cover */
+                        imageId?: string | null;
+                        /** @description Where the content really lives, when not at its own URL */
+                        canonicalUrl?: string | null;
+                        /** @description Keep it out of sitemaps and search engines (default false) */
+                        noindex?: boolean;
+                    } | null;
                 };
             };
         };
@@ -2460,6 +2671,19 @@ export interface operations {
                     description?: string | null;
                     parentId?: string | null;
                     position?: number;
+                    /** @description Given whole; null clears it */
+                    seo?: {
+                        /** @description The title for search engines and share cards, when not the title itself */
+                        title?: string | null;
+                        /** @description The description, when not the excerpt */
+                        description?: string | null;
+                        /** @description An image for share cards, when not the cover */
+                        imageId?: string | null;
+                        /** @description Where the content really lives, when not at its own URL */
+                        canonicalUrl?: string | null;
+                        /** @description Keep it out of sitemaps and search engines (default false) */
+                        noindex?: boolean;
+                    } | null;
                 };
             };
         };
@@ -2770,8 +2994,8 @@ export interface operations {
                 publishedBefore?: string;
                 /** @description Comma list of category, people, cover, media */
                 include?: ("category" | "people" | "cover" | "media")[];
-                /** @description Comma list of id, slug, title, summary, body, status, publishedAt, categoryId, coverId, tags, people, version, excerpt, readingTimeMinutes, createdAt, updatedAt */
-                fields?: ("id" | "slug" | "title" | "summary" | "body" | "status" | "publishedAt" | "categoryId" | "coverId" | "tags" | "people" | "version" | "excerpt" | "readingTimeMinutes" | "createdAt" | "updatedAt")[];
+                /** @description Comma list of id, slug, title, summary, body, status, publishedAt, categoryId, coverId, tags, people, seo, version, excerpt, readingTimeMinutes, createdAt, updatedAt, share */
+                fields?: ("id" | "slug" | "title" | "summary" | "body" | "status" | "publishedAt" | "categoryId" | "coverId" | "tags" | "people" | "seo" | "version" | "excerpt" | "readingTimeMinutes" | "createdAt" | "updatedAt" | "share")[];
             };
             header?: {
                 /** @description An ETag you hold: when it is current the answer is a 304 without a body */
@@ -2841,6 +3065,19 @@ export interface operations {
                         personId: string;
                         role: components["schemas"]["PersonRoleInput"];
                     }[];
+                    /** @description Given whole; null clears it */
+                    seo?: {
+                        /** @description The title for search engines and share cards, when not the title itself */
+                        title?: string | null;
+                        /** @description The description, when not the excerpt */
+                        description?: string | null;
+                        /** @description An image for share cards, when not the cover */
+                        imageId?: string | null;
+                        /** @description Where the content really lives, when not at its own URL */
+                        canonicalUrl?: string | null;
+                        /** @description Keep it out of sitemaps and search engines (default false) */
+                        noindex?: boolean;
+                    } | null;
                 };
             };
         };
@@ -2994,6 +3231,19 @@ export interface operations {
                         personId: string;
                         role: components["schemas"]["PersonRoleInput"];
                     }[];
+                    /** @description Given whole; null clears it */
+                    seo?: {
+                        /** @description The title for search engines and share cards, when not the title itself */
+                        title?: string | null;
+                        /** @description The description, when not the excerpt */
+                        description?: string | null;
+                        /** @description An image for share cards, when not the cover */
+                        imageId?: string | null;
+                        /** @description Where the content really lives, when not at its own URL */
+                        canonicalUrl?: string | null;
+                        /** @description Keep it out of sitemaps and search engines (default false) */
+                        noindex?: boolean;
+                    } | null;
                 };
             };
         };
@@ -3026,6 +3276,62 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
             507: components["responses"]["InsufficientStorage"];
+        };
+    };
+    listRelatedArticles: {
+        parameters: {
+            query?: {
+                /** @description 1–20, default 5 */
+                limit?: number;
+                /** @description Comma list of category, people, cover, media */
+                include?: ("category" | "people" | "cover" | "media")[];
+                /** @description Comma list of id, slug, title, summary, body, status, publishedAt, categoryId, coverId, tags, people, seo, version, excerpt, readingTimeMinutes, createdAt, updatedAt, share */
+                fields?: ("id" | "slug" | "title" | "summary" | "body" | "status" | "publishedAt" | "categoryId" | "coverId" | "tags" | "people" | "seo" | "version" | "excerpt" | "readingTimeMinutes" | "createdAt" | "updatedAt" | "share")[];
+            };
+            header?: {
+                /** @description An ETag you hold: when it is current the answer is a 304 without a body */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                /** @description The resource id (UUID) or its slug */
+                idOrSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: (components["schemas"]["Article"] | components["schemas"]["ArticleFields"])[];
+                        meta: components["schemas"]["ListMeta"];
+                    };
+                };
+            };
+            /** @description Not modified: the If-None-Match ETag is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     restoreArticle: {
@@ -3328,6 +3634,19 @@ export interface operations {
                     parentId?: string | null;
                     position?: number;
                     status?: components["schemas"]["PageStatusInput"];
+                    /** @description Given whole; null clears it */
+                    seo?: {
+                        /** @description The title for search engines and share cards, when not the title itself */
+                        title?: string | null;
+                        /** @description The description, when not the excerpt */
+                        description?: string | null;
+                        /** @description An image for share cards, when not the cover */
+                        imageId?: string | null;
+                        /** @description Where the content really lives, when not at its own URL */
+                        canonicalUrl?: string | null;
+                        /** @description Keep it out of sitemaps and search engines (default false) */
+                        noindex?: boolean;
+                    } | null;
                 };
             };
         };
@@ -3471,6 +3790,19 @@ export interface operations {
                     parentId?: string | null;
                     position?: number;
                     status?: components["schemas"]["PageStatusInput"];
+                    /** @description Given whole; null clears it */
+                    seo?: {
+                        /** @description The title for search engines and share cards, when not the title itself */
+                        title?: string | null;
+                        /** @description The description, when not the excerpt */
+                        description?: string | null;
+                        /** @description An image for share cards, when not the cover */
+                        imageId?: string | null;
+                        /** @description Where the content really lives, when not at its own URL */
+                        canonicalUrl?: string | null;
+                        /** @description Keep it out of sitemaps and search engines (default false) */
+                        noindex?: boolean;
+                    } | null;
                 };
             };
         };
@@ -3577,6 +3909,153 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
+        };
+    };
+    listPageRevisions: {
+        parameters: {
+            query?: {
+                /** @description 1–100, default 20 */
+                limit?: number;
+                /** @description Offset paging: skips this many matches; meta.total then counts all matches */
+                offset?: number;
+                /** @description The opaque meta.nextCursor of the page before */
+                cursor?: string;
+            };
+            header?: {
+                /** @description An ETag you hold: when it is current the answer is a 304 without a body */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                /** @description The resource id (UUID) or its slug */
+                idOrSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["PageRevisionSummary"][];
+                        meta: components["schemas"]["ListMeta"];
+                    };
+                };
+            };
+            /** @description Not modified: the If-None-Match ETag is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getPageRevision: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An ETag you hold: when it is current the answer is a 304 without a body */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                idOrSlug: string;
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["PageRevision"];
+                    };
+                };
+            };
+            /** @description Not modified: the If-None-Match ETag is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    restorePageRevision: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of your last read: a stale one is a 412 and nothing is written; * needs only that it exists. Without it the write goes through. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                idOrSlug: string;
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Page"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
             507: components["responses"]["InsufficientStorage"];
@@ -5409,8 +5888,8 @@ export interface operations {
     getMediaFile: {
         parameters: {
             query?: {
-                /** @description A resized image of this width */
-                w?: 160 | 320 | 640 | 960 | 1280 | 1920;
+                /** @description A resized image of this width (1200: for share cards) */
+                w?: 160 | 320 | 640 | 960 | 1200 | 1280 | 1920;
                 /** @description With w; default webp */
                 format?: "webp" | "avif" | "jpeg";
             };

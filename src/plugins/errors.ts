@@ -47,6 +47,9 @@ const foreignKeyFields: Record<string, { path: string; what: string; list?: { fi
   media_credit_person_id_people_id_fk: { path: 'creditPersonId', what: 'person' },
   documents_kind_document_kinds_slug_fk: { path: 'kind', what: 'document kind' },
   documents_signer_id_people_id_fk: { path: 'signerId', what: 'person' },
+  articles_seo_image_id_media_id_fk: { path: 'seo.imageId', what: 'media' },
+  categories_seo_image_id_media_id_fk: { path: 'seo.imageId', what: 'media' },
+  pages_seo_image_id_media_id_fk: { path: 'seo.imageId', what: 'media' },
 }
 
 function missingReference(pg: PgError, body: unknown): Problem {

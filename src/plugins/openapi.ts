@@ -35,7 +35,7 @@ const tags = [
   { name: 'people', description: 'People named in articles: authors, photographers and those mentioned' },
   { name: 'pages', description: 'Static pages of the portal ("Giới thiệu", "Sơ đồ tổ chức") in a tree, with drafts, trash and restore' },
   { name: 'menus', description: 'Named menus (header, footer) of links to pages, categories, articles and other sites, resolved on read' },
-  { name: 'revisions', description: 'Every earlier state of an article, and restoring one' },
+  { name: 'revisions', description: 'Every earlier state of an article or a page, and restoring one' },
   { name: 'documents', description: 'Official documents (văn bản): decisions, plans, notices, with number, issuer, signer, dates in force and files, and their kinds' },
   { name: 'media', description: 'Uploaded images, video, audio and documents, with resized image variants' },
   { name: 'tokens', description: 'API tokens and their roles (admin)' },

@@ -20,6 +20,9 @@ const ids = {
 
 const at = '2023-12-06T07:00:00.000Z'
 
+const noSeo = { title: null, description: null, imageId: null, canonicalUrl: null, noindex: false }
+const shareImage = { url: `/v1/media/${ids.photo}/file?w=1200&format=jpeg`, width: 1200, height: 800 }
+
 export const categoryExample = {
   id: ids.massMobilisation,
   slug: 'cong-tac-dan-van',
@@ -27,8 +30,10 @@ export const categoryExample = {
   description: 'Tin hoạt động của khối dân vận các xã, thị trấn trên địa bàn huyện',
   parentId: ids.news,
   position: 1,
+  seo: noSeo,
   createdAt: at,
   updatedAt: at,
+  share: { title: 'Công tác dân vận', description: 'Tin hoạt động của khối dân vận các xã, thị trấn trên địa bàn huyện', image: null, url: null },
 }
 
 export const personExample = {
@@ -102,11 +107,13 @@ export const articleExample = {
   id: ids.article,
   slug: 'ban-dan-van-huyen-uy-trien-khai-phuong-huong-nhiem-vu-nam-2024',
   ...articleInputExample,
+  seo: { ...noSeo, title: 'Ban Dân vận Huyện ủy Lý Nhân triển khai nhiệm vụ năm 2024' },
   version: 3,
   excerpt: summary,
   readingTimeMinutes: 1,
   createdAt: at,
   updatedAt: '2023-12-06T09:45:12.000Z',
+  share: { title: 'Ban Dân vận Huyện ủy Lý Nhân triển khai nhiệm vụ năm 2024', description: summary, image: shareImage, url: null },
 }
 
 const historyBody = [
@@ -131,9 +138,11 @@ export const pageExample = {
   ...pageInputExample,
   excerpt: 'Lý Nhân là vùng đất có bề dày lịch sử, nằm bên bờ hữu ngạn sông Hồng, phía đông tỉnh Hà Nam.',
   path: '/pages/gioi-thieu/lich-su',
+  seo: noSeo,
   version: 2,
   createdAt: at,
   updatedAt: at,
+  share: { title: 'Lịch sử', description: 'Lý Nhân là vùng đất có bề dày lịch sử, nằm bên bờ hữu ngạn sông Hồng, phía đông tỉnh Hà Nam.', image: null, url: null },
 }
 
 export const menuInputExample = {

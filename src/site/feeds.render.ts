@@ -30,7 +30,7 @@ export function lastChange(feed: Feed): Date | undefined {
 
 const attr = (name: string, value: string | number) => ` ${name}="${escapeXml(String(value))}"`
 
-/** The cover as media:content: its 1280-wide JPEG rendition, for an image. */
+/** The cover as media:content: its 1200-wide JPEG rendition, for an image. */
 function mediaContent(item: FeedItem, apiBase: string): string {
   const cover = item.cover
   if (!cover || cover.kind !== 'image') return ''

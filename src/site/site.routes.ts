@@ -37,7 +37,7 @@ export interface SiteRoutesOptions {
 }
 
 const ItemsNote =
-  'The 50 newest visible articles (published, their time come, not in the trash, not marked noindex), newest first, each with its link on the public site (SITE_ARTICLE_PATH), summary, category and cover (an enclosure, and media:content with the 1280-wide JPEG of an image).'
+  'The 50 newest visible articles (published, their time come, not in the trash, not marked noindex), newest first, each with its link on the public site (SITE_ARTICLE_PATH), summary, category and cover (an enclosure, and media:content with the 1200-wide JPEG of an image).'
 
 /** RSS and Atom feeds and sitemaps for the public site, at the root: where crawlers and readers look for them. */
 export const siteRoutes: FastifyPluginAsyncZod<SiteRoutesOptions> = async (app, { site, publicUrl }) => {

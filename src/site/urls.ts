@@ -1,6 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm'
 import type { SiteSettings } from '../config.js'
 import { pageSlugsSql } from '../shared/page-path.js'
+import { SHARE_IMAGE_WIDTH } from '../shared/seo.js'
 
 /** The kinds of content the public site has a page for. */
 export type UrlKind = 'article' | 'category' | 'page' | 'document'
@@ -139,12 +140,12 @@ export function urlOf(site: SiteSettings | undefined, kind: UrlKind, values: Url
   return site.url + path.join('')
 }
 
-/** The rendition share cards and feeds show: the 1280-wide JPEG (the nearest of the widths served to 1200). */
-export const SHARE_IMAGE = { width: 1280, format: 'jpeg' } as const
+/** The rendition share cards and feeds show: the 1200-wide JPEG. */
+export const SHARE_IMAGE = { width: SHARE_IMAGE_WIDTH, format: 'jpeg' } as const
 
 /** A media file's path on this API; with a rendition, that resized image. */
 export const mediaFilePath = (id: string, rendition?: { width: number; format: string }) =>
   `/v1/media/${id}/file${rendition ? `?w=${rendition.width}&format=${rendition.format}` : ''}`
 
-/** An API path (`/v1/media/…/file?w=1280&format=jpeg`) as an absolute URL under `base` (PUBLIC_URL or the request's origin). */
+/** An API path (`/v1/media/…/file?w=1200&format=jpeg`) as an absolute URL under `base` (PUBLIC_URL or the request's origin). */
 export const absoluteMediaUrl = (base: string, path: string) => `${base.replace(/\/+$/, '')}${path.startsWith('/') ? path : `/${path}`}`

@@ -14,6 +14,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core'
 import type { Block } from '../../shared/blocks.js'
+import type { Seo } from '../../shared/seo.js'
 import { createdAt, seoColumns, timestamptz, updatedAt } from './columns.js'
 
 export const articleStatuses = ['draft', 'published', 'archived'] as const
@@ -210,30 +211,44 @@ export interface ArticleSnapshot {
   coverId?: string | null
   tags: string[]
   people: { personId: string; role: PersonRole }[]
+  /** Absent in revisions kept before articles had SEO fields. */
+  seo?: Seo
   deleted: boolean
 }
 
 /**
- * One row per write of an article: revision n is the article as the write that made version n
- * left it, so the state before any write is the revision before it.
+ * The table of a resource's revisions, one row per write: revision n is the resource as the
+ * write that made version n left it, so the state before any write is the revision before it.
+ * Articles and pages each have one, of this same shape, so one implementation serves both.
  */
-export const articleRevisions = pgTable(
-  'article_revisions',
-  {
-    id: uuid('id').primaryKey(),
-    articleId: uuid('article_id')
-      .notNull()
-      .references(() => articles.id, { onDelete: 'cascade' }),
-    number: integer('number').notNull(),
-    op: text('op').$type<RevisionOp>().notNull(),
-    snapshot: jsonb('snapshot').$type<ArticleSnapshot>().notNull(),
-    /** The name of the token that made the write. */
-    actor: text('actor').notNull(),
-    tokenId: uuid('token_id'),
-    createdAt: createdAt(),
-  },
-  (t) => [uniqueIndex('article_revisions_article_number_key').on(t.articleId, t.number.desc())],
-)
+export function revisionTable<Snapshot>(name: string, owner: { column: string; references: () => AnyPgColumn; numberKey: string }) {
+  return pgTable(
+    name,
+    {
+      id: uuid('id').primaryKey(),
+      /** The article or page the revision belongs to; deleting it for good deletes its history. */
+      resourceId: uuid(owner.column)
+        .notNull()
+        .references(owner.references, { onDelete: 'cascade' }),
+      number: integer('number').notNull(),
+      op: text('op').$type<RevisionOp>().notNull(),
+      snapshot: jsonb('snapshot').$type<Snapshot>().notNull(),
+      /** The name of the token that made the write. */
+      actor: text('actor').notNull(),
+      tokenId: uuid('token_id'),
+      createdAt: createdAt(),
+    },
+    (t) => [uniqueIndex(owner.numberKey).on(t.resourceId, t.number.desc())],
+  )
+}
+
+export type RevisionTable<Snapshot> = ReturnType<typeof revisionTable<Snapshot>>
+
+export const articleRevisions = revisionTable<ArticleSnapshot>('article_revisions', {
+  column: 'article_id',
+  references: () => articles.id,
+  numberKey: 'article_revisions_article_number_key',
+})
 
 export const tokens = pgTable(
   'tokens',
@@ -265,7 +280,7 @@ export const articlesRelations = relations(articles, ({ one, many }) => ({
 }))
 
 export const articleRevisionsRelations = relations(articleRevisions, ({ one }) => ({
-  article: one(articles, { fields: [articleRevisions.articleId], references: [articles.id] }),
+  article: one(articles, { fields: [articleRevisions.resourceId], references: [articles.id] }),
 }))
 
 export const articlePeopleRelations = relations(articlePeople, ({ one }) => ({

@@ -1,8 +1,8 @@
-/** The portal's static pages and its menus, with the links each menu makes to content. */
+/** The portal's static pages with their revisions, and its menus with the links each menu makes to content. */
 import { sql } from 'drizzle-orm'
 import { type AnyPgColumn, check, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import type { Block } from '../../shared/blocks.js'
-import { media } from './content.js'
+import { media, revisionTable } from './content.js'
 import { createdAt, seoColumns, timestamptz, updatedAt } from './columns.js'
 
 export const pageStatuses = ['draft', 'published'] as const
@@ -42,6 +42,18 @@ export const pages = pgTable(
     index('pages_trash_idx').on(t.position, t.id).where(sql`${t.deletedAt} is not null`),
   ],
 )
+
+/**
+ * What a page revision keeps: the page's fields by the keys of the page input (so a field the
+ * input gains is kept with no change here), and whether the write left the page in the trash.
+ */
+export type PageSnapshotRow = { deleted: boolean } & Record<string, unknown>
+
+export const pageRevisions = revisionTable<PageSnapshotRow>('page_revisions', {
+  column: 'page_id',
+  references: () => pages.id,
+  numberKey: 'page_revisions_page_number_key',
+})
 
 export const menuLinkTypes = ['page', 'category', 'article', 'url'] as const
 export type MenuLinkType = (typeof menuLinkTypes)[number]

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { index, pgTable, text, uuid } from 'drizzle-orm/pg-core'
+import { index, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core'
 import { timestamptz, tsvector } from './columns.js'
 import { type ArticleStatus, articles, people } from './content.js'
 
@@ -50,3 +50,29 @@ export const personSearch = pgTable('person_search', {
     .references(() => people.id, { onDelete: 'cascade' }),
   terms: text('terms').array().notNull(),
 })
+
+/**
+ * Each tag of each article, with the article's visibility and date, kept by a trigger on articles
+ * (the article-tags migration) in the statement that writes them: related articles take the
+ * newest visible articles of a tag from an index, which the GIN index on articles.tags cannot
+ * give in order (it would read every article of a common tag first).
+ */
+export const articleTags = pgTable(
+  'article_tags',
+  {
+    tag: text('tag').notNull(),
+    articleId: uuid('article_id')
+      .notNull()
+      .references(() => articles.id, { onDelete: 'cascade' }),
+    status: text('status').$type<ArticleStatus>().notNull(),
+    publishedAt: timestamptz('published_at'),
+    deletedAt: timestamptz('deleted_at'),
+  },
+  (t) => [
+    primaryKey({ name: 'article_tags_pkey', columns: [t.tag, t.articleId] }),
+    index('article_tags_article_idx').on(t.articleId),
+    index('article_tags_live_idx')
+      .on(t.tag, t.publishedAt.desc(), t.articleId.desc())
+      .where(sql`${t.status} = 'published' and ${t.deletedAt} is null`),
+  ],
+)

@@ -7,6 +7,7 @@ import { mediaShape } from '../media/media.shape.js'
 import { personShape } from '../people/people.service.js'
 import type { Article, ArticleField, ArticleInclude } from './articles.schemas.js'
 import { readingTimeMinutes, WORDS_PER_MINUTE } from './blocks.js'
+import { seoOf, seoSql, type ShareSettings, shareSql } from '../../shared/seo.js'
 
 export type ArticleRow = typeof articles.$inferSelect
 
@@ -36,6 +37,7 @@ export const articleShape: Shape<LinkedRow> = {
   coverId: field.column(articles.coverId, 'coverId'),
   tags: field.column(articles.tags, 'tags'),
   people: field.derived<LinkedRow>((a) => linksSql(a, false), (row) => row.people),
+  seo: field.derived<LinkedRow>(seoSql, seoOf),
   version: field.column(articles.version, 'version'),
   excerpt: field.column(articles.excerpt, 'excerpt'),
   readingTimeMinutes: field.derived<LinkedRow>(
@@ -44,7 +46,7 @@ export const articleShape: Shape<LinkedRow> = {
   ),
   createdAt: field.timestamp(articles.createdAt, 'createdAt'),
   updatedAt: field.timestamp(articles.updatedAt, 'updatedAt'),
-} satisfies Record<ArticleField, unknown>
+} satisfies Record<Exclude<ArticleField, 'share'>, unknown>
 
 /** The article a write answers, from the row it wrote and its links. */
 export const toArticle = (row: ArticleRow, links: Article['people']): Article => shapeObject(articleShape, { ...row, people: links })
@@ -53,6 +55,8 @@ export const toArticle = (row: ArticleRow, links: Article['people']): Article =>
 export interface AnswerOptions {
   include?: readonly ArticleInclude[] | undefined
   fields?: readonly ArticleField[] | undefined
+  /** Reads of articles themselves add `share` (unless fields= leaves it out); embedded copies, writes and the sync feed do not. */
+  share?: ShareSettings | undefined
 }
 
 /** An embedded item's stamp, its id at the time it last changed: ETags of answers embedding it vary with it. */
@@ -73,7 +77,7 @@ const bodyWithMedia = (a: string) => sql`(select coalesce(jsonb_agg(case when e.
  * again); and `stamps`, what the answer embeds, for its ETag.
  */
 export function answerColumns(a: string, options: AnswerOptions): { answer: SQL; stamps: SQL } {
-  const key = `${a}|${options.include?.join(',') ?? ''}|${options.fields?.join(',') ?? '*'}`
+  const key = `${a}|${options.include?.join(',') ?? ''}|${options.fields?.join(',') ?? '*'}|${options.share?.key ?? '-'}`
   let found = built.get(key)
   if (!found) {
     // Bounded: fields= makes as many texts as there are orders of the fields asked for.
@@ -102,7 +106,7 @@ function buildAnswerColumns(a: string, options: AnswerOptions): { answer: SQL; s
   const fields = options.fields
   const persons = include.includes('people')
   const withMedia = include.includes('media') && (!fields || fields.includes('body'))
-  const keys: readonly string[] = fields ?? Object.keys(articleShape)
+  const keys = (fields ?? Object.keys(articleShape)).filter((key) => key !== 'share')
   const pairs: [string, SQL][] = keys.map((key) => [
     key,
     key === 'body' && withMedia ? bodyWithMedia(a) : key === 'people' && persons ? linksSql(a, true) : articleShape[key]!.sql(a),
@@ -110,6 +114,10 @@ function buildAnswerColumns(a: string, options: AnswerOptions): { answer: SQL; s
   if (include.includes('category')) pairs.push(['category', sql`(select ${shapeSql(categoryShape, 'c')} from categories c where c.id = ${col(a, 'category_id')})`])
   if (include.includes('cover')) pairs.push(['cover', sql`(select ${shapeSql(mediaShape, 'm')} from media m where m.id = ${col(a, 'cover_id')})`])
   if (persons && fields && !fields.includes('people')) pairs.push(['people', linksSql(a, true)])
+  if (options.share && (!fields || fields.includes('share'))) {
+    const share = { alias: a, title: col(a, 'title'), description: col(a, 'excerpt'), fallbackImage: col(a, 'cover_id'), url: options.share.siteUrl('article', a) }
+    pairs.push(['share', shareSql(share, options.share.mediaBase)])
+  }
   const answer = sql`encode(convert_to(${jsonObjectSql(pairs)}::text, 'UTF8'), 'base64')`
 
   const stamps: SQL[] = [

@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto'
 import { and, eq, sql } from 'drizzle-orm'
 import { preparedStatements } from '../../db/prepared.js'
 import { articles } from '../../db/schema.js'
 import { answerColumns } from './articles.json.js'
+import type { ShareSettings } from '../../shared/seo.js'
 import type { ArticleInclude } from './articles.schemas.js'
 import { visibility } from './articles.visibility.js'
 
@@ -12,6 +14,8 @@ export interface DetailWanted {
   include: readonly ArticleInclude[]
   /** `render=html`: the body comes too, for the HTML made from it. */
   render: boolean
+  /** With `share`, by these settings. */
+  share?: ShareSettings | undefined
 }
 
 /** The columns of a read's answer (see answerColumns), under the names its rows carry. */
@@ -20,10 +24,13 @@ export function answerSelection(options: Parameters<typeof answerColumns>[1]) {
   return { answer: answer.mapWith(String).as('answer'), stamps: stamps.mapWith((v) => v as string[]).as('stamps') }
 }
 
+/** A statement name's part for share settings: names stay under PostgreSQL's 63 bytes. */
+const shortHash = (key: string) => createHash('sha1').update(key).digest('hex').slice(0, 6)
+
 /**
  * The reads every article request makes, prepared once per database: a detail read's statement
  * for each combination of key, audience, embeds and rendering, made when first asked for
- * (at most 2 × 2 × 16 × 2); the articles the sync feed serves, by ids.
+ * (at most 2 × 2 × 16 × 2 for each share setting); the articles the sync feed serves, by ids.
  */
 export const articleStatements = preparedStatements((db) => {
   const key = sql.placeholder('key')
@@ -33,7 +40,7 @@ export const articleStatements = preparedStatements((db) => {
       .select({
         id: articles.id,
         version: articles.version,
-        ...answerSelection({ include: wanted.include }),
+        ...answerSelection({ include: wanted.include, share: wanted.share }),
         ...(wanted.render ? { body: articles.body } : {}),
       })
       .from(articles)
@@ -42,7 +49,7 @@ export const articleStatements = preparedStatements((db) => {
   return {
     detail(wanted: DetailWanted) {
       const include = [...new Set(wanted.include)].sort()
-      const name = ['article', wanted.by, wanted.anonymous ? 'public' : 'any', ...include, ...(wanted.render ? ['html'] : [])].join('_')
+      const name = ['article', wanted.by, wanted.anonymous ? 'public' : 'any', ...include, ...(wanted.render ? ['html'] : []), ...(wanted.share ? [`s${shortHash(wanted.share.key)}`] : [])].join('_')
       let found = details.get(name)
       if (!found) details.set(name, (found = detailStatement({ ...wanted, include }, name)))
       return found

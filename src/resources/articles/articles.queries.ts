@@ -7,6 +7,7 @@ import { isUuid } from '../../shared/ids.js'
 import { jsonArray, withKeys } from '../../shared/json.js'
 import { finishPage } from '../../shared/paging.js'
 import type { Principal } from '../../shared/principal.js'
+import type { ShareSettings } from '../../shared/seo.js'
 import { articleTag, listTag } from './articles.etag.js'
 import { listPlan, sortValue } from './articles.filters.js'
 import { type AnswerRow, answerBytes } from './articles.json.js'
@@ -16,7 +17,7 @@ import type { Block } from '../../shared/blocks.js'
 import { renderBody } from './render.js'
 
 /** The statement of a list page, with one row more than the page. Apart so that a test can read its plan. */
-export function listStatement(db: Db, query: ArticleListQuery, auth: Principal | null) {
+export function listStatement(db: Db, query: ArticleListQuery, auth: Principal | null, share?: ShareSettings) {
   const plan = listPlan(query, auth)
   const page = db
     .select({
@@ -25,7 +26,7 @@ export function listStatement(db: Db, query: ArticleListQuery, auth: Principal |
       publishedAt: articles.publishedAt,
       updatedAt: articles.updatedAt,
       title: articles.title,
-      ...answerSelection({ include: query.include, fields: query.fields }),
+      ...answerSelection({ include: query.include, fields: query.fields, share }),
     })
     .from(articles)
     .where(plan.pageWhere)
@@ -42,8 +43,8 @@ type ListRow = AnswerRow & { published_at: Date | null; updated_at: Date; title:
  * A page of articles: their answers as JSON bytes that PostgreSQL built (`data`, a JSON array),
  * the cursor after it, the total with offset paging, and the page's ETag.
  */
-export async function listArticles(db: Db, query: ArticleListQuery, auth: Principal | null, key: string) {
-  const { page: statement, plan } = listStatement(db, query, auth)
+export async function listArticles(db: Db, query: ArticleListQuery, auth: Principal | null, key: string, share?: ShareSettings) {
+  const { page: statement, plan } = listStatement(db, query, auth, share)
   const [raw, total] = await Promise.all([
     queryPrepared(db, statement) as Promise<unknown[]> as Promise<ListRow[]>,
     query.offset === undefined ? undefined : db.select({ n: count() }).from(articles).where(plan.where),
@@ -69,11 +70,11 @@ export async function getArticle(
   db: Db,
   idOrSlug: string,
   auth: Principal | null,
-  options: { include?: ArticleInclude[] | undefined; render?: 'html' | undefined } = {},
+  options: { include?: ArticleInclude[] | undefined; render?: 'html' | undefined; share?: ShareSettings | undefined } = {},
 ): Promise<{ json: Buffer; etag: string }> {
   const byId = isUuid(idOrSlug)
   const include = options.include ?? []
-  const statement = articleStatements(db).detail({ by: byId ? 'id' : 'slug', anonymous: auth === null, include, render: options.render === 'html' })
+  const statement = articleStatements(db).detail({ by: byId ? 'id' : 'slug', anonymous: auth === null, include, render: options.render === 'html', share: options.share })
   const [row] = (await statement.execute({ key: byId ? idOrSlug.toLowerCase() : idOrSlug })) as (AnswerRow & { body?: Block[] })[]
   if (!row) throw new NotFound('Article', idOrSlug)
   const bytes = answerBytes(row)

@@ -2,17 +2,21 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { badRequest } from '../../errors.js'
 import { notModified, requiredVersion } from '../../plugins/http-cache.js'
+import type { ShareSettings } from '../../shared/seo.js'
 import { IdOrSlugParams, many, manyText, NoContent, NotModified, one, oneText, Problem, sendJsonText, withHeaders } from '../../shared/schemas.js'
+import type { RevisionRoutesOptions } from '../revisions/revisions.routes.js'
 import { articleListTag, articleTag } from './articles.etag.js'
 import { getArticle, listArticles } from './articles.queries.js'
+import { articleRevisionSchemas, articleRevisionSubject } from './articles.revisions.js'
 import { searchArticles } from './articles.search.js'
+import { RelatedQuery, relatedArticles, WEIGHTS } from './articles.related.js'
 import { Article, ArticleFields, ArticleGetQuery, ArticleInput, ArticleListQuery, ArticlePatch } from './articles.schemas.js'
-import { createArticle, purgeArticle, restoreArticle, trashArticle, updateArticle } from './articles.service.js'
+import { createArticle, purgeArticle, restoreArticle, revertArticle, trashArticle, updateArticle } from './articles.service.js'
 
 const tags = ['articles']
 const ifMatch = 'Send the ETag of your last read as If-Match: a stale one is a 412 and nothing is written. Without If-Match the write goes through.'
 
-export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
+export const articleRoutes: FastifyPluginAsyncZod<{ share: ShareSettings }> = async (app, { share }) => {
   app.get(
     '/',
     {
@@ -35,7 +39,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
       const key = `${req.url}|${req.auth ? 'token' : 'public'}`
       const { q, sort, limit, offset } = req.query
       if (q !== undefined) {
-        const { data, nextCursor, total, etag } = await searchArticles(app.db, { ...req.query, q }, req.auth, key)
+        const { data, nextCursor, total, etag } = await searchArticles(app.db, { ...req.query, q }, req.auth, key, share)
         if (notModified(req, reply, etag)) return reply.send(null)
         return sendJsonText(reply, manyText(data, { limit, ...(offset !== undefined && { offset, total }), nextCursor }))
       }
@@ -43,7 +47,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
       if (req.headers['if-none-match'] && notModified(req, reply, await articleListTag(app.db, query, req.auth, key))) {
         return reply.send(null)
       }
-      const { data, nextCursor, total, etag } = await listArticles(app.db, query, req.auth, key)
+      const { data, nextCursor, total, etag } = await listArticles(app.db, query, req.auth, key, share)
       reply.header('etag', etag)
       return sendJsonText(reply, manyText(data, { limit, ...(offset !== undefined && { offset, total }), nextCursor }))
     },
@@ -63,9 +67,30 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
-      const { json, etag } = await getArticle(app.db, req.params.idOrSlug, req.auth, req.query)
+      const { json, etag } = await getArticle(app.db, req.params.idOrSlug, req.auth, { ...req.query, share })
       if (notModified(req, reply, etag)) return reply.send(null)
       return sendJsonText(reply, oneText(json))
+    },
+  )
+
+  app.get(
+    '/:idOrSlug/related',
+    {
+      schema: {
+        tags,
+        operationId: 'listRelatedArticles',
+        summary: 'Articles related to an article',
+        description: `Published articles that share tags (each worth ${WEIGHTS.tag}), people (${WEIGHTS.person}) or the category (${WEIGHTS.category}) with this one, the highest sum first, newest on ties; never the article itself. Callers with a token may ask for a draft's; the related ones are always published.`,
+        params: IdOrSlugParams,
+        querystring: RelatedQuery,
+        response: { 200: many(z.union([Article, ArticleFields])), 304: NotModified, 404: Problem },
+      },
+    },
+    async (req, reply) => {
+      const key = `${req.url}|${req.auth ? 'token' : 'public'}`
+      const { data, etag } = await relatedArticles(app.db, req.params.idOrSlug, req.auth, req.query, key, share)
+      if (notModified(req, reply, etag)) return reply.send(null)
+      return sendJsonText(reply, manyText(data, { limit: req.query.limit, nextCursor: null }))
     },
   )
 
@@ -152,4 +177,14 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
       return reply.code(204).send(null)
     },
   )
+}
+
+/** An article's revisions, for revisionRoutes under /v1/articles. */
+export const articleRevisionRoutes: RevisionRoutesOptions = {
+  subject: articleRevisionSubject,
+  schemas: { ...articleRevisionSchemas, Resource: Article },
+  async restore(db, idOrSlug, number, auth, required) {
+    const article = await revertArticle(db, idOrSlug, number, auth, required)
+    return { data: article, etag: articleTag(article.version, {}) }
+  },
 }

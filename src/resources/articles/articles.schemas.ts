@@ -11,6 +11,7 @@ import {
   TimestampInput,
 } from '../../shared/schemas.js'
 import { SearchText } from '../../shared/search.js'
+import { Seo, SeoInput, Share } from '../../shared/seo.js'
 import { Category } from '../categories/categories.schemas.js'
 import { Media } from '../media/media.schemas.js'
 import { Person } from '../people/people.schemas.js'
@@ -59,6 +60,7 @@ export const Article = z
     coverId: z.uuid().nullable(),
     tags: z.array(z.string()),
     people: z.array(ArticlePerson),
+    seo: Seo,
     version: z.number().int(),
     excerpt: z.string().describe('The summary, or the start of the body'),
     readingTimeMinutes: z.number().int(),
@@ -68,6 +70,7 @@ export const Article = z
     cover: Media.nullable().optional().describe('With include=cover'),
     html: z.string().optional().describe('With render=html: the body as HTML, every text escaped'),
     highlight: Highlight.optional().describe('With q: where the article matched'),
+    share: Share.optional().describe('On reads: seo with its fallbacks, ready for <meta> tags'),
   })
   .meta({ id: 'Article', example: articleExample })
 export type Article = z.infer<typeof Article>
@@ -87,11 +90,13 @@ export const articleFields = [
   'coverId',
   'tags',
   'people',
+  'seo',
   'version',
   'excerpt',
   'readingTimeMinutes',
   'createdAt',
   'updatedAt',
+  'share',
 ] as const
 export type ArticleField = (typeof articleFields)[number]
 
@@ -119,6 +124,7 @@ export const ArticleInput = z
     coverId: z.uuid().nullish().describe('Media shown as the cover'),
     tags: z.array(Tag).max(50).optional(),
     people: z.array(PersonLink).max(200).optional(),
+    seo: SeoInput.nullish().describe('Given whole; null clears it'),
   })
   .meta({ example: articleInputExample })
 export type ArticleInput = z.infer<typeof ArticleInput>

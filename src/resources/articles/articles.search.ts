@@ -9,6 +9,7 @@ import { afterCursor, orderBy } from '../../shared/keyset.js'
 import { isEmptyQuery, type SearchQuery, searchQuery } from '../../shared/search.js'
 import { searchLevels } from '../../shared/search-levels.js'
 import type { Principal } from '../../shared/principal.js'
+import type { ShareSettings } from '../../shared/seo.js'
 import { jsonArray, withKeys } from '../../shared/json.js'
 import { listTag } from './articles.etag.js'
 import { filters, sortSpec, sortValue } from './articles.filters.js'
@@ -25,8 +26,8 @@ import type { ArticleListParams, ArticleSort } from './articles.schemas.js'
  * JSON), and not even that for title hits when the answer has no body, whose highlight is then
  * their title and summary.
  */
-function pageColumns(params: SearchParams, withBody: boolean, titleLevels: number[]): SQL {
-  const { answer, stamps } = answerColumns('x', { include: params.include, fields: params.fields })
+function pageColumns(params: SearchParams, withBody: boolean, titleLevels: number[], share: ShareSettings | undefined): SQL {
+  const { answer, stamps } = answerColumns('x', { include: params.include, fields: params.fields, share })
   const text = sql`bantin_body_search_text(x.body)`
   return sql`x.id as "id", x.version as "version", x.published_at as "publishedAt", x.updated_at as "updatedAt", x.title as "title",
     x.summary as "summary", x.tags as "tags", x.excerpt as "excerpt", ${answer} as "answer", ${stamps} as "stamps",
@@ -61,7 +62,7 @@ type SearchParams = ArticleListParams & { q: string }
  * The two statements of a search page: the page itself, and the count that offset paging adds.
  * Apart from `searchArticles` so that a test can read their plans.
  */
-export function searchStatements(query: SearchQuery, params: SearchParams, auth: Principal | null) {
+export function searchStatements(query: SearchQuery, params: SearchParams, auth: Principal | null, share?: ShareSettings) {
   const sort: ArticleSort | 'relevance' = params.sort ?? 'relevance'
   const { base, levels: ranked, titleLevels } = searchLevels(query)
   const levels = sort === 'relevance' ? ranked : [base]
@@ -110,7 +111,7 @@ export function searchStatements(query: SearchQuery, params: SearchParams, auth:
 
   // One level after the other: a function scan over the levels drives a lateral subquery that the
   // GIN index serves, and the outer LIMIT stops the loop once the page is full.
-  const page = sql`select l.lvl::int as "searchLevel", ${pageColumns(params, withBody, sort === 'relevance' ? titleLevels : [])},
+  const page = sql`select l.lvl::int as "searchLevel", ${pageColumns(params, withBody, sort === 'relevance' ? titleLevels : [], share)},
       array(select p.name from article_people ap join people p on p.id = ap.person_id where ap.article_id = x.id order by ap.position) as "searchNames"
     from jsonb_array_elements_text(${JSON.stringify(levels)}::jsonb) with ordinality as l(q, lvl)
     cross join lateral (${level}) x
@@ -146,11 +147,11 @@ function searchVisibility(auth: Principal | null, params: SearchParams): SQL {
  * `GET /v1/articles?q=`: the visible articles that match, by relevance (or another sort), each
  * with its highlight. Paging by cursor or offset, as every list; the cursor is bound to q.
  */
-export async function searchArticles(db: Db, params: SearchParams, auth: Principal | null, key: string) {
+export async function searchArticles(db: Db, params: SearchParams, auth: Principal | null, key: string, share?: ShareSettings) {
   if (params.cursor !== undefined && params.offset !== undefined) throw badRequest('cursor', 'Use either cursor or offset, not both')
   const query = await searchQuery(db, params.q)
   if (isEmptyQuery(query)) return { data: jsonArray([]), nextCursor: null, total: params.offset === undefined ? undefined : 0, etag: listTag(key, [], false, 0, []) }
-  const { page, counted, cursorAfter } = searchStatements(query, params, auth)
+  const { page, counted, cursorAfter } = searchStatements(query, params, auth, share)
   const [raw, total] = await Promise.all([
     queryPrepared(db, page) as unknown as Promise<SearchRow[]>,
     params.offset === undefined ? undefined : (queryPrepared(db, counted) as Promise<{ n: number }[]>),

@@ -5,13 +5,15 @@ import { InUse, NotFound } from '../../errors.js'
 import { newId } from '../../shared/ids.js'
 import type { Principal } from '../../shared/principal.js'
 import { lexiconMemory } from '../../shared/search.js'
+import { seoColumnsIn, seoColumnsOf } from '../../shared/seo.js'
 import { claimFreeSlug, claimingSlug, freeSlug } from '../../shared/slugs.js'
 import { slugify } from '../../shared/text.js'
 import { checkVersion, type ExpectedVersion } from '../../shared/versions.js'
 import { type Change, sameJson, write, writeInOneStatement, type Written } from '../../shared/write.js'
-import { assertMediaExist } from '../media/media.service.js'
+import { assertMediaExist, assertSeoImage } from '../media/media.service.js'
+import { revisionSnapshot } from '../revisions/revisions.service.js'
 import { type ArticleRow, toArticle } from './articles.json.js'
-import { revisionRow, revisionSnapshot } from './articles.revisions.js'
+import { articleRevisionRow, articleRevisionSubject } from './articles.revisions.js'
 import { articleSearchDoc, searchStatements } from './articles.search-index.js'
 import type { Article, ArticleInput, ArticlePatch } from './articles.schemas.js'
 import { articleByIdOrSlug, isPublic } from './articles.visibility.js'
@@ -26,13 +28,15 @@ interface Current {
 }
 
 /**
- * Media in image blocks must exist: a 422 names the first that does not. The category, the people
- * and the cover are foreign keys, checked by the database as the rows are written.
+ * Media in image blocks must exist, and the SEO image must be an image: a 422 names the first that
+ * is not. The category, the people and the cover are foreign keys, checked by the database as the
+ * rows are written.
  */
 async function assertReferences(db: Db, input: ArticlePatch) {
   await assertMediaExist(db, [
     ...(input.body ?? []).flatMap((b, i) => (b.type === 'image' ? [{ path: `body.${i}.mediaId`, id: b.mediaId }] : [])),
   ])
+  await assertSeoImage(db, input.seo)
 }
 
 /** Each person once per role, in the order given. */
@@ -97,7 +101,7 @@ function creation(db: Db, row: ArticleRow, links: PersonLinks, index: SearchInde
   const first = db.insert(articles).values(row).returning({ id: articles.id }).getSQL()
   const rest: SQL[] = [
     ...(links.length ? [db.insert(articlePeople).values(linkRows(row.id, links)).getSQL()] : []),
-    db.insert(articleRevisions).values(revisionRow(article, 'create', auth)).getSQL(),
+    db.insert(articleRevisions).values(articleRevisionRow(article, 'create', auth)).getSQL(),
     ...searchStatements(row, links, index),
   ]
   return { article, first, rest, change: changeOf('create', null, row, auth, now) }
@@ -120,11 +124,7 @@ export async function createArticle(db: Db, input: ArticleInput, auth: Principal
     tags: [...new Set(input.tags ?? [])],
     version: 1,
     ...deriveReadingFields(input.summary, body),
-    seoTitle: null,
-    seoDescription: null,
-    canonicalUrl: null,
-    noindex: false,
-    seoImageId: null,
+    ...seoColumnsOf(input.seo),
     createdAt: now,
     updatedAt: now,
     deletedAt: null,
@@ -149,7 +149,7 @@ type SearchIndex = ReturnType<typeof articleSearchDoc>
  * locked in that transaction.
  */
 async function insertArticle(db: Db, input: ArticleInput, row: ArticleRow, links: PersonLinks, index: SearchIndex, auth: Principal, now: Date) {
-  const oneStatement = !row.body.some((b) => b.type === 'image')
+  const oneStatement = !row.body.some((b) => b.type === 'image') && !row.seoImageId
   return claimingSlug('articles_slug_key', input.slug, async (attempt) => {
     if (oneStatement && attempt <= 2) {
       const slug = attempt === 1 ? row.slug : await freeSlug(db, articles, row.slug)
@@ -203,6 +203,7 @@ function patched(current: ArticleRow, patch: ArticlePatch, now: Date) {
     status,
     publishedAt: publicationDate(status, patch.publishedAt, current.publishedAt, now),
     ...deriveReadingFields(summary, body),
+    ...(patch.seo !== undefined ? seoColumnsOf(patch.seo) : seoColumnsIn(current)),
   }
 }
 
@@ -235,7 +236,7 @@ async function changeContent(tx: Db, current: Current, patch: ArticlePatch, op: 
     for (const statement of searchStatements(row!, links)) await tx.execute(statement)
   }
   const article = toArticle(row!, links)
-  await tx.insert(articleRevisions).values(revisionRow(article, writeOp, auth))
+  await tx.insert(articleRevisions).values(articleRevisionRow(article, writeOp, auth))
   return { result: article, change: changeOf(writeOp, current.row, row!, auth, now) }
 }
 
@@ -259,7 +260,7 @@ async function setTrashed(tx: Db, current: Current, trashed: boolean, auth: Prin
     .returning()
   const article = toArticle(row!, current.links)
   const op = trashed ? 'trash' : 'restore'
-  await tx.insert(articleRevisions).values(revisionRow(article, op, auth, trashed))
+  await tx.insert(articleRevisions).values(articleRevisionRow(article, op, auth, trashed))
   return { result: article, change: changeOf(op, current.row, row!, auth, now) }
 }
 
@@ -292,7 +293,7 @@ export async function purgeArticle(db: Db, idOrSlug: string, auth: Principal, re
 export async function revertArticle(db: Db, idOrSlug: string, number: number, auth: Principal, required?: ExpectedVersion): Promise<Article> {
   return write(db, async (tx) => {
     const current = await lockArticle(tx, idOrSlug, required)
-    const patch = patchFrom(await revisionSnapshot(tx, current.row.id, number))
+    const patch = patchFrom(await revisionSnapshot(tx, articleRevisionSubject, current.row.id, number))
     const [owner] = await tx.select({ id: articles.id }).from(articles).where(eq(articles.slug, patch.slug!))
     if (owner && owner.id !== current.row.id) delete patch.slug
     await assertReferences(tx, patch)
@@ -312,5 +313,6 @@ function patchFrom(snapshot: ArticleSnapshot): ArticlePatch {
     coverId: snapshot.coverId ?? null,
     tags: snapshot.tags,
     people: snapshot.people,
+    ...(snapshot.seo && { seo: snapshot.seo }),
   }
 }

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { notModified, requiredVersion } from '../../plugins/http-cache.js'
 import { versionTag } from '../../shared/etags.js'
 import { IdOrSlugParams, many, NoContent, NotModified, one, Problem, withHeaders } from '../../shared/schemas.js'
+import type { ShareSettings } from '../../shared/seo.js'
 import { Category, CategoryInput, CategoryListQuery, CategoryPatch } from './categories.schemas.js'
 import {
   createCategory,
@@ -9,18 +10,19 @@ import {
   getCategory,
   listCategories,
   toCategory,
+  toSharedCategory,
   updateCategory,
 } from './categories.service.js'
 
 const tags = ['categories']
 
-export const categoryRoutes: FastifyPluginAsyncZod = async (app) => {
+export const categoryRoutes: FastifyPluginAsyncZod<{ share: ShareSettings }> = async (app, { share }) => {
   app.get(
     '/',
     { schema: { tags, operationId: 'listCategories', summary: 'List categories', querystring: CategoryListQuery, response: { 200: many(Category) } } },
     async (req) => {
-      const { rows, total } = await listCategories(app.db, req.query)
-      return { data: rows.map(toCategory), meta: { limit: req.query.limit, offset: req.query.offset, total, nextCursor: null } }
+      const { rows, total } = await listCategories(app.db, req.query, share)
+      return { data: rows.map(toSharedCategory), meta: { limit: req.query.limit, offset: req.query.offset, total, nextCursor: null } }
     },
   )
 
@@ -28,9 +30,9 @@ export const categoryRoutes: FastifyPluginAsyncZod = async (app) => {
     '/:idOrSlug',
     { schema: { tags, operationId: 'getCategory', summary: 'Get a category', params: IdOrSlugParams, response: { 200: one(Category), 304: NotModified, 404: Problem } } },
     async (req, reply) => {
-      const row = await getCategory(app.db, req.params.idOrSlug)
+      const row = await getCategory(app.db, req.params.idOrSlug, share)
       if (notModified(req, reply, versionTag(row.version))) return reply.send(null)
-      return { data: toCategory(row) }
+      return { data: toSharedCategory(row) }
     },
   )
 

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { Limit, OptionalText, QueryInt, Slug, Timestamp } from '../../shared/schemas.js'
 import { categoryExample } from '../../shared/examples.js'
+import { Seo, SeoInput, Share } from '../../shared/seo.js'
 
 export const Category = z
   .object({
@@ -10,8 +11,10 @@ export const Category = z
     description: z.string().nullable(),
     parentId: z.uuid().nullable(),
     position: z.number().int(),
+    seo: Seo,
     createdAt: Timestamp,
     updatedAt: Timestamp,
+    share: Share.optional().describe('On reads: seo with its fallbacks, ready for <meta> tags'),
   })
   .meta({ id: 'Category', example: categoryExample })
 export type Category = z.infer<typeof Category>
@@ -23,8 +26,9 @@ export const CategoryInput = z
     description: OptionalText(5000),
     parentId: z.uuid().nullish(),
     position: z.number().int().min(-1_000_000).max(1_000_000).optional(),
+    seo: SeoInput.nullish().describe('Given whole; null clears it'),
   })
-  
+
 export type CategoryInput = z.infer<typeof CategoryInput>
 
 export const CategoryPatch = CategoryInput.partial()

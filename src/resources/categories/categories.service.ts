@@ -1,4 +1,4 @@
-import { asc, count, eq, type SQL, sql } from 'drizzle-orm'
+import { asc, count, eq, getTableColumns, type SQL, sql } from 'drizzle-orm'
 import { type Db, rawRows } from '../../db/client.js'
 import { field, type Shape, shapeObject } from '../../db/json-shape.js'
 import { articles, categories } from '../../db/schema.js'
@@ -8,6 +8,8 @@ import { assertNotInMenus } from '../../shared/menu-links.js'
 import type { Principal } from '../../shared/principal.js'
 import { claimFreeSlug, claimingSlug } from '../../shared/slugs.js'
 import { checkVersion, type ExpectedVersion } from '../../shared/versions.js'
+import { seoColumnsOf, seoOf, seoSql, type Share, type ShareSettings, shareSql } from '../../shared/seo.js'
+import { assertSeoImage } from '../media/media.service.js'
 import { changedFields, rowChange, write } from '../../shared/write.js'
 import type { Category, CategoryInput, CategoryListQuery, CategoryPatch } from './categories.schemas.js'
 
@@ -21,6 +23,7 @@ export const categoryShape: Shape<CategoryRow> = {
   description: field.column(categories.description, 'description'),
   parentId: field.column(categories.parentId, 'parentId'),
   position: field.column(categories.position, 'position'),
+  seo: field.derived(seoSql, seoOf),
   createdAt: field.timestamp(categories.createdAt, 'createdAt'),
   updatedAt: field.timestamp(categories.updatedAt, 'updatedAt'),
 }
@@ -35,13 +38,23 @@ export async function findCategory(db: Db, idOrSlug: string): Promise<CategoryRo
   return row
 }
 
-export async function getCategory(db: Db, idOrSlug: string): Promise<CategoryRow> {
-  const row = await findCategory(db, idOrSlug)
+/** A category's row with its `share`, as reads answer it. */
+type SharedRow = CategoryRow & { share: Share }
+const sharedColumns = (share: ShareSettings) => ({
+  ...getTableColumns(categories),
+  share: sql<Share>`${shareSql({ alias: 'categories', title: sql`categories.name`, description: sql`categories.description`, url: share.siteUrl('category', 'categories') }, share.mediaBase)}`,
+})
+
+/** A category as a read answers it: with `share`. */
+export const toSharedCategory = (row: SharedRow): Category => ({ ...toCategory(row), share: row.share })
+
+export async function getCategory(db: Db, idOrSlug: string, share: ShareSettings): Promise<SharedRow> {
+  const [row] = await db.select(sharedColumns(share)).from(categories).where(byIdOrSlug(idOrSlug))
   if (!row) throw new NotFound('Category', idOrSlug)
   return row
 }
 
-export async function listCategories(db: Db, query: CategoryListQuery) {
+export async function listCategories(db: Db, query: CategoryListQuery, share: ShareSettings) {
   let where: SQL | undefined
   if (query.parent !== undefined) {
     const parent = await findCategory(db, query.parent)
@@ -50,7 +63,7 @@ export async function listCategories(db: Db, query: CategoryListQuery) {
   }
   const [rows, [total]] = await Promise.all([
     db
-      .select()
+      .select(sharedColumns(share))
       .from(categories)
       .where(where)
       .orderBy(asc(categories.position), asc(categories.name), asc(categories.id))
@@ -85,6 +98,7 @@ export async function createCategory(db: Db, input: CategoryInput, auth: Princip
   return claimingSlug('categories_slug_key', input.slug, () =>
     write(db, async (tx) => {
       if (input.parentId) await assertParent(tx, input.parentId)
+      await assertSeoImage(tx, input.seo)
       const now = new Date()
       const [row] = await tx
         .insert(categories)
@@ -95,6 +109,7 @@ export async function createCategory(db: Db, input: CategoryInput, auth: Princip
           description: input.description ?? null,
           parentId: input.parentId ?? null,
           position: input.position ?? 0,
+          ...seoColumnsOf(input.seo),
           createdAt: now,
           updatedAt: now,
         })
@@ -117,8 +132,10 @@ export async function updateCategory(db: Db, idOrSlug: string, patch: CategoryPa
   return claimingSlug('categories_slug_key', patch.slug, () =>
     write(db, async (tx) => {
       const current = await lockCategory(tx, idOrSlug, required)
-      const changes = changedFields(current, patch)
+      const { seo, ...rest } = patch
+      const changes = changedFields(current, { ...rest, ...(seo !== undefined && seoColumnsOf(seo)) })
       if (!changes) return { result: current, change: null }
+      if (changes.seoImageId) await assertSeoImage(tx, seo)
       if (changes.parentId) await assertParent(tx, changes.parentId, current.id)
       const [row] = await tx
         .update(categories)

@@ -8,7 +8,7 @@ import { notModified, requiredVersion } from '../../plugins/http-cache.js'
 import { versionTag } from '../../shared/etags.js'
 import { Binary, IdParams, many, NoContent, NotModified, one, Problem, withHeaders } from '../../shared/schemas.js'
 import type { ByteRange, Storage } from '../../storage/storage.js'
-import { Media, MediaFileQuery, MediaListQuery, MediaPatch, MediaUploadFields, variantFormats, variantWidths } from './media.schemas.js'
+import { Media, MediaFileQuery, MediaListQuery, MediaPatch, MediaUploadFields, fileWidths, variantFormats } from './media.schemas.js'
 import { type MediaSettings, receiveUpload, tooLarge } from './media.files.js'
 import { createMedia, deleteMedia, getMedia, listMedia, mediaFile, type StoredFile, updateMedia } from './media.service.js'
 import { toMedia } from './media.shape.js'
@@ -116,7 +116,7 @@ export const mediaRoutes: FastifyPluginAsyncZod<{ config: Config; storage: Stora
       tags,
       operationId: 'getMediaFile',
       summary: 'The bytes, or a resized image',
-      description: `\`w\` (${variantWidths.join(', ')}) with \`format\` (${variantFormats.join(', ')}; default webp) returns a resized image, made once and then kept.`,
+      description: `\`w\` (${fileWidths.join(', ')}) with \`format\` (${variantFormats.join(', ')}; default webp) returns a resized image, made once and then kept.`,
       params: IdParams,
       querystring: MediaFileQuery,
       response: {

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { SHARE_IMAGE_WIDTH } from '../../shared/seo.js'
 import { mediaKinds } from '../../db/schema.js'
 import { Cursor, Limit, Offset, OptionalText, Timestamp } from '../../shared/schemas.js'
 import { SearchText } from '../../shared/search.js'
@@ -66,14 +67,17 @@ export const MediaListQuery = z.strictObject({
 })
 export type MediaListQuery = z.infer<typeof MediaListQuery>
 
+/** The widths the file route renders: the variants', and the share cards' (which `variants` does not list). */
+export const fileWidths = [...variantWidths, SHARE_IMAGE_WIDTH].sort((a, b) => a - b)
+
 export const MediaFileQuery = z
   .strictObject({
     // Exactly as listed ("0640" or "640.0" would be other cache keys for the same immutable bytes).
     w: z
-      .enum(variantWidths.map(String) as [string, ...string[]], { message: `One of ${variantWidths.join(', ')}` })
+      .enum(fileWidths.map(String) as [string, ...string[]], { message: `One of ${fileWidths.join(', ')}` })
       .transform(Number)
       .optional()
-      .meta({ type: 'integer', enum: [...variantWidths], description: 'A resized image of this width' }),
+      .meta({ type: 'integer', enum: fileWidths, description: `A resized image of this width (${SHARE_IMAGE_WIDTH}: for share cards)` }),
     format: z.enum(variantFormats).optional().describe('With w; default webp'),
   })
   .refine((q) => q.format === undefined || q.w !== undefined, { path: ['w'], message: 'format needs a width' })

@@ -1,9 +1,9 @@
 import { unlink } from 'node:fs/promises'
 import { and, arrayContains, count, eq, inArray, or, sql } from 'drizzle-orm'
-import type { Db } from '../../db/client.js'
+import { type Db, rawRows } from '../../db/client.js'
 import { LOCKS, lockForTransaction } from '../../db/locks.js'
 import { articles, documents, media, pages, people } from '../../db/schema.js'
-import { badRequest, InUse, NotFound, Unavailable, unknownReference } from '../../errors.js'
+import { badRequest, InUse, invalidReference, NotFound, Unavailable, unknownReference } from '../../errors.js'
 import type { Principal } from '../../shared/principal.js'
 import { checkVersion, type ExpectedVersion } from '../../shared/versions.js'
 import { changedFields, rowChange, write } from '../../shared/write.js'
@@ -41,13 +41,19 @@ export async function mediaByIds(db: Db, ids: Iterable<string>): Promise<Map<str
  * Every reference must name existing media: a 422 names the first path that does not. The rows are
  * locked for share, so a concurrent delete waits for this write and then sees the reference.
  */
-export async function assertMediaExist(db: Db, refs: { path: string; id: string }[]): Promise<void> {
+export async function assertMediaExist(db: Db, refs: { path: string; id: string; image?: boolean }[]): Promise<void> {
   if (refs.length === 0) return
   const ids = [...new Set(refs.map((r) => r.id))]
-  const found = new Set((await db.select({ id: media.id }).from(media).where(inArray(media.id, ids)).for('share')).map((r) => r.id))
+  const found = new Map((await db.select({ id: media.id, kind: media.kind }).from(media).where(inArray(media.id, ids)).for('share')).map((r) => [r.id, r.kind]))
   const missing = refs.find((r) => !found.has(r.id))
   if (missing) throw unknownReference(missing.path, 'media')
+  const notImage = refs.find((r) => r.image && found.get(r.id) !== 'image')
+  if (notImage) throw invalidReference(notImage.path, `media ${notImage.id} is a ${found.get(notImage.id)}, not an image`)
 }
+
+/** An SEO image must be an image media item: a 422 naming `seo.imageId` otherwise. */
+export const assertSeoImage = (db: Db, seo: { imageId?: string | null | undefined } | null | undefined) =>
+  assertMediaExist(db, seo?.imageId ? [{ path: 'seo.imageId', id: seo.imageId, image: true }] : [])
 
 const sorts: Record<MediaListQuery['sort'], SortSpec> = {
   '-createdAt': { column: media.createdAt, direction: 'desc', nullable: false, cast: 'timestamptz' },
@@ -186,9 +192,9 @@ export async function updateMedia(db: Db, id: string, patch: MediaPatch, auth: P
 
 const imageBlock = (body: typeof articles.body | typeof pages.body, id: string) => sql`${body} @> ${JSON.stringify([{ type: 'image', mediaId: id }])}::jsonb`
 
-/** Where media is used: articles and pages (trashed ones too, they can come back), people and documents. */
+/** Where media is used: articles and pages (trashed ones too, they can come back), people, documents and share cards. */
 export async function mediaUsage(db: Db, id: string): Promise<string[]> {
-  const [inArticles, asPhoto, inPages, asFile] = await Promise.all([
+  const [inArticles, asPhoto, inPages, asFile, asShare] = await Promise.all([
     db
       .select({ slug: articles.slug, cover: sql<boolean>`${articles.coverId} is not distinct from ${id}::uuid` })
       .from(articles)
@@ -198,12 +204,19 @@ export async function mediaUsage(db: Db, id: string): Promise<string[]> {
     db.select({ slug: people.slug }).from(people).where(eq(people.photoId, id)).orderBy(people.slug).limit(10),
     db.select({ slug: pages.slug }).from(pages).where(imageBlock(pages.body, id)).orderBy(pages.slug).limit(10),
     db.select({ slug: documents.slug }).from(documents).where(arrayContains(documents.fileIds, [id])).orderBy(documents.slug).limit(10),
+    rawRows<{ what: string; slug: string }>(
+      db,
+      sql`(select 'article' as what, slug from articles where seo_image_id = ${id} limit 10)
+        union all (select 'page', slug from pages where seo_image_id = ${id} limit 10)
+        union all (select 'category', slug from categories where seo_image_id = ${id} limit 10)`,
+    ),
   ])
   return [
     ...inArticles.map((a) => (a.cover ? `the cover of article ${a.slug}` : `the body of article ${a.slug}`)),
     ...asPhoto.map((p) => `the photo of person ${p.slug}`),
     ...inPages.map((p) => `the body of page ${p.slug}`),
     ...asFile.map((d) => `the files of document ${d.slug}`),
+    ...asShare.map((s) => `the SEO image of ${s.what} ${s.slug}`),
   ]
 }
 

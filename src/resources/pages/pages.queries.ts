@@ -7,6 +7,7 @@ import { pageSlugsSql } from '../../shared/page-path.js'
 import { afterCursor, cursorValue, orderBy, type SortSpec } from '../../shared/keyset.js'
 import { finishPage, pageStart } from '../../shared/paging.js'
 import type { Principal } from '../../shared/principal.js'
+import { seoOf, type Share, type ShareSettings, shareSql } from '../../shared/seo.js'
 import { renderBody } from '../articles/render.js'
 import { type Page, type PageGetQuery, type PageListQuery, ROOT } from './pages.schemas.js'
 
@@ -18,7 +19,14 @@ export const pagePath = sql<string>`('/pages/' || ${pageSlugsSql('pages')})`
 /** A page's row with its path. */
 export const pageColumns = { ...getTableColumns(pages), path: pagePath }
 
-export const toPage = (row: PageRow, query: PageGetQuery = {}): Page => ({
+/** A page's row as reads have it: with its path and its `share`. */
+type SharedRow = PageRow & { share: Share }
+const sharedColumns = (share: ShareSettings) => ({
+  ...pageColumns,
+  share: sql<Share>`${shareSql({ alias: 'pages', title: sql`pages.title`, description: sql`pages.excerpt`, url: share.siteUrl('page', 'pages') }, share.mediaBase)}`,
+})
+
+export const toPage = (row: PageRow & { share?: Share }, query: PageGetQuery = {}): Page => ({
   id: row.id,
   slug: row.slug,
   title: row.title,
@@ -28,10 +36,12 @@ export const toPage = (row: PageRow, query: PageGetQuery = {}): Page => ({
   position: row.position,
   path: row.path,
   status: row.status,
+  seo: seoOf(row),
   version: row.version,
   createdAt: row.createdAt.toISOString(),
   updatedAt: row.updatedAt.toISOString(),
   ...(query.render === 'html' && { html: renderBody(row.body) }),
+  ...(row.share && { share: row.share }),
 })
 
 export const pageByIdOrSlug = (idOrSlug: string): SQL =>
@@ -44,8 +54,8 @@ export const pageVisibility = (auth: Principal | null, trashed = false): SQL =>
 /** Whether anonymous callers see a page in this state. */
 export const isPublicPage = (row: { status: string; deletedAt: Date | null }) => row.deletedAt === null && row.status === 'published'
 
-export async function getPage(db: Db, idOrSlug: string, auth: Principal | null): Promise<PageRow> {
-  const [row] = await db.select(pageColumns).from(pages).where(and(pageByIdOrSlug(idOrSlug), pageVisibility(auth)))
+export async function getPage(db: Db, idOrSlug: string, auth: Principal | null, share: ShareSettings): Promise<SharedRow> {
+  const [row] = await db.select(sharedColumns(share)).from(pages).where(and(pageByIdOrSlug(idOrSlug), pageVisibility(auth)))
   if (!row) throw new NotFound('Page', idOrSlug)
   return row
 }
@@ -67,7 +77,7 @@ async function parentFilter(db: Db, parent: string | undefined, auth: Principal 
   return eq(pages.parentId, found.id)
 }
 
-export async function listPages(db: Db, query: PageListQuery, auth: Principal | null) {
+export async function listPages(db: Db, query: PageListQuery, auth: Principal | null, share: ShareSettings) {
   // A filter that would show an anonymous caller more is refused, not emptied (as for articles).
   if (!auth && query.status !== undefined && query.status !== 'published') {
     throw badRequest('status', 'Only callers with a token can list pages that are not published')
@@ -82,7 +92,7 @@ export async function listPages(db: Db, query: PageListQuery, auth: Principal | 
   )
   const [rows, total] = await Promise.all([
     db
-      .select(pageColumns)
+      .select(sharedColumns(share))
       .from(pages)
       .where(and(filter, start.after && afterCursor(spec, pages.id, start.after)))
       .orderBy(...orderBy(spec, pages.id))

@@ -1,15 +1,18 @@
+import type { ShareSettings } from '../../shared/seo.js'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { notModified, requiredVersion } from '../../plugins/http-cache.js'
 import { versionTag } from '../../shared/etags.js'
 import { IdOrSlugParams, many, NoContent, NotModified, one, Problem, withHeaders } from '../../shared/schemas.js'
+import type { RevisionRoutesOptions } from '../revisions/revisions.routes.js'
 import { getPage, listPages, toPage } from './pages.queries.js'
+import { pageRevisionSchemas, pageRevisionSubject } from './pages.revisions.js'
 import { Page, PageGetQuery, PageInput, PageListQuery, PagePatch } from './pages.schemas.js'
-import { createPage, purgePage, restorePage, trashPage, updatePage } from './pages.service.js'
+import { createPage, purgePage, restorePage, revertPage, trashPage, updatePage } from './pages.service.js'
 
 const tags = ['pages']
 const ifMatch = 'Send the ETag of your last read as If-Match: a stale one is a 412 and nothing is written. Without If-Match the write goes through.'
 
-export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
+export const pageRoutes: FastifyPluginAsyncZod<{ share: ShareSettings }> = async (app, { share }) => {
   app.get(
     '/',
     {
@@ -23,7 +26,7 @@ export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => {
-      const { data, nextCursor, total } = await listPages(app.db, req.query, req.auth)
+      const { data, nextCursor, total } = await listPages(app.db, req.query, req.auth, share)
       const { limit, offset } = req.query
       return { data, meta: { limit, ...(offset !== undefined && { offset, total }), nextCursor } }
     },
@@ -43,7 +46,7 @@ export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
-      const row = await getPage(app.db, req.params.idOrSlug, req.auth)
+      const row = await getPage(app.db, req.params.idOrSlug, req.auth, share)
       if (notModified(req, reply, versionTag(row.version, req.query.render))) return reply.send(null)
       return { data: toPage(row, req.query) }
     },
@@ -70,7 +73,7 @@ export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         operationId: 'updatePage',
         summary: 'Change a page',
-        description: `Only the fields given change; body is replaced whole. Each change raises version by one. ${ifMatch}`,
+        description: `Only the fields given change; body is replaced whole. Each change raises version by one and keeps a revision. ${ifMatch}`,
         params: IdOrSlugParams,
         body: PagePatch,
         response: { 200: withHeaders(one(Page), 'ETag'), 404: Problem, 409: Problem, 412: Problem, 422: Problem },
@@ -128,7 +131,7 @@ export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         operationId: 'purgePage',
-        summary: 'Delete a page in the trash for good',
+        summary: 'Delete a page in the trash for good, with its revisions',
         params: IdOrSlugParams,
         response: { 204: NoContent, 404: Problem, 409: Problem, 412: Problem },
       },
@@ -138,4 +141,14 @@ export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
       return reply.code(204).send(null)
     },
   )
+}
+
+/** A page's revisions, for revisionRoutes under /v1/pages. */
+export const pageRevisionRoutes: RevisionRoutesOptions = {
+  subject: pageRevisionSubject,
+  schemas: { ...pageRevisionSchemas, Resource: Page },
+  async restore(db, idOrSlug, number, auth, required) {
+    const row = await revertPage(db, idOrSlug, number, auth, required)
+    return { data: toPage(row), etag: versionTag(row.version) }
+  },
 }

@@ -3,6 +3,7 @@ import { pageStatuses } from '../../db/schema.js'
 import { Block, Body } from '../../shared/blocks.js'
 import { pageExample, pageInputExample } from '../../shared/examples.js'
 import { Cursor, Limit, Offset, Slug, Timestamp } from '../../shared/schemas.js'
+import { Seo, SeoInput, Share } from '../../shared/seo.js'
 
 export const PageStatus = z.enum(pageStatuses).meta({ id: 'PageStatus' })
 
@@ -21,10 +22,12 @@ export const Page = z
     position: z.number().int().describe('Order among the pages of the same parent, lowest first'),
     path: z.string().describe('The slugs from the top of the tree down to this page: /pages/gioi-thieu/lich-su'),
     status: PageStatus,
+    seo: Seo,
     version: z.number().int(),
     createdAt: Timestamp,
     updatedAt: Timestamp,
     html: z.string().optional().describe('With render=html: the body as HTML, every text escaped'),
+    share: Share.optional().describe('On reads: seo with its fallbacks, ready for <meta> tags'),
   })
   .meta({ id: 'Page', example: pageExample })
 export type Page = z.infer<typeof Page>
@@ -37,6 +40,7 @@ export const PageInput = z
     parentId: z.uuid().nullish().describe('The page above this one; null or absent at the top'),
     position: z.number().int().min(-1_000_000).max(1_000_000).optional(),
     status: PageStatus.optional().describe('Default draft'),
+    seo: SeoInput.nullish().describe('Given whole; null clears it'),
   })
   .meta({ example: pageInputExample })
 export type PageInput = z.infer<typeof PageInput>

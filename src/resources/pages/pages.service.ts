@@ -1,25 +1,26 @@
 import { and, count, eq, isNotNull, isNull, sql } from 'drizzle-orm'
 import { type Db, rawRows } from '../../db/client.js'
-import { pages } from '../../db/schema.js'
+import { pageRevisions, pages, type RevisionOp } from '../../db/schema.js'
 import { InUse, InvalidReference, NotFound, unknownReference } from '../../errors.js'
 import { newId } from '../../shared/ids.js'
 import { assertNotInMenus } from '../../shared/menu-links.js'
 import type { Principal } from '../../shared/principal.js'
+import { seoColumnsOf } from '../../shared/seo.js'
 import { claimFreeSlug, claimingSlug } from '../../shared/slugs.js'
 import { checkVersion, type ExpectedVersion } from '../../shared/versions.js'
 import { type Change, changedFields, write, type Written } from '../../shared/write.js'
 import { deriveReadingFields } from '../articles/blocks.js'
-import { assertMediaExist } from '../media/media.service.js'
+import { assertMediaExist, assertSeoImage } from '../media/media.service.js'
+import { revisionSnapshot } from '../revisions/revisions.service.js'
 import { isPublicPage, pageByIdOrSlug, pageColumns, type PageRow } from './pages.queries.js'
+import { pageRevisionRow, pageRevisionSubject, patchFrom } from './pages.revisions.js'
 import type { PageInput, PagePatch } from './pages.schemas.js'
-
-type Op = 'create' | 'update' | 'trash' | 'restore'
 
 /**
  * The change of a write: what it did, and whether the page became visible to the public
  * (`page.published`) or stopped being visible (`page.unpublished`).
  */
-function changeOf(op: Op, before: PageRow | null, after: PageRow, auth: Principal): Change {
+function changeOf(op: RevisionOp, before: PageRow | null, after: PageRow, auth: Principal): Change {
   const was = before !== null && isPublicPage(before)
   const is = isPublicPage(after)
   const events =
@@ -82,6 +83,7 @@ export async function createPage(db: Db, input: PageInput, auth: Principal): Pro
     write(db, async (tx) => {
       if (input.parentId) await assertParent(tx, input.parentId)
       await assertBodyMedia(tx, input.body)
+      await assertSeoImage(tx, input.seo)
       const now = new Date()
       const body = input.body ?? []
       const id = newId()
@@ -94,36 +96,52 @@ export async function createPage(db: Db, input: PageInput, auth: Principal): Pro
         parentId: input.parentId ?? null,
         position: input.position ?? 0,
         status: input.status ?? 'draft',
+        ...seoColumnsOf(input.seo),
         createdAt: now,
         updatedAt: now,
       })
       const row = await reread(tx, id)
+      await tx.insert(pageRevisions).values(pageRevisionRow(row, 'create', auth))
       return { result: row, change: changeOf('create', null, row, auth) }
     }),
   )
 }
 
-/** A patch that changes nothing writes nothing: no new version, the same ETag. */
+/** The op of a write that changes content: whether it published the page, or took it back. */
+function opFor(before: PageRow['status'], after: PageRow['status']): RevisionOp {
+  if (before === after) return 'update'
+  return after === 'published' ? 'publish' : 'unpublish'
+}
+
+/**
+ * Writes a patch over a page, with a revision. A patch that changes nothing writes nothing: no new
+ * version, no revision, the same ETag. A revert always writes: it is asked for as a new revision.
+ */
+async function changePage(tx: Db, current: PageRow, patch: PagePatch, op: RevisionOp | null, auth: Principal): Promise<Written<PageRow>> {
+  const { seo, ...rest } = patch
+  const changes = changedFields(current, { ...rest, ...(seo !== undefined && seoColumnsOf(seo)) })
+  if (!changes && op === null) return { result: current, change: null }
+  if (changes?.seoImageId) await assertSeoImage(tx, seo)
+  if (changes?.parentId) await assertParent(tx, changes.parentId, current.id)
+  if (changes?.body) await assertBodyMedia(tx, changes.body)
+  await tx
+    .update(pages)
+    .set({
+      ...changes,
+      ...(changes?.body && { excerpt: deriveReadingFields(null, changes.body).excerpt }),
+      version: current.version + 1,
+      updatedAt: new Date(),
+    })
+    .where(eq(pages.id, current.id))
+  const row = await reread(tx, current.id)
+  const writeOp = op ?? opFor(current.status, row.status)
+  await tx.insert(pageRevisions).values(pageRevisionRow(row, writeOp, auth))
+  return { result: row, change: changeOf(writeOp, current, row, auth) }
+}
+
 export async function updatePage(db: Db, idOrSlug: string, patch: PagePatch, auth: Principal, required?: ExpectedVersion): Promise<PageRow> {
   return claimingSlug('pages_slug_key', patch.slug, () =>
-    write(db, async (tx) => {
-      const current = await lockPage(tx, idOrSlug, required)
-      const changes = changedFields(current, patch)
-      if (!changes) return { result: current, change: null }
-      if (changes.parentId) await assertParent(tx, changes.parentId, current.id)
-      if (changes.body) await assertBodyMedia(tx, changes.body)
-      await tx
-        .update(pages)
-        .set({
-          ...changes,
-          ...(changes.body && { excerpt: deriveReadingFields(null, changes.body).excerpt }),
-          version: current.version + 1,
-          updatedAt: new Date(),
-        })
-        .where(eq(pages.id, current.id))
-      const row = await reread(tx, current.id)
-      return { result: row, change: changeOf('update', current, row, auth) }
-    }),
+    write(db, async (tx) => changePage(tx, await lockPage(tx, idOrSlug, required), patch, null, auth)),
   )
 }
 
@@ -134,7 +152,9 @@ async function setTrashed(tx: Db, current: PageRow, trashed: boolean, auth: Prin
     .set({ deletedAt: trashed ? now : null, updatedAt: now, version: current.version + 1 })
     .where(eq(pages.id, current.id))
   const row = await reread(tx, current.id)
-  return { result: row, change: changeOf(trashed ? 'trash' : 'restore', current, row, auth) }
+  const op = trashed ? 'trash' : 'restore'
+  await tx.insert(pageRevisions).values(pageRevisionRow(row, op, auth))
+  return { result: row, change: changeOf(op, current, row, auth) }
 }
 
 async function countChildren(tx: Db, id: string, withTrashed: boolean): Promise<number> {
@@ -171,7 +191,7 @@ export async function restorePage(db: Db, idOrSlug: string, auth: Principal, req
   })
 }
 
-/** Deletes a page from the trash for good. */
+/** Deletes a page from the trash for good, with its revisions. */
 export async function purgePage(db: Db, idOrSlug: string, auth: Principal, required?: ExpectedVersion): Promise<void> {
   await write(db, async (tx) => {
     const [row] = await tx.select().from(pages).where(pageByIdOrSlug(idOrSlug)).for('update')
@@ -184,5 +204,22 @@ export async function purgePage(db: Db, idOrSlug: string, auth: Principal, requi
     await tx.delete(pages).where(eq(pages.id, row.id))
     const change: Change = { type: 'page', id: row.id, op: 'delete', events: ['page.purged'], version: null, slug: row.slug, actor: auth, at: new Date() }
     return { result: undefined, change }
+  })
+}
+
+/**
+ * Makes a revision's content the page's current content, as a new revision. Its parent must still
+ * be a page out of the trash, and not one below it now (a 422 otherwise); the slug stays as it is
+ * when another page has taken the old one meanwhile.
+ */
+export async function revertPage(db: Db, idOrSlug: string, number: number, auth: Principal, required?: ExpectedVersion): Promise<PageRow> {
+  return write(db, async (tx) => {
+    const current = await lockPage(tx, idOrSlug, required)
+    const patch = patchFrom(await revisionSnapshot(tx, pageRevisionSubject, current.id, number))
+    if (patch.slug !== undefined) {
+      const [owner] = await tx.select({ id: pages.id }).from(pages).where(eq(pages.slug, patch.slug))
+      if (owner && owner.id !== current.id) delete patch.slug
+    }
+    return changePage(tx, current, patch, 'revert', auth)
   })
 }

@@ -1,31 +1,47 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import type { z } from 'zod'
+import type { Db } from '../../db/client.js'
 import { requiredVersion } from '../../plugins/http-cache.js'
 import { IdOrSlugParams, many, one, Problem, withHeaders } from '../../shared/schemas.js'
-import { articleTag } from '../articles/articles.etag.js'
-import { Article } from '../articles/articles.schemas.js'
-import { revertArticle } from '../articles/articles.service.js'
-import { Revision, RevisionListQuery, RevisionParams, RevisionSummary } from './revisions.schemas.js'
-import { getRevision, listRevisions } from './revisions.service.js'
+import type { Principal } from '../../shared/principal.js'
+import type { ExpectedVersion } from '../../shared/versions.js'
+import { RevisionListQuery, RevisionParams } from './revisions.schemas.js'
+import { capitalized, getRevision, listRevisions, type RevisionSubject } from './revisions.service.js'
 
 const tags = ['revisions']
 
-/** An article's history: one revision per write, each restorable. Mounted under /v1/articles. */
-export const revisionRoutes: FastifyPluginAsyncZod = async (app) => {
+/** What the routes of one resource's revisions are made of. */
+export interface RevisionRoutesOptions {
+  subject: RevisionSubject<unknown>
+  /** The answers: of a list, of one revision, and the resource's own after a restore. */
+  schemas: { Summary: z.ZodType; Revision: z.ZodType; Resource: z.ZodType }
+  /** Makes revision `number` the resource's current content, as a new revision: the answer and its ETag. */
+  restore(db: Db, idOrSlug: string, number: number, auth: Principal, required: ExpectedVersion): Promise<{ data: unknown; etag: string }>
+}
+
+const withArticle = (noun: string) => `${/^[aeiou]/.test(noun) ? 'an' : 'a'} ${noun}`
+
+/**
+ * A resource's history: one revision per write, each restorable. Registered once per resource
+ * that keeps revisions, under that resource's prefix (`/v1/articles`, `/v1/pages`).
+ */
+export const revisionRoutes: FastifyPluginAsyncZod<RevisionRoutesOptions> = async (app, { subject, schemas, restore }) => {
+  const { noun } = subject
   app.get(
     '/:idOrSlug/revisions',
     {
       config: { role: 'reader' },
       schema: {
         tags,
-        operationId: 'listArticleRevisions',
-        summary: "List an article's revisions, newest first",
+        operationId: `list${capitalized(noun)}Revisions`,
+        summary: `List ${withArticle(noun)}'s revisions, newest first`,
         params: IdOrSlugParams,
         querystring: RevisionListQuery,
-        response: { 200: many(RevisionSummary), 404: Problem },
+        response: { 200: many(schemas.Summary), 404: Problem },
       },
     },
     async (req) => {
-      const { data, nextCursor, total } = await listRevisions(app.db, req.params.idOrSlug, req.query)
+      const { data, nextCursor, total } = await listRevisions(app.db, subject, req.params.idOrSlug, req.query)
       const { limit, offset } = req.query
       return { data, meta: { limit, ...(offset !== undefined && { offset, total }), nextCursor } }
     },
@@ -37,13 +53,13 @@ export const revisionRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { role: 'reader' },
       schema: {
         tags,
-        operationId: 'getArticleRevision',
-        summary: 'Get one revision with the full state of the article it kept',
+        operationId: `get${capitalized(noun)}Revision`,
+        summary: `Get one revision with the full state of the ${noun} it kept`,
         params: RevisionParams,
-        response: { 200: one(Revision), 404: Problem },
+        response: { 200: one(schemas.Revision), 404: Problem },
       },
     },
-    async (req) => ({ data: await getRevision(app.db, req.params.idOrSlug, req.params.number) }),
+    async (req) => ({ data: await getRevision(app.db, subject, req.params.idOrSlug, req.params.number) }),
   )
 
   app.post(
@@ -52,17 +68,17 @@ export const revisionRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { role: 'editor' },
       schema: {
         tags,
-        operationId: 'restoreArticleRevision',
-        summary: "Make a revision's content the article's current content",
+        operationId: `restore${capitalized(noun)}Revision`,
+        summary: `Make a revision's content the ${noun}'s current content`,
         description: 'Itself a new revision. If-Match is honoured as for PATCH.',
         params: RevisionParams,
-        response: { 200: withHeaders(one(Article), 'ETag'), 404: Problem, 412: Problem, 422: Problem },
+        response: { 200: withHeaders(one(schemas.Resource), 'ETag'), 404: Problem, 412: Problem, 422: Problem },
       },
     },
     async (req, reply) => {
-      const article = await revertArticle(app.db, req.params.idOrSlug, req.params.number, req.auth!, requiredVersion(req))
-      reply.header('etag', articleTag(article.version, {}))
-      return { data: article }
+      const { data, etag } = await restore(app.db, req.params.idOrSlug, req.params.number, req.auth!, requiredVersion(req))
+      reply.header('etag', etag)
+      return { data }
     },
   )
 }

@@ -1,42 +1,37 @@
 import { z } from 'zod'
 import { revisionOps } from '../../db/schema.js'
-import { Cursor, Limit, Offset, QueryInt, Slug, Timestamp } from '../../shared/schemas.js'
-import { ArticleStatus, PersonRole } from '../articles/articles.schemas.js'
-import { Block } from '../../shared/blocks.js'
+import { Cursor, Limit, Offset, QueryInt, Timestamp } from '../../shared/schemas.js'
 
 export const RevisionOp = z.enum(revisionOps).meta({ id: 'RevisionOp' })
 
-export const ArticleSnapshot = z
-  .object({
-    slug: Slug,
-    title: z.string(),
-    summary: z.string().nullable(),
-    body: z.array(Block),
-    status: ArticleStatus,
-    publishedAt: Timestamp.nullable(),
-    categoryId: z.uuid().nullable(),
-    coverId: z.uuid().nullable().optional(),
-    tags: z.array(z.string()),
-    people: z.array(z.object({ personId: z.uuid(), role: PersonRole })),
-    deleted: z.boolean().describe('The write left the article in the trash'),
-  })
-  .meta({ id: 'ArticleSnapshot' })
-
-const RevisionFields = {
-  number: z.number().int().describe('The article version this write made'),
-  articleId: z.uuid(),
-  op: RevisionOp,
-  actor: z.string().describe('The name of the token that made the write'),
-  createdAt: Timestamp,
+interface RevisionSchemaOptions<Key extends string, Snapshot extends z.ZodType, Status extends z.ZodType> {
+  /** What the descriptions call the resource: `article`. */
+  noun: string
+  /** The answer's field that holds the resource's id: `articleId`. */
+  key: Key
+  snapshot: Snapshot
+  status: Status
+  /** The names of the two components in /openapi.json. */
+  ids: { summary: string; revision: string }
 }
 
-export const RevisionSummary = z
-  .object({ ...RevisionFields, title: z.string(), status: ArticleStatus })
-  .meta({ id: 'RevisionSummary' })
-export type RevisionSummary = z.infer<typeof RevisionSummary>
-
-export const Revision = z.object({ ...RevisionFields, snapshot: ArticleSnapshot }).meta({ id: 'Revision' })
-export type Revision = z.infer<typeof Revision>
+/** The answers of a resource's revisions: a summary in lists, the whole kept state alone. */
+export function revisionSchemas<Key extends string, Snapshot extends z.ZodType, Status extends z.ZodType>(
+  options: RevisionSchemaOptions<Key, Snapshot, Status>,
+) {
+  const resourceId = { [options.key]: z.uuid() } as { [K in Key]: z.ZodUUID }
+  const fields = {
+    number: z.number().int().describe(`The ${options.noun} version this write made`),
+    ...resourceId,
+    op: RevisionOp,
+    actor: z.string().describe('The name of the token that made the write'),
+    createdAt: Timestamp,
+  }
+  return {
+    Summary: z.object({ ...fields, title: z.string(), status: options.status }).meta({ id: options.ids.summary }),
+    Revision: z.object({ ...fields, snapshot: options.snapshot }).meta({ id: options.ids.revision }),
+  }
+}
 
 export const RevisionParams = z.strictObject({ idOrSlug: z.string().min(1).max(200), number: QueryInt(1, 2_147_483_647) })
 

@@ -1,78 +1,112 @@
 import { and, count, desc, eq, lt, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
-import { articleRevisions, articles } from '../../db/schema.js'
+import type { RevisionOp, RevisionTable } from '../../db/schema.js'
 import { NotFound } from '../../errors.js'
+import { newId } from '../../shared/ids.js'
 import { finishPage, pageStart } from '../../shared/paging.js'
-import type { Article } from '../articles/articles.schemas.js'
-import { articleByIdOrSlug } from '../articles/articles.visibility.js'
-import type { Revision, RevisionListQuery, RevisionSummary } from './revisions.schemas.js'
+import { type Principal, SYSTEM } from '../../shared/principal.js'
+import type { RevisionListQuery } from './revisions.schemas.js'
 
-type RevisionRow = typeof articleRevisions.$inferSelect
-
-/** Revisions belong to articles in the trash too: their history is what restoring relies on. */
-async function articleId(db: Db, idOrSlug: string): Promise<string> {
-  const [row] = await db.select({ id: articles.id }).from(articles).where(articleByIdOrSlug(idOrSlug))
-  if (!row) throw new NotFound('Article', idOrSlug)
-  return row.id
+/**
+ * A resource that keeps revisions: what the one implementation of revisions needs to know of it.
+ * Each resource gives its own (articles.revisions.ts, pages.revisions.ts).
+ */
+export interface RevisionSubject<Snapshot> {
+  /** How answers and problems name the resource: `article`. */
+  noun: string
+  /** The answer's field that holds the resource's id: `articleId`. */
+  key: string
+  table: RevisionTable<Snapshot>
+  /** The resource's id, in the trash too: its history is what restoring relies on. */
+  findId(db: Db, idOrSlug: string): Promise<string | undefined>
 }
 
-const toSummary = (row: Omit<RevisionRow, 'snapshot'> & { title: string; status: Article['status'] }): RevisionSummary => ({
-  number: row.number,
-  articleId: row.articleId,
-  op: row.op,
-  actor: row.actor,
-  createdAt: row.createdAt.toISOString(),
-  title: row.title,
-  status: row.status,
-})
+/** `Article` for `article`: how problems and operation ids name the resource. */
+export const capitalized = (noun: string) => noun[0]!.toUpperCase() + noun.slice(1)
+
+async function resourceId<S>(db: Db, subject: RevisionSubject<S>, idOrSlug: string): Promise<string> {
+  const id = await subject.findId(db, idOrSlug)
+  if (!id) throw new NotFound(capitalized(subject.noun), idOrSlug)
+  return id
+}
+
+/** The revision row that keeps a resource as this write left it, as number `resource.version`. */
+export function revisionRow<S>(resource: { id: string; version: number; updatedAt: Date | string }, op: RevisionOp, snapshot: S, auth: Principal) {
+  return {
+    id: newId(),
+    resourceId: resource.id,
+    number: resource.version,
+    op,
+    snapshot,
+    actor: auth.name,
+    tokenId: auth.tokenId === SYSTEM.tokenId ? null : auth.tokenId,
+    createdAt: new Date(resource.updatedAt),
+  }
+}
 
 /** Newest first, paged by the revision number: as fast for the 1,000th page as for the first. */
-export async function listRevisions(db: Db, idOrSlug: string, query: RevisionListQuery) {
-  const id = await articleId(db, idOrSlug)
+export async function listRevisions<S>(db: Db, subject: RevisionSubject<S>, idOrSlug: string, query: RevisionListQuery) {
+  const { table } = subject
+  const id = await resourceId(db, subject, idOrSlug)
   const start = pageStart(query, '-number')
-  const where = and(
-    eq(articleRevisions.articleId, id),
-    start.after ? lt(articleRevisions.number, Number(start.after.value)) : undefined,
-  )
+  const where = and(eq(table.resourceId, id), start.after ? lt(table.number, Number(start.after.value)) : undefined)
   const [rows, total] = await Promise.all([
     db
       .select({
-        id: articleRevisions.id,
-        articleId: articleRevisions.articleId,
-        number: articleRevisions.number,
-        op: articleRevisions.op,
-        actor: articleRevisions.actor,
-        tokenId: articleRevisions.tokenId,
-        createdAt: articleRevisions.createdAt,
-        title: sql<string>`${articleRevisions.snapshot}->>'title'`,
-        status: sql<Article['status']>`${articleRevisions.snapshot}->>'status'`,
+        id: table.id,
+        resourceId: table.resourceId,
+        number: table.number,
+        op: table.op,
+        actor: table.actor,
+        createdAt: table.createdAt,
+        title: sql<string>`${table.snapshot}->>'title'`,
+        status: sql<string>`${table.snapshot}->>'status'`,
       })
-      .from(articleRevisions)
+      .from(table)
       .where(where)
-      .orderBy(desc(articleRevisions.number))
+      .orderBy(desc(table.number))
       .limit(query.limit + 1)
       .offset(start.offset),
-    query.offset === undefined
-      ? undefined
-      : db.select({ n: count() }).from(articleRevisions).where(eq(articleRevisions.articleId, id)),
+    query.offset === undefined ? undefined : db.select({ n: count() }).from(table).where(eq(table.resourceId, id)),
   ])
   const page = finishPage(rows, query.limit, '-number', (row) => ({ value: row.number, id: row.id }))
-  return { data: page.rows.map(toSummary), nextCursor: page.nextCursor, total: total?.[0]?.n }
+  const data = page.rows.map((row) => ({
+    number: row.number,
+    [subject.key]: row.resourceId,
+    op: row.op,
+    actor: row.actor,
+    createdAt: row.createdAt.toISOString(),
+    title: row.title,
+    status: row.status,
+  }))
+  return { data, nextCursor: page.nextCursor, total: total?.[0]?.n }
 }
 
-export async function getRevision(db: Db, idOrSlug: string, number: number): Promise<Revision> {
-  const id = await articleId(db, idOrSlug)
+export async function getRevision<S>(db: Db, subject: RevisionSubject<S>, idOrSlug: string, number: number) {
+  const { table } = subject
+  const id = await resourceId(db, subject, idOrSlug)
   const [row] = await db
     .select()
-    .from(articleRevisions)
-    .where(and(eq(articleRevisions.articleId, id), eq(articleRevisions.number, number)))
-  if (!row) throw new NotFound('Revision', `${number} of article ${idOrSlug}`)
+    .from(table)
+    .where(and(eq(table.resourceId, id), eq(table.number, number)))
+  if (!row) throw new NotFound('Revision', `${number} of ${subject.noun} ${idOrSlug}`)
   return {
     number: row.number,
-    articleId: row.articleId,
+    [subject.key]: row.resourceId,
     op: row.op,
     actor: row.actor,
     createdAt: row.createdAt.toISOString(),
     snapshot: row.snapshot,
   }
+}
+
+/** What revision `number` of a resource kept: what a restore of it writes. */
+export async function revisionSnapshot<S>(db: Db, subject: RevisionSubject<S>, id: string, number: number): Promise<S> {
+  const { table } = subject
+  const [row] = await db
+    .select({ snapshot: table.snapshot })
+    .from(table)
+    .where(and(eq(table.resourceId, id), eq(table.number, number)))
+  if (!row) throw new NotFound('Revision', `${number} of ${subject.noun} ${id}`)
+  return row.snapshot
 }
