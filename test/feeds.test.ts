@@ -24,9 +24,7 @@ async function arrange() {
   await make.article({ title: 'Hẹn giờ bí mật', status: 'published', publishedAt: new Date(Date.now() + 3_600_000).toISOString(), categoryId: news.id })
   const trashed = await make.article({ title: 'Thùng rác bí mật', status: 'published', publishedAt: minutesAgo(1), categoryId: news.id })
   await app.inject({ method: 'DELETE', url: `/v1/articles/${trashed.id}`, headers: admin })
-  const hidden = await make.article({ title: 'Noindex bí mật', status: 'published', publishedAt: minutesAgo(2), categoryId: news.id })
-  // The API does not write noindex yet: the state is set where it lives.
-  await database.db.execute(sql`update articles set noindex = true where id = ${hidden.id}`)
+  await make.article({ title: 'Noindex bí mật', status: 'published', publishedAt: minutesAgo(2), categoryId: news.id, seo: { noindex: true } })
   return { news, sub, other, cover, shown, inSub, elsewhere }
 }
 

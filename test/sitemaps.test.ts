@@ -8,25 +8,23 @@ const { app, database } = await buildTestApp(t, { env: { SITE_URL: SITE, SITE_NA
 const make = factories(app)
 
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString()
-const noindex = (table: string, id: string) => database.db.execute(sql`update ${sql.identifier(table)} set noindex = true where id = ${id}`)
 
 /** Seven visible articles and one of each state that must stay out; categories, pages two deep, a document. */
 async function arrange() {
   await resetDatabase(database)
   const news = await make.category({ name: 'Tin tức', slug: 'tin-tuc' })
-  const hiddenCategory = await make.category({ name: 'Ẩn', slug: 'an' })
-  await noindex('categories', hiddenCategory.id)
+  await make.category({ name: 'Ẩn', slug: 'an', seo: { noindex: true } })
   const visible = []
   for (let i = 1; i <= 7; i++) visible.push(await make.article({ title: `Bài ${i} & <tin>`, status: 'published', publishedAt: daysAgo(i - 0.5), categoryId: i % 2 ? news.id : undefined }))
   await make.article({ title: 'Bản nháp bí mật' })
   await make.article({ title: 'Hẹn giờ bí mật', status: 'published', publishedAt: new Date(Date.now() + 3_600_000).toISOString() })
   const trashed = await make.article({ title: 'Thùng rác bí mật', status: 'published' })
   await app.inject({ method: 'DELETE', url: `/v1/articles/${trashed.id}`, headers: admin })
-  await noindex('articles', (await make.article({ title: 'Noindex bí mật', status: 'published' })).id)
+  await make.article({ title: 'Noindex bí mật', status: 'published', seo: { noindex: true } })
   const top = await make.page({ title: 'Giới thiệu', slug: 'gioi-thieu', status: 'published' })
   await make.page({ title: 'Lịch sử', slug: 'lich-su', parentId: top.id, status: 'published' })
   await make.page({ title: 'Nháp', slug: 'trang-nhap' })
-  await noindex('pages', (await make.page({ title: 'Ẩn', slug: 'trang-an', status: 'published' })).id)
+  await make.page({ title: 'Ẩn', slug: 'trang-an', status: 'published', seo: { noindex: true } })
   await make.document({ slug: 'ke-hoach-15' })
   return { visible }
 }
@@ -94,8 +92,16 @@ t.test('sitemaps answer 304 to a current If-None-Match, and change with the cont
   const after = await app.inject({ url: '/sitemaps/articles.xml', headers: { 'if-none-match': before.headers.etag as string } })
   t.equal(after.statusCode, 200, 'any write of content makes a new ETag')
   t.equal(after.body, before.body)
+  // Marking an article noindex is a write like any other: the sitemap drops it, with a new ETag.
+  const [first] = (await urlset('/sitemaps/articles.xml')).urls
+  const slug = first!.loc.split('/').at(-1)!
+  t.equal((await app.inject({ method: 'PATCH', url: `/v1/articles/${slug}`, headers: admin, payload: { seo: { noindex: true } } })).statusCode, 200)
+  const hidden = await app.inject({ url: '/sitemaps/articles.xml', headers: { 'if-none-match': after.headers.etag as string } })
+  t.equal(hidden.statusCode, 200)
+  t.notOk(hidden.body.includes(first!.loc), 'the noindex article is gone')
+  await app.inject({ method: 'PATCH', url: `/v1/articles/${slug}`, headers: admin, payload: { seo: { noindex: false } } })
   const token = await app.inject({ url: '/sitemaps/articles.xml', headers: admin })
-  t.equal(token.body, before.body, 'a token sees the same sitemap')
+  t.equal(token.body, (await app.inject('/sitemaps/articles.xml')).body, 'a token sees the same sitemap')
   t.equal(token.headers['cache-control'], 'public, max-age=60, stale-while-revalidate=600')
 })
 
