@@ -11,6 +11,7 @@
  *   npm run bench -- --profile                       bantin under --cpu-prof, profiles in bench/results/profiles
  *   npm run bench -- --only search-common,search-rare,search-typo
  *   npm run bench -- --only menu,documents --latest portal   results in bench/results/latest-portal.json, not latest.json
+ *   npm run bench -- --only feed,sitemap --latest site        the RSS feed and the first articles sitemap
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
@@ -71,7 +72,7 @@ const basePort = Number(process.env.BENCH_PORT ?? 3100)
 const PORTS = { bantin: basePort, floor: basePort + 1 } as const
 type ServerName = keyof typeof PORTS
 
-const workloadNames = ['list', 'detail', 'related', 'revalidate', 'mixed', 'menu', 'documents', 'search-common', 'search-rare', 'search-typo', 'list100', 'sync', 'fullsync', 'create'] as const
+const workloadNames = ['list', 'detail', 'related', 'revalidate', 'mixed', 'menu', 'documents', 'feed', 'sitemap', 'search-common', 'search-rare', 'search-typo', 'list100', 'sync', 'fullsync', 'create'] as const
 type WorkloadName = (typeof workloadNames)[number]
 const only = args.only ? (args.only.split(',') as WorkloadName[]) : [...workloadNames]
 for (const name of only) if (!workloadNames.includes(name)) throw new Error(`unknown workload ${name}; one of ${workloadNames.join(', ')}`)
@@ -123,6 +124,8 @@ async function start(name: ServerName, logFile: string) {
     SEED: 'never',
     // The load comes from one address at rates no single client would send.
     RATE_LIMIT_MAX: '0',
+    // Feeds and sitemaps link to the public site; the floor has none.
+    SITE_URL: 'https://bench.example.gov.vn',
   }
   const script = name === 'bantin' ? production.script : 'bench/.build/floor/server.js'
   const nodeArgs = name === 'bantin' && args.profile ? ['--cpu-prof', `--cpu-prof-dir=${resultsDir}/profiles`] : []
@@ -341,6 +344,23 @@ const workloads: Workload[] = [
     connections,
     expect: 200,
     requests: () => gets(documentKinds.map(documentsUrl)),
+  },
+  {
+    name: 'feed',
+    description: 'GET /feeds/articles.rss: the 50 newest published articles as RSS, each with its link, category and cover (bantin only)',
+    servers: ['bantin'],
+    connections,
+    expect: 200,
+    requests: () => gets(['/feeds/articles.rss']),
+  },
+  {
+    name: 'sitemap',
+    description: 'GET /sitemaps/articles.xml: the first articles sitemap, streamed (50,000 URLs from 50,000 articles on; bantin only)',
+    servers: ['bantin'],
+    // Each answer is megabytes: a few crawlers at once, not a crowd.
+    connections: 4,
+    expect: 200,
+    requests: () => gets(['/sitemaps/articles.xml']),
   },
   {
     name: 'revalidate',

@@ -29,6 +29,7 @@ import { webhookRoutes } from './resources/webhooks/webhooks.routes.js'
 import { parseJsonBody } from './shared/json.js'
 import { NO_SITE } from './shared/seo.js'
 import { checkedSerializerCompiler, checkJsonText, inputValidatorCompiler } from './shared/schemas.js'
+import { siteRoutes } from './site/site.routes.js'
 import { openStorage, type Storage } from './storage/storage.js'
 
 declare module 'fastify' {
@@ -149,6 +150,7 @@ export async function buildApp({ config, database, logger = false, storage, chec
   await app.register(syncRoutes, { prefix: '/v1/sync' })
   await app.register(webhookRoutes, { prefix: '/v1/webhooks', settings: config.webhooks })
   await app.register(mediaRoutes, { prefix: '/v1/media', config, storage: storage ?? (await openStorage(config)) })
+  await app.register(siteRoutes, { site: config.site, publicUrl: config.publicUrl })
 
   await app.ready()
   return app

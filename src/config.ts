@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { StartupError } from './shared/startup.js'
+import { DEFAULT_PATHS, patternProblem, type UrlKind } from './site/urls.js'
 
 /** Types the media library can recognise from the bytes; what it accepts is MEDIA_ALLOWED_TYPES. */
 export const KNOWN_MEDIA_TYPES = [
@@ -57,6 +58,22 @@ const TrustProxy = z
 /** Values that say "put a secret here" rather than being one; or one character over and over. */
 const PLACEHOLDER = /change.?me|replace.?me|placeholder|^(.)\1*$/i
 
+/** An http(s) address without query or fragment, its trailing slash dropped. */
+const BaseUrl = z
+  .url({ protocol: /^https?$/ })
+  .refine((v) => !/[?#]/.test(v), 'An address without ? or #')
+  .transform((v) => new URL(v).href.replace(/\/+$/, ''))
+
+const UrlPattern = (kind: UrlKind) =>
+  z
+    .string()
+    .trim()
+    .default(DEFAULT_PATHS[kind])
+    .superRefine((v, ctx) => {
+      const problem = patternProblem(kind, v)
+      if (problem) ctx.addIssue({ code: 'custom', message: problem })
+    })
+
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -104,6 +121,15 @@ const Env = z.object({
   WEBHOOK_DISABLE_AFTER: Duration.prefault('5d'),
   WEBHOOK_LOG_RETENTION: Duration.prefault('30d'),
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  SITE_URL: BaseUrl.optional(),
+  SITE_NAME: z.string().trim().min(1).max(200).optional(),
+  SITE_LANGUAGE: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'A language tag such as vi or en-US').default('vi'),
+  SITE_ARTICLE_PATH: UrlPattern('article'),
+  SITE_CATEGORY_PATH: UrlPattern('category'),
+  SITE_PAGE_PATH: UrlPattern('page'),
+  SITE_DOCUMENT_PATH: UrlPattern('document'),
+  SITEMAP_PAGE_SIZE: z.coerce.number().int().min(1).max(50_000).default(50_000),
+  PUBLIC_URL: BaseUrl.optional(),
 })
   .refine((e) => e.STORAGE !== 's3' || e.S3_BUCKET, { path: ['S3_BUCKET'], message: 'Required when STORAGE=s3' })
   .refine((e) => e.HTTP_HEADERS_TIMEOUT_MS <= e.HTTP_REQUEST_TIMEOUT_MS, {
@@ -164,6 +190,22 @@ export type Config = {
     | { kind: 'local' }
     | { kind: 's3'; bucket: string; endpoint: string | undefined; region: string; forcePathStyle: boolean; prefix: string }
   webhooks: WebhookSettings
+  /** The public frontend, for feeds, sitemaps and the URLs of content; undefined without SITE_URL. */
+  site: SiteSettings | undefined
+  /** This API's own public address, for absolute media URLs; without it, the request's origin. */
+  publicUrl: string | undefined
+}
+
+export interface SiteSettings {
+  /** The frontend's address, without a trailing slash: `https://lynhan.hanam.gov.vn`. */
+  url: string
+  /** The feeds' title and the Google News publication name. */
+  name: string
+  language: string
+  /** Where the frontend shows each kind of content, as patterns of placeholders (see site/urls.ts). */
+  paths: Record<UrlKind, string>
+  /** URLs in one child sitemap: at most 50,000, as the protocol allows. */
+  sitemapPageSize: number
 }
 
 export interface WebhookSettings {
@@ -246,5 +288,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       logRetentionMs: e.WEBHOOK_LOG_RETENTION,
       concurrency: e.WEBHOOK_CONCURRENCY,
     },
+    site: e.SITE_URL
+      ? {
+          url: e.SITE_URL,
+          name: e.SITE_NAME ?? new URL(e.SITE_URL).host,
+          language: e.SITE_LANGUAGE,
+          paths: { article: e.SITE_ARTICLE_PATH, category: e.SITE_CATEGORY_PATH, page: e.SITE_PAGE_PATH, document: e.SITE_DOCUMENT_PATH },
+          sitemapPageSize: e.SITEMAP_PAGE_SIZE,
+        }
+      : undefined,
+    publicUrl: e.PUBLIC_URL,
   }
 }

@@ -12,6 +12,12 @@ export const Forbidden = createError<[string]>('FORBIDDEN', 'This token lacks th
 export const CorsRefused = createError<[string]>('CORS_REFUSED', '%s', 403)
 export const NotFound = createError<[string, string]>('NOT_FOUND', '%s %s not found', 404)
 export const RouteNotFound = createError<[string, string]>('NOT_FOUND', 'No route %s %s', 404)
+/** Feeds and sitemaps link to the public site: without its address there is nothing to serve. */
+export const SiteNotConfigured = createError<[]>(
+  'SITE_NOT_CONFIGURED',
+  'This server does not know the public site: set SITE_URL (and the SITE_*_PATH patterns) to serve feeds and sitemaps',
+  404,
+)
 export const SlugTaken = createError<[string]>('SLUG_TAKEN', 'The slug "%s" is already taken', 409)
 export const InUse = createError<[string]>('IN_USE', '%s', 409)
 export const NameTaken = createError<[string]>('NAME_TAKEN', 'The name "%s" is already taken', 409)

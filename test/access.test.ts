@@ -81,6 +81,15 @@ const routes: Record<string, Role> = {
   'GET /v1/webhooks/{id}/deliveries': 'admin',
   'GET /v1/webhooks/{id}/deliveries/{deliveryId}': 'admin',
   'POST /v1/webhooks/{id}/deliveries/{deliveryId}/retry': 'admin',
+  'GET /feeds/articles.rss': null,
+  'GET /feeds/articles.atom': null,
+  'GET /feeds/categories/{slug}.rss': null,
+  'GET /sitemap.xml': null,
+  'GET /sitemaps/articles.xml': null,
+  'GET /sitemaps/categories.xml': null,
+  'GET /sitemaps/pages.xml': null,
+  'GET /sitemaps/documents.xml': null,
+  'GET /sitemap-news.xml': null,
 }
 
 const rank = { reader: 1, editor: 2, admin: 3 }

@@ -23,3 +23,39 @@ t.test('bad settings fail at start with every problem named', async (t) => {
     message: /PORT[\s\S]*DATABASE_URL[\s\S]*ADMIN_TOKEN[\s\S]*LOG_LEVEL/,
   })
 })
+
+t.test('the public site: off without SITE_URL; with it, its address, name, language and URL patterns', async (t) => {
+  t.equal(loadConfig({}).site, undefined)
+  t.equal(loadConfig({}).publicUrl, undefined)
+  t.same(loadConfig({ SITE_URL: 'https://lynhan.hanam.gov.vn/' }).site, {
+    url: 'https://lynhan.hanam.gov.vn',
+    name: 'lynhan.hanam.gov.vn',
+    language: 'vi',
+    paths: { article: '/tin-tuc/{category}/{slug}', category: '/chuyen-muc/{slug}', page: '/{path}', document: '/van-ban/{slug}' },
+    sitemapPageSize: 50000,
+  })
+  const config = loadConfig({
+    SITE_URL: 'http://example.gov.vn/cong',
+    SITE_NAME: 'Cổng thông tin điện tử huyện Lý Nhân',
+    SITE_LANGUAGE: 'en',
+    SITE_ARTICLE_PATH: '/{year}/{month}/{day}/{slug}-{id}',
+    SITE_PAGE_PATH: '/trang/{path}',
+    SITEMAP_PAGE_SIZE: '3',
+    PUBLIC_URL: 'https://api.example.gov.vn/',
+  })
+  t.match(config.site, { url: 'http://example.gov.vn/cong', name: 'Cổng thông tin điện tử huyện Lý Nhân', language: 'en', paths: { article: '/{year}/{month}/{day}/{slug}-{id}', page: '/trang/{path}' }, sitemapPageSize: 3 })
+  t.equal(config.publicUrl, 'https://api.example.gov.vn')
+})
+
+t.test('a bad site setting stops the start, naming the setting and what is wrong with it', async (t) => {
+  t.throws(() => loadConfig({ SITE_URL: 'ftp://example.gov.vn' }), { message: /SITE_URL/ })
+  t.throws(() => loadConfig({ SITE_URL: 'https://example.gov.vn/?a=1' }), { message: /SITE_URL: An address without \? or #/ })
+  t.throws(() => loadConfig({ SITE_ARTICLE_PATH: '/tin/{title}/{slug}' }), { message: /SITE_ARTICLE_PATH: unknown placeholder \{title\}[\s\S]*\{id\} \{slug\} \{category\} \{year\} \{month\} \{day\}/ })
+  t.throws(() => loadConfig({ SITE_CATEGORY_PATH: '/c/{category}' }), { message: /SITE_CATEGORY_PATH: unknown placeholder \{category\}/ })
+  t.throws(() => loadConfig({ SITE_PAGE_PATH: 'trang/{path}' }), { message: /SITE_PAGE_PATH: "trang\/\{path\}" must start with \// })
+  t.throws(() => loadConfig({ SITE_DOCUMENT_PATH: '/van ban/{slug}' }), { message: /SITE_DOCUMENT_PATH: .*characters a URL path cannot/ })
+  t.throws(() => loadConfig({ SITE_ARTICLE_PATH: '/{slug', SITE_PAGE_PATH: '/{}' }), { message: /SITE_ARTICLE_PATH[\s\S]*SITE_PAGE_PATH: unknown placeholder \{\}/ })
+  t.throws(() => loadConfig({ SITE_CATEGORY_PATH: '/chuyen-muc//{slug}' }), { message: /SITE_CATEGORY_PATH: .*has an empty segment/ })
+  t.throws(() => loadConfig({ SITEMAP_PAGE_SIZE: '50001' }), { message: /SITEMAP_PAGE_SIZE/ })
+  t.throws(() => loadConfig({ PUBLIC_URL: 'api.example.gov.vn' }), { message: /PUBLIC_URL/ })
+})

@@ -102,6 +102,14 @@ t.test('the README reads as a walkthrough: its runnable blocks are found, and ev
   t.equal(printsWhatItSays('{"a":1}', '{"b": …}'), '{"b":')
 })
 
+t.test('every setting config.ts reads is a row of a README table, and every row is a setting', async (t) => {
+  const settings = [...readFileSync('src/config.ts', 'utf8').matchAll(/^ {2}([A-Z][A-Z0-9_]+): /gm)].map((m) => m[1]!)
+  const rows = new Set([...readFileSync('README.md', 'utf8').matchAll(/^\| `([A-Z][A-Z0-9_]+)` \|/gm)].map((m) => m[1]!))
+  t.ok(settings.length > 40, `${settings.length} settings`)
+  for (const name of settings) t.ok(rows.has(name), `${name} is in the README`)
+  for (const name of rows) t.ok(settings.includes(name), `${name} in the README is a setting`)
+})
+
 const tools = ['bash', 'curl', 'jq'].filter((tool) => {
   try {
     execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' })
@@ -114,11 +122,11 @@ const tools = ['bash', 'curl', 'jq'].filter((tool) => {
 t.test('every shell block of the README runs as written, in order, and prints what its comments say', async (t) => {
   if (tools.length) return t.fail(`the README test needs ${tools.join(', ')} on PATH (apt-get install ${tools.join(' ')})`)
   // The server `npm start` makes, on a new database with the sample content; on PostgreSQL, one
-  // of its own with SEED=always. WEBHOOK_ALLOW_PRIVATE as in Quick start.
+  // of its own with SEED=always. WEBHOOK_ALLOW_PRIVATE and SITE_URL as in Quick start.
   const where: Record<string, string> = process.env.DATABASE_URL
     ? { DATABASE_URL: await createServerDatabase(t, process.env.DATABASE_URL), SEED: 'always' }
     : { DATA_DIR: t.testdir() }
-  const server = await startServer(t, { ...where, WEBHOOK_ALLOW_PRIVATE: 'true' })
+  const server = await startServer(t, { ...where, WEBHOOK_ALLOW_PRIVATE: 'true', SITE_URL: 'https://example.gov.vn' })
 
   // Pasted into a shell at the top of the repository, but one whose files (anh-640.webp,
   // mirror.json) land in a folder of the test's own.

@@ -81,3 +81,23 @@ export function notModified(req: FastifyRequest, reply: FastifyReply, etag: stri
   reply.code(304).header('cache-control', req.headers.authorization ? PRIVATE : PUBLIC)
   return true
 }
+
+/** Whether If-Modified-Since names a time at or after `changed` (HTTP dates have whole seconds). */
+function unchangedSince(header: string | undefined, changed: Date): boolean {
+  const since = header ? Date.parse(header) : Number.NaN
+  return !Number.isNaN(since) && Math.floor(changed.getTime() / 1000) * 1000 <= since
+}
+
+/**
+ * For answers that are the same for every caller, whatever token it sends (feeds, sitemaps):
+ * public caching, the ETag and Last-Modified, and a 304 when the caller has them (If-None-Match
+ * decides when sent, If-Modified-Since only without it). True when it answered 304.
+ */
+export function publicNotModified(req: FastifyRequest, reply: FastifyReply, etag: string, lastModified?: Date): boolean {
+  reply.header('etag', etag).header('cache-control', PUBLIC)
+  if (lastModified) reply.header('last-modified', lastModified.toUTCString())
+  const ifNoneMatch = req.headers['if-none-match']
+  const fresh = ifNoneMatch !== undefined ? noneMatch(ifNoneMatch, etag) : lastModified !== undefined && unchangedSince(req.headers['if-modified-since'], lastModified)
+  if (fresh) reply.code(304)
+  return fresh
+}

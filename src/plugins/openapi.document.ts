@@ -61,6 +61,7 @@ const header = (description: string, schema: Json = { type: 'string' }) => ({ de
 const headers: Record<string, Json> = {
   ETag: header('The version of what was answered; send it as If-None-Match (reads) or If-Match (writes)', { type: 'string', example: '"v3"' }),
   Location: header('Where the new resource (or the queued delivery) is', { type: 'string', example: '/v1/articles/01938f4e-5b7a-7c3d-9f1e-2a4b6c8d0e1f' }),
+  'Last-Modified': header('When what was answered last changed; send it as If-Modified-Since', { type: 'string', example: 'Mon, 02 Dec 2024 08:30:00 GMT' }),
   'Retry-After': header('Seconds to wait before trying again', { type: 'integer', example: 5 }),
   'WWW-Authenticate': header('Bearer realm="bantin"'),
   'Content-Range': header('bytes */<size>: the size of the file', { type: 'string', example: 'bytes */48213' }),

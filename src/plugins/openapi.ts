@@ -41,6 +41,7 @@ const tags = [
   { name: 'tokens', description: 'API tokens and their roles (admin)' },
   { name: 'sync', description: 'The change feed for integrators that keep a copy of the content' },
   { name: 'webhooks', description: 'Events sent to integrators as they happen (Standard Webhooks)' },
+  { name: 'site', description: 'RSS and Atom feeds and sitemaps for the public site, with its URLs (SITE_URL and the SITE_*_PATH patterns)' },
   { name: 'operations', description: 'Health, readiness and metrics for operators' },
 ]
 

@@ -185,7 +185,7 @@ export const OptionalText = (max: number) =>
 export const Binary = z.string().meta({ format: 'binary' })
 
 /** Headers the handler sets on this answer, for the OpenAPI document (see plugins/openapi.document.ts). */
-export const withHeaders = <T extends z.ZodType>(schema: T, ...headers: ('ETag' | 'Location')[]) => schema.meta({ 'x-headers': headers })
+export const withHeaders = <T extends z.ZodType>(schema: T, ...headers: ('ETag' | 'Location' | 'Last-Modified')[]) => schema.meta({ 'x-headers': headers })
 
 export const NoContent = z.null().describe('No content')
 export const NotModified = z.null().describe('Not modified: the If-None-Match ETag is current')

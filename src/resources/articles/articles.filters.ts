@@ -30,13 +30,16 @@ export function sortValue(sort: ArticleSort, row: Pick<ArticleRow, 'publishedAt'
   return cursorValue(sort === '-updatedAt' ? row.updatedAt : row.publishedAt)
 }
 
-export function filters(query: ArticleListQuery): (SQL | undefined)[] {
-  const subtree = query.category
-    ? sql`(with recursive sub(id) as (
-        select ${categories.id} from ${categories} where ${refCondition(categories, query.category)}
+/** The ids of the categories `roots` selects and of every category below them: "in a category" includes its sub-categories. */
+export const categorySubtree = (roots: SQL): SQL => sql`(with recursive sub(id) as (
+        ${roots}
         union all
         select c.id from ${categories} c join sub on c.parent_id = sub.id
       ) select id from sub)`
+
+export function filters(query: ArticleListQuery): (SQL | undefined)[] {
+  const subtree = query.category
+    ? categorySubtree(sql`select ${categories.id} from ${categories} where ${refCondition(categories, query.category)}`)
     : undefined
   // person narrows to one person's links, role to links of that role; either alone works too.
   const linked =

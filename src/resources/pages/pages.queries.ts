@@ -3,6 +3,7 @@ import type { Db } from '../../db/client.js'
 import { pages } from '../../db/schema.js'
 import { badRequest, NotFound } from '../../errors.js'
 import { isUuid } from '../../shared/ids.js'
+import { pageSlugsSql } from '../../shared/page-path.js'
 import { afterCursor, cursorValue, orderBy, type SortSpec } from '../../shared/keyset.js'
 import { finishPage, pageStart } from '../../shared/paging.js'
 import type { Principal } from '../../shared/principal.js'
@@ -12,15 +13,8 @@ import { type Page, type PageGetQuery, type PageListQuery, ROOT } from './pages.
 
 export type PageRow = typeof pages.$inferSelect & { path: string }
 
-/** Deep enough for any portal; a bound all the same, so a walk up the tree always ends. */
-const MAX_DEPTH = 32
-
 /** The page's path: the slugs of its ancestors and its own, from the top down. One expression, no query per row. */
-export const pagePath = sql<string>`(with recursive up(parent_id, slug, depth) as (
-    select ${pages.parentId}, ${pages.slug}, 0
-    union all
-    select p.parent_id, p.slug, up.depth + 1 from pages p join up on p.id = up.parent_id where up.depth < ${sql.raw(String(MAX_DEPTH))}
-  ) select '/pages/' || string_agg(slug, '/' order by depth desc) from up)`
+export const pagePath = sql<string>`('/pages/' || ${pageSlugsSql('pages')})`
 
 /** A page's row with its path. */
 export const pageColumns = { ...getTableColumns(pages), path: pagePath }
