@@ -27,9 +27,9 @@ import { tokenRoutes } from './resources/tokens/tokens.routes.js'
 import { webhookRegistry } from './resources/webhooks/webhooks.metrics.js'
 import { webhookRoutes } from './resources/webhooks/webhooks.routes.js'
 import { parseJsonBody } from './shared/json.js'
-import { NO_SITE } from './shared/seo.js'
 import { checkedSerializerCompiler, checkJsonText, inputValidatorCompiler } from './shared/schemas.js'
 import { siteRoutes } from './site/site.routes.js'
+import { readSettings } from './site/urls.js'
 import { openStorage, type Storage } from './storage/storage.js'
 
 declare module 'fastify' {
@@ -134,7 +134,7 @@ export async function buildApp({ config, database, logger = false, storage, chec
   await app.register(auth)
   await app.register(httpCache)
 
-  const share = NO_SITE
+  const share = readSettings(config.site, config.publicUrl)
   await app.register(operationRoutes, { database })
   await app.register(metrics, { more: [webhookRegistry(database.db)] })
   await app.register(categoryRoutes, { prefix: '/v1/categories', share })
@@ -144,7 +144,7 @@ export async function buildApp({ config, database, logger = false, storage, chec
   await app.register(pageRoutes, { prefix: '/v1/pages', share })
   await app.register(revisionRoutes, { prefix: '/v1/pages', ...pageRevisionRoutes })
   await app.register(menuRoutes, { prefix: '/v1/menus' })
-  await app.register(documentRoutes, { prefix: '/v1/documents' })
+  await app.register(documentRoutes, { prefix: '/v1/documents', site: config.site })
   await app.register(documentKindRoutes, { prefix: '/v1/document-kinds' })
   await app.register(tokenRoutes, { prefix: '/v1/tokens' })
   await app.register(syncRoutes, { prefix: '/v1/sync' })

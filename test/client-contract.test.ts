@@ -9,7 +9,7 @@ import { flush, startReceiver, testWorker, webhookEnv } from './receiver.js'
 // through it at least once with a valid request, and the file fails when one is not (a new route
 // needs its call here). The answers are checked against their schemas by the app (checkResponses).
 
-const { app, database } = await buildTestApp(t, { env: webhookEnv })
+const { app, database } = await buildTestApp(t, { env: { ...webhookEnv, SITE_URL: 'https://example.gov.vn' } })
 const fetch = injectFetch(app)
 const baseUrl = 'http://bantin.test'
 
@@ -283,6 +283,25 @@ t.test('media: upload as multipart, list, read, update, the bytes and a variant,
   t.equal(variant.response.headers.get('content-type'), 'image/jpeg')
   t.equal((await sharp(Buffer.from(expect(t, variant, 200))).metadata()).format, 'jpeg')
   expectEmpty(t, await admin.DELETE('/v1/media/{id}', { params: { path: { id } } }))
+})
+
+t.test('the public site: feeds and sitemaps are XML text through the client too', async (t) => {
+  const category = expect(t, await admin.POST('/v1/categories', { body: { name: 'Tin tức, sự kiện' } }), 201).data
+  expect(t, await admin.POST('/v1/articles', { body: { title: 'Hội nghị tổng kết', status: 'published', categoryId: category.id } }), 201)
+  expect(t, await admin.POST('/v1/pages', { body: { title: 'Giới thiệu', status: 'published' } }), 201)
+  await admin.POST('/v1/documents', { body: { number: '15/2023/QĐ-UBND', kind: 'quyet-dinh', issuer: 'UBND huyện Lý Nhân', issuedAt: '2023-07-01', summary: 'Quy chế' } })
+  const xml = [
+    await anonymous.GET('/feeds/articles.rss', { parseAs: 'text' }),
+    await anonymous.GET('/feeds/articles.atom', { parseAs: 'text' }),
+    await anonymous.GET('/feeds/categories/{slug}.rss', { params: { path: { slug: category.slug } }, parseAs: 'text' }),
+    await anonymous.GET('/sitemap.xml', { parseAs: 'text' }),
+    await anonymous.GET('/sitemaps/articles.xml', { parseAs: 'text' }),
+    await anonymous.GET('/sitemaps/categories.xml', { parseAs: 'text' }),
+    await anonymous.GET('/sitemaps/pages.xml', { parseAs: 'text' }),
+    await anonymous.GET('/sitemaps/documents.xml', { parseAs: 'text' }),
+    await anonymous.GET('/sitemap-news.xml', { parseAs: 'text' }),
+  ]
+  for (const result of xml) t.match(expect(t, result, 200), /^<\?xml version="1.0" encoding="UTF-8"\?>/)
 })
 
 t.test('every operation of /openapi.json was called through the client and answered a success', async (t) => {

@@ -1033,6 +1033,204 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/feeds/articles.rss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * RSS 2.0 feed of the newest articles
+         * @description The 50 newest visible articles (published, their time come, not in the trash, not marked noindex), newest first, each with its link on the public site (SITE_ARTICLE_PATH), summary, category and cover (an enclosure, and media:content with the 1200-wide JPEG of an image). The same for every caller, a token or not (drafts never appear): publicly cacheable, with an ETag. Without SITE_URL every feed and sitemap answers a 404 problem saying what to set.
+         *
+         *     No token needed; a token may be sent (what it shows depends on its role), and an invalid one is a 401.
+         */
+        get: operations["getArticlesRss"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/feeds/articles.atom": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Atom 1.0 feed of the newest articles
+         * @description The 50 newest visible articles (published, their time come, not in the trash, not marked noindex), newest first, each with its link on the public site (SITE_ARTICLE_PATH), summary, category and cover (an enclosure, and media:content with the 1200-wide JPEG of an image). The same for every caller, a token or not (drafts never appear): publicly cacheable, with an ETag. Without SITE_URL every feed and sitemap answers a 404 problem saying what to set.
+         *
+         *     No token needed; a token may be sent (what it shows depends on its role), and an invalid one is a 401.
+         */
+        get: operations["getArticlesAtom"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/feeds/categories/{slug}.rss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * RSS 2.0 feed of a category's newest articles
+         * @description The 50 newest visible articles (published, their time come, not in the trash, not marked noindex), newest first, each with its link on the public site (SITE_ARTICLE_PATH), summary, category and cover (an enclosure, and media:content with the 1200-wide JPEG of an image). The category's sub-categories count as in it. An unknown category is a 404. The same for every caller, a token or not (drafts never appear): publicly cacheable, with an ETag. Without SITE_URL every feed and sitemap answers a 404 problem saying what to set.
+         *
+         *     No token needed; a token may be sent (what it shows depends on its role), and an invalid one is a 401.
+         */
+        get: operations["getCategoryRss"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sitemap.xml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The sitemap index
+         * @description The child sitemaps: articles, categories, pages and official documents, each cut into files of at most SITEMAP_PAGE_SIZE (default 50,000) URLs, with the newest change of each as lastmod. Content marked noindex is left out. The same for every caller, a token or not (drafts never appear): publicly cacheable, with an ETag. Without SITE_URL every feed and sitemap answers a 404 problem saying what to set.
+         *
+         *     No token needed; a token may be sent (what it shows depends on its role), and an invalid one is a 401.
+         */
+        get: operations["getSitemapIndex"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sitemaps/articles.xml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A sitemap of articles
+         * @description The URLs on the public site of the articles readers may see and search engines may index (not noindex), in id order, at most SITEMAP_PAGE_SIZE from `from`, each with its updatedAt as lastmod. Streamed. The same for every caller, a token or not (drafts never appear): publicly cacheable, with an ETag. Without SITE_URL every feed and sitemap answers a 404 problem saying what to set.
+         *
+         *     No token needed; a token may be sent (what it shows depends on its role), and an invalid one is a 401.
+         */
+        get: operations["getArticlesSitemap"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sitemaps/categories.xml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A sitemap of categories
+         * @description The URLs on the public site of the categories readers may see and search engines may index (not noindex), in id order, at most SITEMAP_PAGE_SIZE from `from`, each with its updatedAt as lastmod. Streamed. The same for every caller, a token or not (drafts never appear): publicly cacheable, with an ETag. Without SITE_URL every feed and sitemap answers a 404 problem saying what to set.
+         *
+         *     No token needed; a token may be sent (what it shows depends on its role), and an invalid one is a 401.
+         */
+        get: operations["getCategoriesSitemap"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sitemaps/pages.xml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A sitemap of pages
+         * @description The URLs on the public site of the pages readers may see and search engines may index (not noindex), in id order, at most SITEMAP_PAGE_SIZE from `from`, each with its updatedAt as lastmod. Streamed. The same for every caller, a token or not (drafts never appear): publicly cacheable, with an ETag. Without SITE_URL every feed and sitemap answers a 404 problem saying what to set.
+         *
+         *     No token needed; a token may be sent (what it shows depends on its role), and an invalid one is a 401.
+         */
+        get: operations["getPagesSitemap"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sitemaps/documents.xml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A sitemap of documents
+         * @description The URLs on the public site of the documents readers may see and search engines may index (not noindex), in id order, at most SITEMAP_PAGE_SIZE from `from`, each with its updatedAt as lastmod. Streamed. The same for every caller, a token or not (drafts never appear): publicly cacheable, with an ETag. Without SITE_URL every feed and sitemap answers a 404 problem saying what to set.
+         *
+         *     No token needed; a token may be sent (what it shows depends on its role), and an invalid one is a 401.
+         */
+        get: operations["getDocumentsSitemap"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sitemap-news.xml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The Google News sitemap
+         * @description Articles published in the last 2 days, newest first, at most 1,000, each with its publication (SITE_NAME, SITE_LANGUAGE), publication date and title. Content marked noindex is left out. The same for every caller, a token or not (drafts never appear): publicly cacheable, with an ETag. Without SITE_URL every feed and sitemap answers a 404 problem saying what to set.
+         *
+         *     No token needed; a token may be sent (what it shows depends on its role), and an invalid one is a 401.
+         */
+        get: operations["getNewsSitemap"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1326,6 +1524,8 @@ export interface components {
             seo: components["schemas"]["Seo"];
             createdAt: components["schemas"]["Timestamp"];
             updatedAt: components["schemas"]["Timestamp"];
+            /** @description On reads, with SITE_URL: its page on the public site */
+            url?: string;
             /** @description On reads: seo with its fallbacks, ready for <meta> tags */
             share?: components["schemas"]["Share"];
         };
@@ -1521,6 +1721,8 @@ export interface components {
             html?: string;
             /** @description With q: where the article matched */
             highlight?: components["schemas"]["Highlight"];
+            /** @description On reads, with SITE_URL: its page on the public site */
+            url?: string;
             /** @description On reads: seo with its fallbacks, ready for <meta> tags */
             share?: components["schemas"]["Share"];
         };
@@ -1560,6 +1762,8 @@ export interface components {
             html?: string;
             /** @description With q: where the article matched */
             highlight?: components["schemas"]["Highlight"];
+            /** @description On reads, with SITE_URL: its page on the public site */
+            url?: string;
             /** @description On reads: seo with its fallbacks, ready for <meta> tags */
             share?: components["schemas"]["Share"];
         };
@@ -1683,6 +1887,8 @@ export interface components {
             version: number;
             createdAt: components["schemas"]["Timestamp"];
             updatedAt: components["schemas"]["Timestamp"];
+            /** @description On reads, with SITE_URL: its page on the public site */
+            url?: string;
             /** @description With include=signer */
             signer?: components["schemas"]["Person"] | null;
             /** @description With include=files */
@@ -1751,6 +1957,8 @@ export interface components {
             updatedAt: components["schemas"]["Timestamp"];
             /** @description With render=html: the body as HTML, every text escaped */
             html?: string;
+            /** @description On reads, with SITE_URL: its page on the public site */
+            url?: string;
             /** @description On reads: seo with its fallbacks, ready for <meta> tags */
             share?: components["schemas"]["Share"];
         };
@@ -2272,6 +2480,8 @@ export interface components {
         ETag: string;
         /** @description Where the new resource (or the queued delivery) is */
         Location: string;
+        /** @description When what was answered last changed; send it as If-Modified-Since */
+        "Last-Modified": string;
         /** @description Seconds to wait before trying again */
         "Retry-After": number;
         /** @description Bearer realm="bantin" */
@@ -2994,8 +3204,8 @@ export interface operations {
                 publishedBefore?: string;
                 /** @description Comma list of category, people, cover, media */
                 include?: ("category" | "people" | "cover" | "media")[];
-                /** @description Comma list of id, slug, title, summary, body, status, publishedAt, categoryId, coverId, tags, people, seo, version, excerpt, readingTimeMinutes, createdAt, updatedAt, share */
-                fields?: ("id" | "slug" | "title" | "summary" | "body" | "status" | "publishedAt" | "categoryId" | "coverId" | "tags" | "people" | "seo" | "version" | "excerpt" | "readingTimeMinutes" | "createdAt" | "updatedAt" | "share")[];
+                /** @description Comma list of id, slug, title, summary, body, status, publishedAt, categoryId, coverId, tags, people, seo, version, excerpt, readingTimeMinutes, createdAt, updatedAt, url, share */
+                fields?: ("id" | "slug" | "title" | "summary" | "body" | "status" | "publishedAt" | "categoryId" | "coverId" | "tags" | "people" | "seo" | "version" | "excerpt" | "readingTimeMinutes" | "createdAt" | "updatedAt" | "url" | "share")[];
             };
             header?: {
                 /** @description An ETag you hold: when it is current the answer is a 304 without a body */
@@ -3285,8 +3495,8 @@ export interface operations {
                 limit?: number;
                 /** @description Comma list of category, people, cover, media */
                 include?: ("category" | "people" | "cover" | "media")[];
-                /** @description Comma list of id, slug, title, summary, body, status, publishedAt, categoryId, coverId, tags, people, seo, version, excerpt, readingTimeMinutes, createdAt, updatedAt, share */
-                fields?: ("id" | "slug" | "title" | "summary" | "body" | "status" | "publishedAt" | "categoryId" | "coverId" | "tags" | "people" | "seo" | "version" | "excerpt" | "readingTimeMinutes" | "createdAt" | "updatedAt" | "share")[];
+                /** @description Comma list of id, slug, title, summary, body, status, publishedAt, categoryId, coverId, tags, people, seo, version, excerpt, readingTimeMinutes, createdAt, updatedAt, url, share */
+                fields?: ("id" | "slug" | "title" | "summary" | "body" | "status" | "publishedAt" | "categoryId" | "coverId" | "tags" | "people" | "seo" | "version" | "excerpt" | "readingTimeMinutes" | "createdAt" | "updatedAt" | "url" | "share")[];
             };
             header?: {
                 /** @description An ETag you hold: when it is current the answer is a 304 without a body */
@@ -5951,6 +6161,406 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             416: components["responses"]["RangeNotSatisfiable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getArticlesRss: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An ETag you hold: when it is current the answer is a 304 without a body */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An RSS 2.0 feed */
+            200: {
+                headers: {
+                    "Last-Modified": components["headers"]["Last-Modified"];
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/rss+xml": string;
+                };
+            };
+            /** @description Not modified: the If-None-Match ETag is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getArticlesAtom: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An ETag you hold: when it is current the answer is a 304 without a body */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An Atom 1.0 feed */
+            200: {
+                headers: {
+                    "Last-Modified": components["headers"]["Last-Modified"];
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/atom+xml": string;
+                };
+            };
+            /** @description Not modified: the If-None-Match ETag is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getCategoryRss: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An ETag you hold: when it is current the answer is a 304 without a body */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                slug: components["schemas"]["SlugInput"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An RSS 2.0 feed of the category's articles */
+            200: {
+                headers: {
+                    "Last-Modified": components["headers"]["Last-Modified"];
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/rss+xml": string;
+                };
+            };
+            /** @description Not modified: the If-None-Match ETag is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getSitemapIndex: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An ETag you hold: when it is current the answer is a 304 without a body */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A sitemap index (sitemaps.org 0.9) */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/xml": string;
+                };
+            };
+            /** @description Not modified: the If-None-Match ETag is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getArticlesSitemap: {
+        parameters: {
+            query?: {
+                /** @description Where this file starts (an id), as the sitemap index links it; without it, the first file */
+                from?: string;
+            };
+            header?: {
+                /** @description An ETag you hold: when it is current the answer is a 304 without a body */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A sitemap (sitemaps.org 0.9) */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/xml": string;
+                };
+            };
+            /** @description Not modified: the If-None-Match ETag is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getCategoriesSitemap: {
+        parameters: {
+            query?: {
+                /** @description Where this file starts (an id), as the sitemap index links it; without it, the first file */
+                from?: string;
+            };
+            header?: {
+                /** @description An ETag you hold: when it is current the answer is a 304 without a body */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A sitemap (sitemaps.org 0.9) */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/xml": string;
+                };
+            };
+            /** @description Not modified: the If-None-Match ETag is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getPagesSitemap: {
+        parameters: {
+            query?: {
+                /** @description Where this file starts (an id), as the sitemap index links it; without it, the first file */
+                from?: string;
+            };
+            header?: {
+                /** @description An ETag you hold: when it is current the answer is a 304 without a body */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A sitemap (sitemaps.org 0.9) */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/xml": string;
+                };
+            };
+            /** @description Not modified: the If-None-Match ETag is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getDocumentsSitemap: {
+        parameters: {
+            query?: {
+                /** @description Where this file starts (an id), as the sitemap index links it; without it, the first file */
+                from?: string;
+            };
+            header?: {
+                /** @description An ETag you hold: when it is current the answer is a 304 without a body */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A sitemap (sitemaps.org 0.9) */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/xml": string;
+                };
+            };
+            /** @description Not modified: the If-None-Match ETag is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getNewsSitemap: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An ETag you hold: when it is current the answer is a 304 without a body */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A Google News sitemap */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/xml": string;
+                };
+            };
+            /** @description Not modified: the If-None-Match ETag is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };

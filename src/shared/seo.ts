@@ -126,14 +126,16 @@ export interface ShareSettings {
   key: string
   /** Put before media paths: PUBLIC_URL, or '' for paths on this API. */
   mediaBase: string
+  /** Whether reads carry `url`, their page on the public site (with SITE_URL). */
+  urls: boolean
   /** The site's URL of the row of this kind under `alias` (null::text without SITE_URL). */
   siteUrl(kind: 'article' | 'category' | 'page' | 'document', alias: string): SQL
 }
 
 /** Share cards without a site or a public URL: media paths on this API, no site URL. */
-export const NO_SITE: ShareSettings = { key: '', mediaBase: '', siteUrl: () => sql`null::text` }
+export const NO_SITE: ShareSettings = { key: '', mediaBase: '', urls: false, siteUrl: () => sql`null::text` }
 
-/** A quoted SQL literal of a string that the configuration gave: no parameter, so texts holding it can be cached. */
+/** A string as an SQL literal, written into the statement: texts holding it take no parameter and can be cached. */
 export const literal = (value: string): SQL => sql.raw(`'${value.replace(/'/g, "''")}'`)
 
 /**

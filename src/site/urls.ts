@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto'
 import { type SQL, sql } from 'drizzle-orm'
 import type { SiteSettings } from '../config.js'
 import { pageSlugsSql } from '../shared/page-path.js'
-import { SHARE_IMAGE_WIDTH } from '../shared/seo.js'
+import { literal, SHARE_IMAGE_WIDTH, type ShareSettings } from '../shared/seo.js'
 
 /** The kinds of content the public site has a page for. */
 export type UrlKind = 'article' | 'category' | 'page' | 'document'
@@ -61,8 +62,6 @@ export function patternProblem(kind: UrlKind, pattern: string): string | undefin
   return undefined
 }
 
-/** A string as an SQL literal, written into the statement: URL expressions take no parameters. */
-const literal = (value: string) => sql.raw(`'${value.replace(/'/g, "''")}'`)
 
 const column = (alias: string, name: string) => sql`${sql.identifier(alias)}.${sql.identifier(name)}`
 
@@ -149,3 +148,17 @@ export const mediaFilePath = (id: string, rendition?: { width: number; format: s
 
 /** An API path (`/v1/media/…/file?w=1200&format=jpeg`) as an absolute URL under `base` (PUBLIC_URL or the request's origin). */
 export const absoluteMediaUrl = (base: string, path: string) => `${base.replace(/\/+$/, '')}${path.startsWith('/') ? path : `/${path}`}`
+
+/**
+ * What reads add from the configuration: `url` (with a site) and share cards, whose image paths
+ * start with PUBLIC_URL when it is set. Made once per app; `key` tells apart the SQL texts and
+ * prepared statements of different settings.
+ */
+export function readSettings(site: SiteSettings | undefined, publicUrl: string | undefined): ShareSettings {
+  return {
+    key: createHash('sha1').update(JSON.stringify([site?.url, site?.paths, publicUrl])).digest('base64url').slice(0, 12),
+    mediaBase: publicUrl ?? '',
+    urls: site !== undefined,
+    siteUrl: (kind, alias) => urlSql(site, kind, alias),
+  }
+}

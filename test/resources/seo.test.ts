@@ -46,6 +46,7 @@ t.test('an article keeps its seo; reads add share from it, with the SEO image at
 
   const read = (await app.inject(`/v1/articles/${created.slug}`)).json().data
   t.same(read.seo, seo)
+  t.notOk('url' in read, 'without SITE_URL, no url')
   t.same(read.share, {
     title: seo.title,
     description: seo.description,

@@ -24,6 +24,9 @@ function linksSql(a: string, persons: boolean): SQL {
     from article_people ap ${join} where ap.article_id = ${col(a, 'id')})`
 }
 
+/** The fields that reads add (see AnswerOptions.share), which the shape does not hold. */
+const READ_ONLY = ['url', 'share'] as const
+
 /** An article as the API answers it, with its people links (without their persons). */
 export const articleShape: Shape<LinkedRow> = {
   id: field.column(articles.id, 'id'),
@@ -46,7 +49,7 @@ export const articleShape: Shape<LinkedRow> = {
   ),
   createdAt: field.timestamp(articles.createdAt, 'createdAt'),
   updatedAt: field.timestamp(articles.updatedAt, 'updatedAt'),
-} satisfies Record<Exclude<ArticleField, 'share'>, unknown>
+} satisfies Record<Exclude<ArticleField, (typeof READ_ONLY)[number]>, unknown>
 
 /** The article a write answers, from the row it wrote and its links. */
 export const toArticle = (row: ArticleRow, links: Article['people']): Article => shapeObject(articleShape, { ...row, people: links })
@@ -55,7 +58,7 @@ export const toArticle = (row: ArticleRow, links: Article['people']): Article =>
 export interface AnswerOptions {
   include?: readonly ArticleInclude[] | undefined
   fields?: readonly ArticleField[] | undefined
-  /** Reads of articles themselves add `share` (unless fields= leaves it out); embedded copies, writes and the sync feed do not. */
+  /** Reads of articles themselves add `url` (with a site) and `share` (unless fields= leaves them out); embedded copies, writes and the sync feed do not. */
   share?: ShareSettings | undefined
 }
 
@@ -106,7 +109,7 @@ function buildAnswerColumns(a: string, options: AnswerOptions): { answer: SQL; s
   const fields = options.fields
   const persons = include.includes('people')
   const withMedia = include.includes('media') && (!fields || fields.includes('body'))
-  const keys = (fields ?? Object.keys(articleShape)).filter((key) => key !== 'share')
+  const keys = (fields ?? Object.keys(articleShape)).filter((key) => !(READ_ONLY as readonly string[]).includes(key))
   const pairs: [string, SQL][] = keys.map((key) => [
     key,
     key === 'body' && withMedia ? bodyWithMedia(a) : key === 'people' && persons ? linksSql(a, true) : articleShape[key]!.sql(a),
@@ -114,6 +117,7 @@ function buildAnswerColumns(a: string, options: AnswerOptions): { answer: SQL; s
   if (include.includes('category')) pairs.push(['category', sql`(select ${shapeSql(categoryShape, 'c')} from categories c where c.id = ${col(a, 'category_id')})`])
   if (include.includes('cover')) pairs.push(['cover', sql`(select ${shapeSql(mediaShape, 'm')} from media m where m.id = ${col(a, 'cover_id')})`])
   if (persons && fields && !fields.includes('people')) pairs.push(['people', linksSql(a, true)])
+  if (options.share?.urls && (!fields || fields.includes('url'))) pairs.push(['url', options.share.siteUrl('article', a)])
   if (options.share && (!fields || fields.includes('share'))) {
     const share = { alias: a, title: col(a, 'title'), description: col(a, 'excerpt'), fallbackImage: col(a, 'cover_id'), url: options.share.siteUrl('article', a) }
     pairs.push(['share', shareSql(share, options.share.mediaBase)])

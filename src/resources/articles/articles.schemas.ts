@@ -70,6 +70,7 @@ export const Article = z
     cover: Media.nullable().optional().describe('With include=cover'),
     html: z.string().optional().describe('With render=html: the body as HTML, every text escaped'),
     highlight: Highlight.optional().describe('With q: where the article matched'),
+    url: z.string().optional().describe('On reads, with SITE_URL: its page on the public site'),
     share: Share.optional().describe('On reads: seo with its fallbacks, ready for <meta> tags'),
   })
   .meta({ id: 'Article', example: articleExample })
@@ -96,6 +97,7 @@ export const articleFields = [
   'readingTimeMinutes',
   'createdAt',
   'updatedAt',
+  'url',
   'share',
 ] as const
 export type ArticleField = (typeof articleFields)[number]

@@ -14,6 +14,7 @@ export const Category = z
     seo: Seo,
     createdAt: Timestamp,
     updatedAt: Timestamp,
+    url: z.string().optional().describe('On reads, with SITE_URL: its page on the public site'),
     share: Share.optional().describe('On reads: seo with its fallbacks, ready for <meta> tags'),
   })
   .meta({ id: 'Category', example: categoryExample })

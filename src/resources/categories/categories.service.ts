@@ -38,15 +38,16 @@ export async function findCategory(db: Db, idOrSlug: string): Promise<CategoryRo
   return row
 }
 
-/** A category's row with its `share`, as reads answer it. */
-type SharedRow = CategoryRow & { share: Share }
+/** A category's row with its `url` (null without a site) and `share`, as reads answer it. */
+type SharedRow = CategoryRow & { url: string | null; share: Share }
 const sharedColumns = (share: ShareSettings) => ({
   ...getTableColumns(categories),
+  url: sql<string | null>`${share.siteUrl('category', 'categories')}`,
   share: sql<Share>`${shareSql({ alias: 'categories', title: sql`categories.name`, description: sql`categories.description`, url: share.siteUrl('category', 'categories') }, share.mediaBase)}`,
 })
 
-/** A category as a read answers it: with `share`. */
-export const toSharedCategory = (row: SharedRow): Category => ({ ...toCategory(row), share: row.share })
+/** A category as a read answers it: with `url` (with a site) and `share`. */
+export const toSharedCategory = (row: SharedRow): Category => ({ ...toCategory(row), ...(row.url !== null && { url: row.url }), share: row.share })
 
 export async function getCategory(db: Db, idOrSlug: string, share: ShareSettings): Promise<SharedRow> {
   const [row] = await db.select(sharedColumns(share)).from(categories).where(byIdOrSlug(idOrSlug))

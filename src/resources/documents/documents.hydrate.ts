@@ -5,6 +5,8 @@ import { mediaByIds } from '../media/media.service.js'
 import { toPerson } from '../people/people.service.js'
 import { visibility } from '../articles/articles.visibility.js'
 import type { Document } from './documents.schemas.js'
+import type { SiteSettings } from '../../config.js'
+import { urlOf } from '../../site/urls.js'
 
 const { search: _search, ...columns } = getTableColumns(documents)
 /** What reads of documents select: every column but the search lexemes, which only the index needs. */
@@ -38,10 +40,16 @@ export const inForceSql = (today: string) =>
 
 /**
  * Rows as the API answers them: `inForce` derived today, `articleIds` only the related articles
- * the caller may read (anonymous callers: published ones), and the embeds asked for. One query per
- * relation, whatever the number of rows.
+ * the caller may read (anonymous callers: published ones), the embeds asked for, and (reads, with a
+ * site) `url`. One query per relation, whatever the number of rows.
  */
-export async function toDocuments(db: Db, rows: DocumentRow[], anonymous: boolean, include: readonly DocumentInclude[] = []): Promise<Document[]> {
+export async function toDocuments(
+  db: Db,
+  rows: DocumentRow[],
+  anonymous: boolean,
+  include: readonly DocumentInclude[] = [],
+  site?: SiteSettings,
+): Promise<Document[]> {
   if (rows.length === 0) return []
   const today = todayInVietnam()
   const articleIds = [...new Set(rows.flatMap((r) => r.articleIds))]
@@ -79,6 +87,8 @@ export async function toDocuments(db: Db, rows: DocumentRow[], anonymous: boolea
       createdAt: row.createdAt.toISOString(),
       updatedAt: row.updatedAt.toISOString(),
     }
+    const url = urlOf(site, 'document', row)
+    if (url !== null) document.url = url
     if (include.includes('signer')) document.signer = row.signerId ? (signerById.get(row.signerId) ?? null) : null
     if (include.includes('files')) document.files = row.fileIds.flatMap((id) => files.get(id) ?? [])
     if (include.includes('articles')) document.articles = linked.map((id) => readable.get(id)!)

@@ -9,6 +9,7 @@ import { listDocuments } from './documents.list.js'
 import { Document, DocumentInput, DocumentKind, DocumentKindInput, DocumentKindParams, DocumentKindPatch, DocumentListQuery, DocumentPatch, DocumentReadQuery } from './documents.schemas.js'
 import { createDocument, deleteDocument, getDocument, updateDocument } from './documents.service.js'
 import type { Db } from '../../db/client.js'
+import type { SiteSettings } from '../../config.js'
 
 const tags = ['documents']
 const ifMatch = 'Send the ETag of your last read as If-Match: a stale one is a 412 and nothing is written. Without If-Match the write goes through.'
@@ -18,12 +19,12 @@ const ifMatch = 'Send the ETag of your last read as If-Match: a stale one is a 4
  * derived when read (inForce, the related articles a caller may see, embeds) changes without a new
  * version. If-Match reads the version from it.
  */
-async function answer(db: Db, row: DocumentRow, anonymous: boolean, include?: readonly DocumentInclude[]) {
-  const [data] = await toDocuments(db, [row], anonymous, include)
+async function answer(db: Db, row: DocumentRow, anonymous: boolean, include?: readonly DocumentInclude[], site?: SiteSettings) {
+  const [data] = await toDocuments(db, [row], anonymous, include, site)
   return { data: data!, etag: versionTag(row.version, digest(JSON.stringify(data))) }
 }
 
-export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
+export const documentRoutes: FastifyPluginAsyncZod<{ site: SiteSettings | undefined }> = async (app, { site }) => {
   app.get(
     '/',
     {
@@ -40,7 +41,7 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req) => {
       const { rows, nextCursor, total } = await listDocuments(app.db, req.query)
       const { limit, offset, include } = req.query
-      const data = await toDocuments(app.db, rows, !req.auth, include)
+      const data = await toDocuments(app.db, rows, !req.auth, include, site)
       return { data, meta: { limit, ...(offset !== undefined && { offset, total }), nextCursor } }
     },
   )
@@ -59,7 +60,7 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req, reply) => {
       const row = await getDocument(app.db, req.params.idOrSlug)
-      const { data, etag } = await answer(app.db, row, !req.auth, req.query.include)
+      const { data, etag } = await answer(app.db, row, !req.auth, req.query.include, site)
       if (notModified(req, reply, etag)) return reply.send(null)
       return { data }
     },

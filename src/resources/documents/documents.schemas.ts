@@ -49,6 +49,7 @@ export const Document = z
     version: z.number().int(),
     createdAt: Timestamp,
     updatedAt: Timestamp,
+    url: z.string().optional().describe('On reads, with SITE_URL: its page on the public site'),
     signer: Person.nullable().optional().describe('With include=signer'),
     files: z.array(Media).optional().describe('With include=files'),
     articles: z.array(DocumentArticle).optional().describe('With include=articles'),

@@ -19,14 +19,15 @@ export const pagePath = sql<string>`('/pages/' || ${pageSlugsSql('pages')})`
 /** A page's row with its path. */
 export const pageColumns = { ...getTableColumns(pages), path: pagePath }
 
-/** A page's row as reads have it: with its path and its `share`. */
-type SharedRow = PageRow & { share: Share }
+/** A page's row as reads have it: with its path, its `url` (null without a site) and its `share`. */
+type SharedRow = PageRow & { url: string | null; share: Share }
 const sharedColumns = (share: ShareSettings) => ({
   ...pageColumns,
+  url: sql<string | null>`${share.siteUrl('page', 'pages')}`,
   share: sql<Share>`${shareSql({ alias: 'pages', title: sql`pages.title`, description: sql`pages.excerpt`, url: share.siteUrl('page', 'pages') }, share.mediaBase)}`,
 })
 
-export const toPage = (row: PageRow & { share?: Share }, query: PageGetQuery = {}): Page => ({
+export const toPage = (row: PageRow & { url?: string | null; share?: Share }, query: PageGetQuery = {}): Page => ({
   id: row.id,
   slug: row.slug,
   title: row.title,
@@ -41,6 +42,7 @@ export const toPage = (row: PageRow & { share?: Share }, query: PageGetQuery = {
   createdAt: row.createdAt.toISOString(),
   updatedAt: row.updatedAt.toISOString(),
   ...(query.render === 'html' && { html: renderBody(row.body) }),
+  ...(row.url && { url: row.url }),
   ...(row.share && { share: row.share }),
 })
 

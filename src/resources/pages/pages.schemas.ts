@@ -27,6 +27,7 @@ export const Page = z
     createdAt: Timestamp,
     updatedAt: Timestamp,
     html: z.string().optional().describe('With render=html: the body as HTML, every text escaped'),
+    url: z.string().optional().describe('On reads, with SITE_URL: its page on the public site'),
     share: Share.optional().describe('On reads: seo with its fallbacks, ready for <meta> tags'),
   })
   .meta({ id: 'Page', example: pageExample })
