@@ -206,7 +206,8 @@ const searches = {
 const listUrl = (category?: string) =>
   `/v1/articles?${category ? `category=${category}&` : ''}include=category,people&limit=20`
 const detailUrl = (slug: string) => `/v1/articles/${slug}?include=category,people`
-const relatedUrl = (slug: string) => `/v1/articles/${slug}/related?include=category,people`
+/** What a "Tin liên quan" box shows: titles, links and share images. */
+const relatedUrl = (slug: string) => `/v1/articles/${slug}/related?fields=id,slug,title,excerpt,publishedAt,url,share`
 /** The portal's header menu: 26 items over 3 levels, each link resolved (the dataset's, see generate.ts). */
 const MENU_PATH = '/v1/menus/header'
 /** The kinds the migration lists, which the dataset's 2,000 documents have. */
@@ -323,7 +324,7 @@ const workloads: Workload[] = [
   },
   {
     name: 'related',
-    description: 'GET /v1/articles/{slug}/related?include=category,people: the 5 best of the articles sharing tags, people or the category (ratio to bantin detail)',
+    description: 'GET /v1/articles/{slug}/related?fields=id,slug,title,excerpt,publishedAt,url,share: the 5 best of the articles sharing tags, people or the category, as a "Tin liên quan" box shows them (ratio to bantin detail)',
     servers: ['bantin'],
     connections,
     expect: 200,

@@ -38,6 +38,16 @@ const iso = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-
 const LIVE = `a.deleted_at is null and a.status = 'published' and a.published_at <= now()`
 const ORDER = `a.published_at desc nulls last, a.id desc nulls last`
 
+/**
+ * An article's page on the public site, as bantin's default pattern /tin-tuc/{category}/{slug}
+ * writes it (no empty segment without a category); null without SITE_URL.
+ */
+const SITE = process.env.SITE_URL
+const siteUrl = (a: string) =>
+  SITE
+    ? `('${SITE.replace(/'/g, "''")}/tin-tuc/' || coalesce((select c.slug || '/' from categories c where c.id = ${a}.category_id), '') || ${a}.slug)`
+    : 'null::text'
+
 /** The SEO fields of an article, page or category. */
 const seoJson = (x: string) =>
   `json_build_object('title', ${x}.seo_title, 'description', ${x}.seo_description, 'imageId', ${x}.seo_image_id, 'canonicalUrl', ${x}.canonical_url, 'noindex', ${x}.noindex)`
@@ -54,7 +64,7 @@ const shareJson = (a: string) => `json_build_object(
   'image', (select json_build_object('url', '/v1/media/' || m.id || '/file?w=1200&format=jpeg', 'width', least(m.width, 1200),
       'height', round(m.height * least(m.width, 1200)::numeric / m.width)::int)
     from media m where m.id = coalesce(${a}.seo_image_id, ${a}.cover_id) and m.kind = 'image' and m.width > 0),
-  'url', ${a}.canonical_url)`
+  'url', coalesce(${a}.canonical_url, ${siteUrl(a)}))`
 
 const categoryJson = (c: string) => `json_build_object(
   'id', ${c}.id, 'slug', ${c}.slug, 'name', ${c}.name, 'description', ${c}.description, 'parentId', ${c}.parent_id,
@@ -77,6 +87,7 @@ const articleJson = (a: string) => `json_build_object(
   'version', ${a}.version, 'excerpt', ${a}.excerpt, 'readingTimeMinutes', greatest(1, round(${a}.word_count / 200.0))::int,
   'createdAt', ${iso(`${a}.created_at`)}, 'updatedAt', ${iso(`${a}.updated_at`)},
   'category', (select ${categoryJson('c')} from categories c where c.id = ${a}.category_id),
+  ${SITE ? `'url', ${siteUrl(a)},` : ''}
   'share', ${shareJson(a)})`
 
 /** bantin's cursor after a row of the default sort: base64url of ["-publishedAt", iso, id]. */
@@ -148,7 +159,8 @@ const documentJson = (d: string) => `json_build_object(
     and (${d}.expired_at is null or ${d}.expired_at > (now() at time zone 'Asia/Ho_Chi_Minh')::date),
   'summary', ${d}.summary, 'field', ${d}.field, 'fileIds', ${d}.file_ids,
   'articleIds', array(select x from unnest(${d}.article_ids) with ordinality u(x, o) join articles a on a.id = u.x where ${LIVE} order by u.o),
-  'version', ${d}.version, 'createdAt', ${iso(`${d}.created_at`)}, 'updatedAt', ${iso(`${d}.updated_at`)})`
+  'version', ${d}.version, 'createdAt', ${iso(`${d}.created_at`)}, 'updatedAt', ${iso(`${d}.updated_at`)}
+  ${SITE ? `, 'url', '${SITE.replace(/'/g, "''")}/van-ban/' || ${d}.slug` : ''})`
 
 const DOCUMENT_ORDER = `d.issued_at desc, d.id desc`
 

@@ -171,6 +171,11 @@ export const articles = pgTable(
     index('articles_cover_idx').on(t.coverId),
     index('articles_seo_image_idx').on(t.seoImageId),
     index('articles_tags_idx').using('gin', t.tags),
+    // Related articles check the visibility and date of the articles their people link, by id:
+    // from the index alone, without reading each article's row.
+    index('articles_live_id_idx')
+      .on(t.id, t.publishedAt)
+      .where(sql`${t.status} = 'published' and ${t.deletedAt} is null`),
   ],
 )
 

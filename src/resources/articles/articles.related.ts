@@ -23,9 +23,11 @@ export type RelatedQuery = z.infer<typeof RelatedQuery>
 export const WEIGHTS = { tag: 3, person: 2, category: 1 } as const
 
 /**
- * How many of the newest articles each trait brings as candidates. A tag or person on thousands
- * of articles is read from the newest down and stops here, so a common trait costs no more than a
- * rare one; what is related and old enough to fall outside is rarely what a reader wants next.
+ * How many of the newest articles each trait brings as candidates. A tag on thousands of articles
+ * is read from the newest down and stops here, so a common tag costs no more than a rare one; what
+ * is related and old enough to fall outside is rarely what a reader wants next. An article's shared
+ * tags are counted among these: one that shares two tags but is among the newest of only one of
+ * them counts one.
  */
 const CANDIDATES = 50
 
@@ -47,12 +49,12 @@ export function relatedStatement(idOrSlug: string, auth: Principal | null, query
   return sql`with me as (select me.id, me.tags, me.category_id from articles me where ${key} and ${mine}),
     my_people as (select distinct ap.person_id from article_people ap where ap.article_id = (select id from me)),
     shared as (
-      (select c.article_id as id, c.published_at,
-          ${weight(WEIGHTS.tag)} * (select count(*) from article_tags x where x.tag = any(me.tags) and x.article_id = c.article_id) as score
-        from me, (select distinct t.article_id, t.published_at from me, unnest(me.tags) mt(tag), lateral (
+      (select t.article_id as id, t.published_at, ${weight(WEIGHTS.tag)} * count(*) as score
+        from me, unnest(me.tags) mt(tag), lateral (
             select at.article_id, at.published_at from article_tags at where at.tag = mt.tag and ${live('at')}
-            order by at.published_at desc nulls last, at.article_id desc nulls last limit ${cut}) t) c
-        order by c.published_at desc, c.article_id desc limit ${cut})
+            order by at.published_at desc nulls last, at.article_id desc nulls last limit ${cut}) t
+        group by t.article_id, t.published_at
+        order by t.published_at desc, t.article_id desc limit ${cut})
       union all
       (select a.id, a.published_at, ${weight(WEIGHTS.person)} * p.n as score
         from (select ap.article_id, count(distinct ap.person_id) as n from article_people ap where ap.person_id in (select person_id from my_people) group by ap.article_id) p

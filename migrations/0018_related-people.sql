@@ -1,0 +1,1 @@
+CREATE INDEX "articles_live_id_idx" ON "articles" USING btree ("id","published_at") WHERE "articles"."status" = 'published' and "articles"."deleted_at" is null;
