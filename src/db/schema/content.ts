@@ -197,6 +197,8 @@ export const articlePeople = pgTable(
     check('article_people_role_check', sql`${t.role} in ('author', 'photographer', 'mentioned')`),
     index('article_people_person_role_idx').on(t.personId, t.role, t.articleId),
     index('article_people_role_idx').on(t.role, t.articleId),
+    // A person's newest articles first (ids are time-ordered): what related articles read.
+    index('article_people_person_article_idx').on(t.personId, t.articleId.desc()),
   ],
 )
 

@@ -25,9 +25,10 @@ export const WEIGHTS = { tag: 3, person: 2, category: 1 } as const
 /**
  * How many of the newest articles each trait brings as candidates. A tag on thousands of articles
  * is read from the newest down and stops here, so a common tag costs no more than a rare one; what
- * is related and old enough to fall outside is rarely what a reader wants next. An article's shared
- * tags are counted among these: one that shares two tags but is among the newest of only one of
- * them counts one.
+ * is related and old enough to fall outside is rarely what a reader wants next. A person's links
+ * are read the same way, twice as many, newest article first (ids are time-ordered), before
+ * the ones still visible are kept. Shared tags and people are counted among these: an article that
+ * shares two tags but is among the newest of only one of them counts one.
  */
 const CANDIDATES = 50
 
@@ -57,12 +58,14 @@ export function relatedStatement(idOrSlug: string, auth: Principal | null, query
         order by t.published_at desc, t.article_id desc limit ${cut})
       union all
       (select a.id, a.published_at, ${weight(WEIGHTS.person)} * p.n as score
-        from (select ap.article_id, count(distinct ap.person_id) as n from article_people ap where ap.person_id in (select person_id from my_people) group by ap.article_id) p
+        from (select l.article_id, count(*) as n from my_people mp, lateral (
+            select distinct ap.article_id from article_people ap where ap.person_id = mp.person_id
+            order by ap.article_id desc nulls last limit ${pageLimit(CANDIDATES * 2)}) l group by l.article_id) p
         join articles a on a.id = p.article_id
         where ${live('a')} order by a.published_at desc nulls last, a.id desc nulls last limit ${cut})
       union all
       (select a.id, a.published_at, ${weight(WEIGHTS.category)} as score
-        from articles a, me where a.category_id = me.category_id and ${live('a')} order by a.published_at desc nulls last, a.id desc nulls last limit ${cut})
+        from articles a where a.category_id = (select category_id from me) and ${live('a')} order by a.published_at desc nulls last, a.id desc nulls last limit ${cut})
     ),
     best as (select s.id, row_number() over (order by sum(s.score) desc, s.published_at desc, s.id desc) as ord
       from shared s where s.id <> (select id from me) group by s.id, s.published_at

@@ -1,1 +1,2 @@
+CREATE INDEX "article_people_person_article_idx" ON "article_people" USING btree ("person_id","article_id" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "articles_live_id_idx" ON "articles" USING btree ("id","published_at") WHERE "articles"."status" = 'published' and "articles"."deleted_at" is null;
