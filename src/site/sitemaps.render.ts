@@ -12,7 +12,7 @@ const NEWS_NS = 'http://www.google.com/schemas/sitemap-news/0.9'
  * batch of 5,000 (750 kB of text, twice that as a JS string) took a server serving four crawlers
  * past 180 MB; at 1,000, fifty short reads make a file of 50,000.
  */
-const BATCH = 1_000
+const BATCH = 500
 
 /** A child's path on this API: the first of a kind has none of `from`. */
 export const partPath = (part: Pick<SitemapPart, 'name' | 'from'>) => `/sitemaps/${part.name}.xml${part.from ? `?from=${part.from}` : ''}`
