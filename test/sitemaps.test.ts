@@ -1,5 +1,7 @@
+import { readFile } from 'node:fs/promises'
 import { sql } from 'drizzle-orm'
 import t from 'tap'
+import { validateXML } from 'xmllint-wasm'
 import { admin, buildTestApp, factories, resetDatabase } from './helper.js'
 import { parseXml, RFC3339 } from './site-xml.js'
 
@@ -32,10 +34,22 @@ async function arrange() {
 /** A child's path and query on this API, from its loc in the index. */
 const pathOf = (loc: string) => loc.replace(/^http:\/\/localhost:80/, '')
 
+/** The sitemap protocol's own schema (sitemaps.org's sitemap.xsd). */
+const SCHEMA = { fileName: 'sitemap.xsd', contents: await readFile(new URL('./schemas/sitemap.xsd', import.meta.url), 'utf8') }
+
+/**
+ * A child sitemap, parsed, after xmllint has checked it against the protocol's schema (which wants
+ * at least one <url>: an empty one is only checked by the parser).
+ */
 async function urlset(path: string) {
   const res = await app.inject(path)
   if (res.statusCode !== 200) throw new Error(`${path}: ${res.statusCode} ${res.body}`)
-  return { res, urls: (parseXml(res.body).urlset.url ?? []) as { loc: string; lastmod: string }[] }
+  const urls = (parseXml(res.body).urlset.url ?? []) as { loc: string; lastmod: string }[]
+  if (urls.length) {
+    const { valid, errors } = await validateXML({ xml: { fileName: 'urlset.xml', contents: res.body }, schema: SCHEMA })
+    if (!valid) throw new Error(`${path} is not valid against sitemap.xsd: ${errors.map((e) => e.rawMessage).join('; ')}`)
+  }
+  return { res, urls }
 }
 
 t.test('GET /sitemap.xml lists child sitemaps whose URLs add up to every indexable URL, each child within the page size', async (t) => {
