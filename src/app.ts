@@ -144,7 +144,7 @@ export async function buildApp({ config, database, logger = false, storage, chec
   await app.register(pageRoutes, { prefix: '/v1/pages', share })
   await app.register(revisionRoutes, { prefix: '/v1/pages', ...pageRevisionRoutes })
   await app.register(menuRoutes, { prefix: '/v1/menus' })
-  await app.register(documentRoutes, { prefix: '/v1/documents', site: config.site })
+  await app.register(documentRoutes, { prefix: '/v1/documents', share })
   await app.register(documentKindRoutes, { prefix: '/v1/document-kinds' })
   await app.register(tokenRoutes, { prefix: '/v1/tokens' })
   await app.register(syncRoutes, { prefix: '/v1/sync' })

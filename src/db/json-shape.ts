@@ -1,4 +1,5 @@
 import { type Column, type SQL, sql } from 'drizzle-orm'
+import { PgDialect } from 'drizzle-orm/pg-core'
 
 /**
  * One key of a resource's JSON answer, defined once and computed two ways: by PostgreSQL, for a
@@ -51,4 +52,33 @@ export function jsonObjectSql(pairs: [string, SQL][]): SQL {
 /** The shape's object built by PostgreSQL for the row under `alias`, with the keys asked for (all by default). */
 export function shapeSql<Row>(shape: Shape<Row>, alias: string, keys: readonly string[] = Object.keys(shape)): SQL {
   return jsonObjectSql(keys.map((key) => [key, shape[key]!.sql(alias)]))
+}
+
+/**
+ * A JSON value as a read's answer column carries it: base64 of its UTF-8 bytes. Text would be
+ * decoded into a string by the driver only to be encoded again when sent; base64 is ASCII,
+ * which Node turns into bytes cheaply.
+ */
+export const answerSql = (json: SQL): SQL => sql`encode(convert_to(${json}::text, 'UTF8'), 'base64')`
+
+/** The bytes of an answer column (see answerSql). */
+export const answerBytes = (row: { answer: string }) => Buffer.from(row.answer, 'base64')
+
+const dialect = new PgDialect()
+
+/**
+ * SQL that takes no parameters, written out once and kept (up to 1,000 texts) under `key`: an
+ * answer's columns have dozens of parts, and Drizzle walking them for every request of a list
+ * cost more than the rest of its statement.
+ */
+export function fixedSql(cache: Map<string, SQL>, key: string, build: () => SQL): SQL {
+  let found = cache.get(key)
+  if (!found) {
+    // Bounded: fields= makes as many texts as there are orders of the fields asked for.
+    if (cache.size >= 1_000) cache.clear()
+    const { sql: text, params } = dialect.sqlToQuery(build())
+    if (params.length) throw new Error('A fixed SQL text must not take parameters')
+    cache.set(key, (found = sql.raw(text)))
+  }
+  return found
 }

@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm'
 import t from 'tap'
 import { admin, buildTestApp, countRows, factories, resetDatabase, tokenFor } from '../helper.js'
-import { todayInVietnam } from '../../src/resources/documents/documents.hydrate.js'
-import { listStatement } from '../../src/resources/documents/documents.list.js'
+import { rawRows } from '../../src/db/client.js'
+import { vietnamDay } from '../../src/resources/documents/documents.json.js'
+import { listStatement } from '../../src/resources/documents/documents.queries.js'
 import type { DocumentListQuery } from '../../src/resources/documents/documents.schemas.js'
 import { plansMade, sequentialScans } from '../plans.js'
 
@@ -123,8 +124,22 @@ t.test('bad input is refused with the field it is about, and nothing is written'
   t.equal((await app.inject('/v1/documents/khong-co')).statusCode, 404)
 })
 
+/** The day of `at` (now by default) on the calendar of Việt Nam, as PostgreSQL counts it in a session of another zone. */
+async function dayInVietnam(at = sql`now()`): Promise<string> {
+  return database.db.transaction(async (tx) => {
+    await tx.execute(sql`set local time zone 'America/New_York'`)
+    const [row] = await rawRows<{ day: string }>(tx, sql`select ${vietnamDay(at)}::text as day`)
+    return row!.day
+  })
+}
+
+t.test('documents are dated on the calendar of Việt Nam (UTC+7), whatever the zone of the session', async (t) => {
+  t.equal(await dayInVietnam(sql`'2024-01-14T16:59:59Z'::timestamptz`), '2024-01-14')
+  t.equal(await dayInVietnam(sql`'2024-01-14T17:00:00Z'::timestamptz`), '2024-01-15')
+})
+
 t.test('inForce is derived from the dates on the day of the read', async (t) => {
-  const today = todayInVietnam()
+  const today = await dayInVietnam()
   const past = '2020-01-01'
   const future = '2999-01-01'
   await make.document({ ...base, number: '1/QĐ-UBND', issuedAt: past })

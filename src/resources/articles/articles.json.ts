@@ -1,6 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm'
-import { PgDialect } from 'drizzle-orm/pg-core'
-import { field, jsonObjectSql, type Shape, shapeObject, shapeSql } from '../../db/json-shape.js'
+import { answerSql, field, fixedSql, jsonObjectSql, type Shape, shapeObject, shapeSql } from '../../db/json-shape.js'
 import { articles } from '../../db/schema.js'
 import { categoryShape } from '../categories/categories.service.js'
 import { mediaShape } from '../media/media.shape.js'
@@ -81,28 +80,14 @@ const bodyWithMedia = (a: string) => sql`(select coalesce(jsonb_agg(case when e.
  */
 export function answerColumns(a: string, options: AnswerOptions): { answer: SQL; stamps: SQL } {
   const key = `${a}|${options.include?.join(',') ?? ''}|${options.fields?.join(',') ?? '*'}|${options.share?.key ?? '-'}`
-  let found = built.get(key)
-  if (!found) {
-    // Bounded: fields= makes as many texts as there are orders of the fields asked for.
-    if (built.size >= 1_000) built.clear()
-    const { answer, stamps } = buildAnswerColumns(a, options)
-    built.set(key, (found = { answer: asText(answer), stamps: asText(stamps) }))
-  }
-  return found
+  let columns: { answer: SQL; stamps: SQL } | undefined
+  const built = () => (columns ??= buildAnswerColumns(a, options))
+  return { answer: fixedSql(answers, key, () => built().answer), stamps: fixedSql(stamps, key, () => built().stamps) }
 }
 
-/**
- * The columns' SQL, written out once for each alias, include and fields: they hold no
- * parameters, and Drizzle walking their dozens of parts for every request of a list cost more
- * than the rest of its statement.
- */
-const built = new Map<string, { answer: SQL; stamps: SQL }>()
-const dialect = new PgDialect()
-function asText(query: SQL): SQL {
-  const { sql: text, params } = dialect.sqlToQuery(query)
-  if (params.length) throw new Error('An answer column must not take parameters')
-  return sql.raw(text)
-}
+/** The columns' texts, written out once for each alias, include and fields (see fixedSql). */
+const answers = new Map<string, SQL>()
+const stamps = new Map<string, SQL>()
 
 function buildAnswerColumns(a: string, options: AnswerOptions): { answer: SQL; stamps: SQL } {
   const include = options.include ?? []
@@ -122,7 +107,7 @@ function buildAnswerColumns(a: string, options: AnswerOptions): { answer: SQL; s
     const share = { alias: a, title: col(a, 'title'), description: col(a, 'excerpt'), fallbackImage: col(a, 'cover_id'), url: options.share.siteUrl('article', a) }
     pairs.push(['share', shareSql(share, options.share.mediaBase)])
   }
-  const answer = sql`encode(convert_to(${jsonObjectSql(pairs)}::text, 'UTF8'), 'base64')`
+  const answer = answerSql(jsonObjectSql(pairs))
 
   const stamps: SQL[] = [
     ...(include.includes('category') ? [sql`array(select ${stampSql('c')} from categories c where c.id = ${col(a, 'category_id')})`] : []),
@@ -144,7 +129,3 @@ export interface AnswerRow {
   answer: string
   stamps: string[]
 }
-
-/** The answer's bytes. */
-export const answerBytes = (row: Pick<AnswerRow, 'answer'>) => Buffer.from(row.answer, 'base64')
-

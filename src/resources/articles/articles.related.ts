@@ -9,7 +9,8 @@ import type { Principal } from '../../shared/principal.js'
 import { commaList, QueryInt } from '../../shared/schemas.js'
 import type { ShareSettings } from '../../shared/seo.js'
 import { listTag } from './articles.etag.js'
-import { type AnswerRow, answerBytes, answerColumns } from './articles.json.js'
+import { answerBytes } from '../../db/json-shape.js'
+import { type AnswerRow, answerColumns } from './articles.json.js'
 import { articleFields, articleIncludes } from './articles.schemas.js'
 
 export const RelatedQuery = z.strictObject({

@@ -2,29 +2,24 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { notModified, requiredVersion } from '../../plugins/http-cache.js'
 import { digest, versionTag } from '../../shared/etags.js'
-import { IdOrSlugParams, many, NoContent, NotModified, one, Problem, withHeaders } from '../../shared/schemas.js'
-import { type DocumentInclude, type DocumentRow, toDocuments } from './documents.hydrate.js'
+import { IdOrSlugParams, many, manyText, NoContent, NotModified, one, oneText, Problem, sendJsonText, withHeaders } from '../../shared/schemas.js'
+import type { ShareSettings } from '../../shared/seo.js'
 import { createDocumentKind, deleteDocumentKind, getDocumentKind, listDocumentKinds, toDocumentKind, updateDocumentKind } from './documents.kinds.js'
-import { listDocuments } from './documents.list.js'
+import { listDocuments, readDocument } from './documents.queries.js'
 import { Document, DocumentInput, DocumentKind, DocumentKindInput, DocumentKindParams, DocumentKindPatch, DocumentListQuery, DocumentPatch, DocumentReadQuery } from './documents.schemas.js'
-import { createDocument, deleteDocument, getDocument, updateDocument } from './documents.service.js'
-import type { Db } from '../../db/client.js'
-import type { SiteSettings } from '../../config.js'
+import { createDocument, deleteDocument, updateDocument } from './documents.service.js'
 
 const tags = ['documents']
 const ifMatch = 'Send the ETag of your last read as If-Match: a stale one is a 412 and nothing is written. Without If-Match the write goes through.'
 
 /**
- * A document as answered, and its ETag: the version, and a digest of the answer, since what is
- * derived when read (inForce, the related articles a caller may see, embeds) changes without a new
- * version. If-Match reads the version from it.
+ * A document's ETag: its version, and a digest of the answer, since what is derived when read
+ * (inForce, the related articles a caller may see, embeds) changes without a new version.
+ * If-Match reads the version from it.
  */
-async function answer(db: Db, row: DocumentRow, anonymous: boolean, include?: readonly DocumentInclude[], site?: SiteSettings) {
-  const [data] = await toDocuments(db, [row], anonymous, include, site)
-  return { data: data!, etag: versionTag(row.version, digest(JSON.stringify(data))) }
-}
+const documentTag = (answer: { version: number; json: Buffer }) => versionTag(answer.version, digest(answer.json))
 
-export const documentRoutes: FastifyPluginAsyncZod<{ site: SiteSettings | undefined }> = async (app, { site }) => {
+export const documentRoutes: FastifyPluginAsyncZod<{ share: ShareSettings }> = async (app, { share }) => {
   app.get(
     '/',
     {
@@ -38,11 +33,10 @@ export const documentRoutes: FastifyPluginAsyncZod<{ site: SiteSettings | undefi
         response: { 200: many(Document), 304: NotModified, 400: Problem },
       },
     },
-    async (req) => {
-      const { rows, nextCursor, total } = await listDocuments(app.db, req.query)
-      const { limit, offset, include } = req.query
-      const data = await toDocuments(app.db, rows, !req.auth, include, site)
-      return { data, meta: { limit, ...(offset !== undefined && { offset, total }), nextCursor } }
+    async (req, reply) => {
+      const { data, nextCursor, total } = await listDocuments(app.db, req.query, { anonymous: !req.auth, share })
+      const { limit, offset } = req.query
+      return sendJsonText(reply, manyText(data, { limit, ...(offset !== undefined && { offset, total }), nextCursor }))
     },
   )
 
@@ -59,10 +53,9 @@ export const documentRoutes: FastifyPluginAsyncZod<{ site: SiteSettings | undefi
       },
     },
     async (req, reply) => {
-      const row = await getDocument(app.db, req.params.idOrSlug)
-      const { data, etag } = await answer(app.db, row, !req.auth, req.query.include, site)
-      if (notModified(req, reply, etag)) return reply.send(null)
-      return { data }
+      const answer = await readDocument(app.db, req.params.idOrSlug, { anonymous: !req.auth, include: req.query.include, share })
+      if (notModified(req, reply, documentTag(answer))) return reply.send(null)
+      return sendJsonText(reply, oneText(answer.json))
     },
   )
 
@@ -80,10 +73,9 @@ export const documentRoutes: FastifyPluginAsyncZod<{ site: SiteSettings | undefi
       },
     },
     async (req, reply) => {
-      const row = await createDocument(app.db, req.body, req.auth!)
-      const { data, etag } = await answer(app.db, row, false)
-      reply.code(201).header('location', `/v1/documents/${row.id}`).header('etag', etag)
-      return { data }
+      const written = await createDocument(app.db, req.body, req.auth!)
+      reply.code(201).header('location', `/v1/documents/${written.id}`).header('etag', documentTag(written))
+      return sendJsonText(reply, oneText(written.json))
     },
   )
 
@@ -102,10 +94,9 @@ export const documentRoutes: FastifyPluginAsyncZod<{ site: SiteSettings | undefi
       },
     },
     async (req, reply) => {
-      const row = await updateDocument(app.db, req.params.idOrSlug, req.body, req.auth!, requiredVersion(req))
-      const { data, etag } = await answer(app.db, row, false)
-      reply.header('etag', etag)
-      return { data }
+      const written = await updateDocument(app.db, req.params.idOrSlug, req.body, req.auth!, requiredVersion(req))
+      reply.header('etag', documentTag(written))
+      return sendJsonText(reply, oneText(written.json))
     },
   )
 

@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNull, type SQL } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
+import { answerBytes } from '../../db/json-shape.js'
 import { articles, documents } from '../../db/schema.js'
 import { badRequest, NotFound, numberTaken, unknownReference } from '../../errors.js'
 import { isUuid, newId } from '../../shared/ids.js'
@@ -10,7 +11,7 @@ import { fold, indexTerms } from '../../shared/text.js'
 import { checkVersion, type ExpectedVersion } from '../../shared/versions.js'
 import { changedFields, rowChange, write } from '../../shared/write.js'
 import { assertMediaExist } from '../media/media.service.js'
-import { type DocumentRow, readColumns } from './documents.hydrate.js'
+import { documentAnswer, type DocumentRow, writeColumns } from './documents.json.js'
 import type { DocumentInput, DocumentPatch } from './documents.schemas.js'
 
 /**
@@ -40,10 +41,16 @@ export function documentSearch(doc: { number: string; issuer: string; field: str
 export const documentByIdOrSlug = (idOrSlug: string): SQL =>
   isUuid(idOrSlug) ? eq(documents.id, idOrSlug.toLowerCase()) : eq(documents.slug, idOrSlug)
 
-export async function getDocument(db: Db, idOrSlug: string): Promise<DocumentRow> {
-  const [row] = await db.select(readColumns).from(documents).where(documentByIdOrSlug(idOrSlug))
-  if (!row) throw new NotFound('Document', idOrSlug)
-  return row
+/** A document as a write answers it: its JSON as a token reads it, read in the write's own transaction. */
+export interface WrittenDocument {
+  id: string
+  version: number
+  json: Buffer
+}
+
+async function answerIn(tx: Db, row: DocumentRow): Promise<WrittenDocument> {
+  const [found] = await tx.select({ answer: documentAnswer('documents', { anonymous: false }).mapWith(String) }).from(documents).where(eq(documents.id, row.id))
+  return { id: row.id, version: row.version, json: answerBytes(found!) }
 }
 
 type Dated = Pick<DocumentRow, 'issuedAt' | 'effectiveAt' | 'expiredAt'>
@@ -82,7 +89,7 @@ async function claimingNumber<T>(attempted: () => { number: string; issuer: stri
 
 const lower = (ids: string[] | undefined) => ids?.map((id) => id.toLowerCase())
 
-export async function createDocument(db: Db, input: DocumentInput, auth: Principal): Promise<DocumentRow> {
+export async function createDocument(db: Db, input: DocumentInput, auth: Principal): Promise<WrittenDocument> {
   const doc = {
     ...input,
     signerId: input.signerId?.toLowerCase() ?? null,
@@ -120,9 +127,9 @@ export async function createDocument(db: Db, input: DocumentInput, auth: Princip
             createdAt: now,
             updatedAt: now,
           })
-          .returning(readColumns)
+          .returning(writeColumns)
         if (words.length) await tx.execute(lexiconInsert(words))
-        return { result: row!, change: rowChange('document', 'document.created', row!, auth) }
+        return { result: await answerIn(tx, row!), change: rowChange('document', 'document.created', row!, auth) }
       }),
     ),
   )
@@ -130,14 +137,14 @@ export async function createDocument(db: Db, input: DocumentInput, auth: Princip
 
 /** The document, locked until the transaction ends, at the version If-Match requires. */
 async function lockDocument(db: Db, idOrSlug: string, required: ExpectedVersion): Promise<DocumentRow> {
-  const [row] = await db.select(readColumns).from(documents).where(documentByIdOrSlug(idOrSlug)).for('update')
+  const [row] = await db.select(writeColumns).from(documents).where(documentByIdOrSlug(idOrSlug)).for('update')
   if (!row) throw new NotFound('Document', idOrSlug)
   checkVersion(required, row.version)
   return row
 }
 
 /** A patch that changes nothing writes nothing: no new version, the same ETag. */
-export async function updateDocument(db: Db, idOrSlug: string, patch: DocumentPatch, auth: Principal, required?: ExpectedVersion): Promise<DocumentRow> {
+export async function updateDocument(db: Db, idOrSlug: string, patch: DocumentPatch, auth: Principal, required?: ExpectedVersion): Promise<WrittenDocument> {
   const given = { ...patch, signerId: patch.signerId?.toLowerCase() ?? patch.signerId, fileIds: lower(patch.fileIds), articleIds: lower(patch.articleIds) }
   // What the write tried, known once the row is read: the 409 names it.
   let attempted = { number: patch.number ?? '', issuer: patch.issuer ?? '' }
@@ -146,7 +153,7 @@ export async function updateDocument(db: Db, idOrSlug: string, patch: DocumentPa
       write(db, async (tx) => {
         const current = await lockDocument(tx, idOrSlug, required)
         const changes = changedFields(current, given)
-        if (!changes) return { result: current, change: null }
+        if (!changes) return { result: await answerIn(tx, current), change: null }
         const next = { ...current, ...changes } as DocumentRow
         checkDates(next)
         attempted = { number: next.number, issuer: next.issuer }
@@ -163,9 +170,9 @@ export async function updateDocument(db: Db, idOrSlug: string, patch: DocumentPa
             updatedAt: new Date(),
           })
           .where(eq(documents.id, current.id))
-          .returning(readColumns)
+          .returning(writeColumns)
         if (index?.words.length) await tx.execute(lexiconInsert(index.words))
-        return { result: row!, change: rowChange('document', 'document.updated', row!, auth) }
+        return { result: await answerIn(tx, row!), change: rowChange('document', 'document.updated', row!, auth) }
       }),
     ),
   )

@@ -3,10 +3,10 @@ import { and, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm'
 import { type Db, rawRows } from '../../db/client.js'
 import { categories, type ChangeOp, media, menus, pages, people, type ResourceType, systemState } from '../../db/schema.js'
 import { badRequest, CursorExpired } from '../../errors.js'
-import { answerBytes } from '../articles/articles.json.js'
+import { answerBytes } from '../../db/json-shape.js'
 import { articleStatements } from '../articles/articles.prepared.js'
 import { toCategory } from '../categories/categories.service.js'
-import { documentsByIds } from '../documents/documents.hydrate.js'
+import { documentsByIds } from '../documents/documents.queries.js'
 import { toMedia } from '../media/media.shape.js'
 import { toMenu } from '../menus/menus.queries.js'
 import { pageColumns, toPage } from '../pages/pages.queries.js'
@@ -135,7 +135,7 @@ export async function currentState(db: Db, wanted: Map<ResourceType, string[]>):
       case 'menu':
         return new Map((await db.select().from(menus).where(inArray(menus.id, ids))).map((r) => [r.id, jsonOf(toMenu(r))]))
       case 'document':
-        return new Map([...(await documentsByIds(db, ids))].map(([id, d]) => [id, jsonOf(d)]))
+        return documentsByIds(db, ids)
     }
   }
   const loaded = await Promise.all([...wanted].map(async ([type, ids]) => [type, await load(type, ids)] as const))
