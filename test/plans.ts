@@ -38,6 +38,12 @@ export async function sequentialScans(db: Db, statement: SQL, relations?: string
   return scans
 }
 
+/** What the planner costs a statement at: the top node's total cost, as `explain (format json)` gives it. */
+export async function planCost(db: Db, statement: SQL): Promise<number> {
+  const plan = (await explainRows(db, statement, '(format json)'))[0]!['QUERY PLAN']
+  return Number(((typeof plan === 'string' ? JSON.parse(plan) : plan) as { Plan: { 'Total Cost': number } }[])[0]!.Plan['Total Cost'])
+}
+
 let prepared = 0
 
 /**

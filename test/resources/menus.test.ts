@@ -1,5 +1,7 @@
 import t from 'tap'
 import { admin, buildTestApp, countRows, factories, resetDatabase, tokenFor } from '../helper.js'
+import { menuStatement } from '../../src/resources/menus/menus.queries.js'
+import { planCost } from '../plans.js'
 
 let queries = 0
 const { app, database } = await buildTestApp(t, { onQuery: () => queries++ })
@@ -159,6 +161,14 @@ t.test('a menu is resolved in the same number of queries whatever its size', asy
   t.equal(many.n, 1, 'the menu and its targets in one statement')
   t.equal(many.res.json().data.items[1].link.path, `/pages/gioi-thieu/lich-su/${pages[1]!.slug}`)
   t.equal(many.res.json().data.items.length, 20)
+
+  // The planner takes each level's jsonb_array_elements for 100 items. Costed past
+  // jit_above_cost (100,000 by default), the statement would be JIT-compiled on every read:
+  // seconds for a menu that is built in a millisecond.
+  for (const anonymous of [true, false]) {
+    const cost = await planCost(database.db, menuStatement(big.slug, anonymous))
+    t.ok(cost < 100_000, `the ${anonymous ? 'public' : 'token'} menu statement is costed at ${Math.round(cost)}, under JIT's threshold`)
+  }
 })
 
 t.test('deleting a page or a category that a menu uses is a 409 that names the menu and the item', async (t) => {

@@ -1,13 +1,14 @@
-import { asc, count, eq, getTableColumns, type SQL, sql } from 'drizzle-orm'
+import { asc, count, eq, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
-import { preparedStatements } from '../../db/prepared.js'
+import { answerBytes, answerSql, fixedSql, isoSql, jsonObjectSql } from '../../db/json-shape.js'
+import { queryPrepared } from '../../db/prepared.js'
 import { articles, categories, type MenuItemRow, menuLinks, menus, pages } from '../../db/schema.js'
 import { NotFound } from '../../errors.js'
 import { isUuid } from '../../shared/ids.js'
 import type { Principal } from '../../shared/principal.js'
 import { isPublished, visibility } from '../articles/articles.visibility.js'
 import { pagePath } from '../pages/pages.queries.js'
-import type { Menu, MenuItem, MenuListQuery } from './menus.schemas.js'
+import { type Menu, MENU_DEPTH, type MenuItem, type MenuListQuery } from './menus.schemas.js'
 
 export type MenuRow = typeof menus.$inferSelect
 
@@ -38,23 +39,12 @@ export async function listMenus(db: Db, query: MenuListQuery) {
   return { rows, total: total?.n ?? 0 }
 }
 
-type TargetType = 'page' | 'category' | 'article'
-
-interface Target {
-  type: TargetType
-  id: string
-  slug: string
-  path: string
-  visible: boolean
-}
-
 /**
- * Every target the menu links to, with its current slug and path and whether the public sees it,
- * found through the menu's links (written with its items, in the same transaction) in the same
- * statement as the menu: a target that is gone has no row.
+ * Every target the menu links to, as a JSON object keyed `type:id`, with its current slug and
+ * path and whether the public sees it: found through the menu's links (written with its items,
+ * in the same transaction), once for the whole menu. A target that is gone has no key.
  */
-const targets = sql<Target[]>`coalesce((
-    select json_agg(json_build_object('type', l.type, 'id', l.target_id, 'slug', t.slug, 'path', t.path, 'visible', t.visible))
+const targets = sql`(select coalesce(jsonb_object_agg(l.type || ':' || l.target_id, jsonb_build_object('slug', t.slug, 'path', t.path, 'visible', t.visible)), '{}'::jsonb)
       from (select distinct ${menuLinks.type} as type, ${menuLinks.targetId} as target_id from ${menuLinks} where ${menuLinks.menuId} = ${menus.id}) l
       cross join lateral (
         select ${pages.slug} as slug, ${pagePath} as path, ${pages.deletedAt} is null and ${isPublished(pages.status)} as visible
@@ -64,40 +54,70 @@ const targets = sql<Target[]>`coalesce((
         union all
         select ${articles.slug}, '/articles/' || ${articles.slug}, coalesce(${visibility(true)}, false)
           from ${articles} where l.type = 'article' and ${articles.id} = l.target_id
-      ) t), '[]'::json)`
-
-/** A menu with its targets, by id or by slug: one statement, prepared once. */
-const menuStatements = preparedStatements((db) => {
-  const read = (column: typeof menus.id | typeof menus.slug, name: string) =>
-    db
-      .select({ ...getTableColumns(menus), targets: targets.as('targets') })
-      .from(menus)
-      .where(eq(column, sql.placeholder('key')))
-      .prepare(name)
-  return { byId: read(menus.id, 'menu_by_id'), bySlug: read(menus.slug, 'menu_by_slug') }
-})
+      ) t)`
 
 /**
- * The menu's tree with each link resolved to its target's current slug and path: one statement,
- * whatever the size of the menu. A link to a target that is gone, unpublished or in the trash
- * leaves its item (and the items below it) out for anonymous callers; a token gets it flagged
- * `broken`.
+ * The items of one level (`source`, a jsonb array of stored items) resolved against `targets`:
+ * each link with its target's slug and path. A link to a target that is gone, unpublished or in
+ * the trash leaves its item (and the items below it) out for anonymous callers; a token gets it
+ * flagged `broken`. The levels are written out, MENU_DEPTH of them.
+ *
+ * Each level's items are unnested from an array, not read with jsonb_array_elements: the planner
+ * takes that for 100 rows, 100 × 100 × 100 over three levels, and a statement costed past
+ * jit_above_cost is JIT-compiled on every read (seconds, for a menu built in a millisecond).
+ * An array of unknown length it takes for 10.
  */
-export async function resolveMenu(db: Db, idOrSlug: string, auth: Principal | null): Promise<Menu> {
-  const statements = menuStatements(db)
-  const [found] = isUuid(idOrSlug) ? await statements.byId.execute({ key: idOrSlug.toLowerCase() }) : await statements.bySlug.execute({ key: idOrSlug })
+function itemsSql(source: SQL, level: number, anonymous: boolean): SQL {
+  const i = sql.identifier(`i${level}`)
+  const link = sql`${i}.v -> 'link'`
+  const target = sql`${i}.t`
+  const ref = sql`json_build_object('type', ${link} ->> 'type', 'id', ${link} ->> 'id'`
+  const found = sql`, 'slug', ${target} ->> 'slug', 'path', ${target} ->> 'path'`
+  const children = level < MENU_DEPTH ? itemsSql(sql`${i}.v -> 'children'`, level + 1, anonymous) : sql`'[]'::json`
+  return sql`coalesce((select json_agg(json_build_object(
+      'label', ${i}.v ->> 'label',
+      'link', case when ${link} ->> 'type' = 'url' then json_build_object('type', 'url', 'url', ${link} ->> 'url', 'path', ${link} ->> 'url')
+        when (${target} ->> 'visible')::boolean then ${ref}${found})
+        when ${target} is not null then ${ref}${found}, 'broken', true)
+        else ${ref}, 'broken', true) end,
+      'children', ${children}) order by ${i}.n)
+    from (select e.v, e.n, t.targets -> ((e.v -> 'link' ->> 'type') || ':' || (e.v -> 'link' ->> 'id')) as t
+      from unnest(array(select x.v from jsonb_array_elements(${source}) with ordinality x(v, n) order by x.n)) with ordinality e(v, n)) ${i}
+    ${anonymous ? sql`where ${link} ->> 'type' = 'url' or (${target} ->> 'visible')::boolean` : sql``}), '[]'::json)`
+}
+
+const answers = new Map<string, SQL>()
+
+/** The resolved menu's answer column for an audience: its text written out once (see fixedSql). */
+const menuAnswer = (anonymous: boolean) =>
+  fixedSql(answers, anonymous ? 'public' : 'any', () =>
+    answerSql(
+      jsonObjectSql([
+        ['id', sql`${menus.id}`],
+        ['slug', sql`${menus.slug}`],
+        ['name', sql`${menus.name}`],
+        ['items', itemsSql(sql`${menus.items}`, 1, anonymous)],
+        ['version', sql`${menus.version}`],
+        ['createdAt', isoSql(sql`${menus.createdAt}`)],
+        ['updatedAt', isoSql(sql`${menus.updatedAt}`)],
+      ]),
+    ),
+  )
+
+/** The statement of a resolved menu. Apart so that a test can read its plan. */
+export function menuStatement(idOrSlug: string, anonymous: boolean): SQL {
+  const key = isUuid(idOrSlug) ? sql`${menus.id} = ${idOrSlug.toLowerCase()}::uuid` : sql`${menus.slug} = ${idOrSlug}`
+  return sql`select ${menus.version} as version, ${menuAnswer(anonymous)} as answer
+    from ${menus} cross join lateral (select ${targets} as targets offset 0) t where ${key}`
+}
+
+/**
+ * The menu's tree with each link resolved to its target's current slug and path, built by
+ * PostgreSQL in one statement (prepared once per connection), whatever the size of the menu:
+ * the targets are found once, then each level's items look theirs up.
+ */
+export async function resolveMenu(db: Db, idOrSlug: string, auth: Principal | null): Promise<{ json: Buffer; version: number }> {
+  const [found] = (await queryPrepared(db, menuStatement(idOrSlug, auth === null))) as { version: number; answer: string }[]
   if (!found) throw new NotFound('Menu', idOrSlug)
-  const { targets: resolved, ...row } = found
-  const loaded = new Map<string, Target>(resolved.map((target) => [`${target.type}:${target.id}`, target]))
-  type Resolved = { label: string; link: MenuItem['link']; children: Resolved[] }
-  const resolve = (items: MenuItemRow[]): Resolved[] =>
-    items.flatMap((item): Resolved[] => {
-      const { link } = item
-      if (link.type === 'url') return [{ label: item.label, link: { ...linkOf(link), path: link.url }, children: resolve(item.children) }]
-      const target = loaded.get(`${link.type}:${link.id}`)
-      if (!target?.visible && !auth) return []
-      const resolved = target ? { ...linkOf(link), slug: target.slug, path: target.path } : linkOf(link)
-      return [{ label: item.label, link: target?.visible ? resolved : { ...resolved, broken: true }, children: resolve(item.children) }]
-    })
-  return toMenu(row, resolve(row.items) as MenuItem[])
+  return { json: answerBytes(found), version: found.version }
 }

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { notModified, requiredVersion } from '../../plugins/http-cache.js'
 import { digest, versionTag } from '../../shared/etags.js'
-import { IdOrSlugParams, many, NoContent, NotModified, one, Problem, withHeaders } from '../../shared/schemas.js'
+import { IdOrSlugParams, many, NoContent, NotModified, one, oneText, Problem, sendJsonText, withHeaders } from '../../shared/schemas.js'
 import { listMenus, resolveMenu, toMenu } from './menus.queries.js'
 import { Menu, MenuInput, MenuListQuery, MenuPatch, ResolvedMenu } from './menus.schemas.js'
 import { createMenu, deleteMenu, updateMenu } from './menus.service.js'
@@ -43,8 +43,8 @@ export const menuRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req, reply) => {
       const menu = await resolveMenu(app.db, req.params.idOrSlug, req.auth)
-      if (notModified(req, reply, versionTag(menu.version, digest(JSON.stringify(menu.items))))) return reply.send(null)
-      return { data: menu }
+      if (notModified(req, reply, versionTag(menu.version, digest(menu.json)))) return reply.send(null)
+      return sendJsonText(reply, oneText(menu.json))
     },
   )
 
