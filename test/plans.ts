@@ -5,9 +5,15 @@ import type { Db } from '../src/db/client.js'
 
 type Client = { query(...args: unknown[]): Promise<{ rows: Record<string, unknown>[] }> }
 
+/** A statement's text with its values. */
+interface Statement {
+  text: string
+  params: unknown[]
+}
+
 /** Runs `explain` of a statement with its parameters, on either engine. */
-async function explainRows(db: Db, statement: SQL, options: string): Promise<Record<string, unknown>[]> {
-  const { sql: text, params } = new PgDialect().sqlToQuery(statement)
+async function explainRows(db: Db, statement: SQL | Statement, options: string): Promise<Record<string, unknown>[]> {
+  const { text, params } = 'text' in statement ? statement : (({ sql, params }) => ({ text: sql, params }))(new PgDialect().sqlToQuery(statement))
   const client = (db as unknown as { $client: Client }).$client
   const query = `explain ${options} ${text}`
   const result = client instanceof pg.Pool ? await client.query({ text: query, values: params }) : await client.query(query, params)
@@ -39,7 +45,7 @@ export async function sequentialScans(db: Db, statement: SQL, relations?: string
 }
 
 /** What the planner costs a statement at: the top node's total cost, as `explain (format json)` gives it. */
-export async function planCost(db: Db, statement: SQL): Promise<number> {
+export async function planCost(db: Db, statement: SQL | Statement): Promise<number> {
   const plan = (await explainRows(db, statement, '(format json)'))[0]!['QUERY PLAN']
   return Number(((typeof plan === 'string' ? JSON.parse(plan) : plan) as { Plan: { 'Total Cost': number } }[])[0]!.Plan['Total Cost'])
 }

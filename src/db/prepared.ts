@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { type Placeholder, type SQL, sql } from 'drizzle-orm'
+import { fillPlaceholders, type Placeholder, type SQL, sql } from 'drizzle-orm'
 import { PgDialect, PgTransaction } from 'drizzle-orm/pg-core'
 import pg from 'pg'
 import type { Db } from './client.js'
@@ -40,13 +40,40 @@ const dialect = new PgDialect()
 export async function queryPrepared(db: Db, query: SQL | { toSQL(): { sql: string; params: unknown[] } }): Promise<Record<string, unknown>[]> {
   refuseTransaction(db)
   const { sql: text, params } = 'toSQL' in query ? query.toSQL() : dialect.sqlToQuery(query)
+  return run(db, { text, name: statementName(text) }, params)
+}
+
+const statementName = (text: string) => `q${createHash('sha1').update(text).digest('base64url').slice(0, 22)}`
+
+/** A statement whose text is written out once (see fixedStatement). */
+export interface FixedStatement {
+  text: string
+  name: string
+  params: unknown[]
+}
+
+/**
+ * A statement written out once, its values given by `sql.placeholder` when it runs (see
+ * runFixed): for reads whose statement is the same for every request, where Drizzle walking
+ * its parts again, and hashing its text for a name, cost more than PostgreSQL took to run it.
+ */
+export function fixedStatement(query: SQL): FixedStatement {
+  const { sql: text, params } = dialect.sqlToQuery(query)
+  return { text, name: statementName(text), params }
+}
+
+/** Runs a fixed statement with its placeholders' values, as queryPrepared runs a statement. */
+export function runFixed(db: Db, statement: FixedStatement, values: Record<string, unknown>): Promise<Record<string, unknown>[]> {
+  refuseTransaction(db)
+  return run(db, statement, fillPlaceholders(statement.params, values))
+}
+
+async function run(db: Db, statement: { text: string; name: string }, params: unknown[]): Promise<Record<string, unknown>[]> {
+  const { text, name } = statement
   // Past Drizzle's session, so its logger is told here, as for the queries Drizzle runs.
   ;(db as unknown as { session: { logger: { logQuery(query: string, params: unknown[]): void } } }).session.logger.logQuery(text, params)
   const client = (db as unknown as { $client: unknown }).$client
-  if (client instanceof pg.Pool) {
-    const name = `q${createHash('sha1').update(text).digest('base64url').slice(0, 22)}`
-    return (await client.query({ name, text, values: params })).rows
-  }
+  if (client instanceof pg.Pool) return (await client.query({ name, text, values: params })).rows
   // PGlite: one connection in this process, where a plan is cheap next to a round trip.
   const result = await (client as { query(text: string, params: unknown[]): Promise<{ rows: Record<string, unknown>[] }> }).query(text, params)
   return result.rows

@@ -51,3 +51,23 @@ export function jsonArray(items: Buffer[]): Buffer {
   parts.push(CLOSE)
   return Buffer.concat(parts)
 }
+
+/**
+ * The bytes of `before`, each item (base64 of JSON bytes, as PostgreSQL sends an answer) decoded
+ * with `between` between them, then `after`: one buffer, each byte written once. Decoding each
+ * item into a buffer of its own and joining them copied a list's 120 KB twice more, and those
+ * copies, outside V8's heap, made it collect its old generation twice a second under load.
+ */
+export function decodedJson(before: string, items: readonly string[], between: string, after: string): Buffer {
+  // An upper bound: PostgreSQL breaks its base64 into lines, and the breaks decode to nothing.
+  let size = Buffer.byteLength(before) + Buffer.byteLength(after) + Math.max(0, items.length - 1) * Buffer.byteLength(between)
+  for (const item of items) size += Buffer.byteLength(item, 'base64')
+  const out = Buffer.allocUnsafe(size)
+  let at = out.write(before, 0)
+  for (let i = 0; i < items.length; i++) {
+    if (i) at += out.write(between, at)
+    at += out.write(items[i]!, at, 'base64')
+  }
+  at += out.write(after, at)
+  return out.subarray(0, at)
+}

@@ -3,6 +3,7 @@ import { validatorCompiler } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { isUuid } from './ids.js'
 import { problemExample } from './examples.js'
+import { decodedJson } from './json.js'
 
 const NON_ASCII = /[^\x00-\x7f]/
 
@@ -68,11 +69,21 @@ export const checkedSerializerCompiler: FastifySerializerCompiler<z.ZodType> = (
  */
 export const sendJsonText = (reply: FastifyReply, json: Buffer) => (reply as FastifyReply).type('application/json; charset=utf-8').send(json)
 
-/** The JSON text of `{ data }` (see `one`) around the JSON bytes of one item. */
-export const oneText = (data: Buffer) => Buffer.concat([DATA, data, END])
+/**
+ * The JSON text of `{ data }` (see `one`) around one item: its JSON bytes, or its answer as
+ * PostgreSQL sent it (base64, decoded straight into the text).
+ */
+export const oneText = (data: Buffer | string) =>
+  typeof data === 'string' ? decodedJson('{"data":', [data], '', '}') : Buffer.concat([DATA, data, END])
 
-/** The JSON text of `{ data, meta }` (see `many`) around the JSON bytes of a list's items. */
-export const manyText = (data: Buffer, meta: object) => Buffer.concat([DATA, data, Buffer.from(`,"meta":${JSON.stringify(meta)}}`)])
+/**
+ * The JSON text of `{ data, meta }` (see `many`) around a list's items: the JSON bytes of their
+ * array, or their answers as PostgreSQL sent them (base64, decoded straight into the text).
+ */
+export const manyText = (data: Buffer | readonly string[], meta: object) => {
+  const after = `,"meta":${JSON.stringify(meta)}}`
+  return Buffer.isBuffer(data) ? Buffer.concat([DATA, data, Buffer.from(after)]) : decodedJson('{"data":[', data, ',', `]${after}`)
+}
 
 const DATA = Buffer.from('{"data":')
 const END = Buffer.from('}')

@@ -4,7 +4,7 @@ import { pageLimitValue, queryPrepared } from '../../db/prepared.js'
 import { articles } from '../../db/schema.js'
 import { NotFound } from '../../errors.js'
 import { isUuid } from '../../shared/ids.js'
-import { jsonArray, withKeys } from '../../shared/json.js'
+import { withKeys } from '../../shared/json.js'
 import { finishPage } from '../../shared/paging.js'
 import type { Principal } from '../../shared/principal.js'
 import type { ShareSettings } from '../../shared/seo.js'
@@ -56,7 +56,7 @@ export async function listArticles(db: Db, query: ArticleListQuery, auth: Princi
   }))
   const n = total?.[0]?.n
   return {
-    data: jsonArray(page.rows.map(answerBytes)),
+    data: page.rows.map((row) => row.answer),
     nextCursor: page.nextCursor,
     total: n,
     etag: listTag(key, page.rows, page.nextCursor !== null, n, page.rows.flatMap((r) => r.stamps)),
@@ -72,15 +72,15 @@ export async function getArticle(
   idOrSlug: string,
   auth: Principal | null,
   options: { include?: ArticleInclude[] | undefined; render?: 'html' | undefined; share?: ShareSettings | undefined } = {},
-): Promise<{ json: Buffer; etag: string }> {
+): Promise<{ json: Buffer | string; etag: string }> {
   const byId = isUuid(idOrSlug)
   const include = options.include ?? []
   const statement = articleStatements(db).detail({ by: byId ? 'id' : 'slug', anonymous: auth === null, include, render: options.render === 'html', share: options.share })
   const [row] = (await statement.execute({ key: byId ? idOrSlug.toLowerCase() : idOrSlug })) as (AnswerRow & { body?: Block[] })[]
   if (!row) throw new NotFound('Article', idOrSlug)
-  const bytes = answerBytes(row)
   return {
-    json: row.body ? withKeys(bytes, { html: renderBody(row.body) }) : bytes,
+    // The answer as PostgreSQL sent it, decoded once into the text sent (see oneText), unless html joins it.
+    json: row.body ? withKeys(answerBytes(row), { html: renderBody(row.body) }) : row.answer,
     etag: articleTag(row.version, options, row.stamps),
   }
 }

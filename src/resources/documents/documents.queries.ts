@@ -7,7 +7,6 @@ import { documents } from '../../db/schema.js'
 import { badRequest, NotFound } from '../../errors.js'
 import { decodeCursor } from '../../shared/cursor.js'
 import { isUuid } from '../../shared/ids.js'
-import { jsonArray } from '../../shared/json.js'
 import { afterCursor, orderBy, type SortSpec } from '../../shared/keyset.js'
 import { finishPage, pageStart } from '../../shared/paging.js'
 import { isEmptyQuery, searchQuery } from '../../shared/search.js'
@@ -56,8 +55,8 @@ interface PageRow {
 }
 
 export interface DocumentPage {
-  /** The documents as a JSON array's bytes. */
-  data: Buffer
+  /** The documents' answers as PostgreSQL sent them (see oneText). */
+  data: string[]
   nextCursor: string | null
   total: number | undefined
 }
@@ -82,7 +81,7 @@ export async function listDocuments(db: Db, query: DocumentListQuery, options: D
   let rank: SQL | undefined
   if (query.q !== undefined) {
     const search = await searchQuery(db, query.q)
-    if (isEmptyQuery(search)) return { data: jsonArray([]), nextCursor: null, total: query.offset === undefined ? undefined : 0 }
+    if (isEmptyQuery(search)) return { data: [], nextCursor: null, total: query.offset === undefined ? undefined : 0 }
     const { base, levels } = searchLevels(search)
     const number = foldNumber(query.q)
     // The GIN index answers the text, the number's own index its exact form.
@@ -99,7 +98,7 @@ export async function listDocuments(db: Db, query: DocumentListQuery, options: D
     sort === 'relevance' ? rankedPage(db, query, where, rank!, wanted) : sortedPage(db, query, where, sort, wanted),
     query.offset === undefined ? undefined : db.select({ n: count() }).from(documents).where(and(...where)),
   ])
-  return { data: jsonArray(page.rows.map(answerBytes)), nextCursor: page.nextCursor, total: total?.[0]?.n }
+  return { data: page.rows.map((row) => row.answer), nextCursor: page.nextCursor, total: total?.[0]?.n }
 }
 
 function sortedStatement(db: Db, query: DocumentListQuery, where: SQL[], sort: ListSort, options: DocumentAnswerOptions) {
@@ -176,11 +175,11 @@ const documentStatements = preparedStatements((db) => {
 })
 
 /** One document as its GET answers it: its JSON bytes and its version. */
-export async function readDocument(db: Db, idOrSlug: string, options: DocumentReadOptions): Promise<{ json: Buffer; version: number }> {
+export async function readDocument(db: Db, idOrSlug: string, options: DocumentReadOptions): Promise<{ json: string; version: number }> {
   const byId = isUuid(idOrSlug)
   const [row] = await documentStatements(db).detail(byId ? 'id' : 'slug', options).execute({ key: byId ? idOrSlug.toLowerCase() : idOrSlug })
   if (!row) throw new NotFound('Document', idOrSlug)
-  return { json: answerBytes(row), version: row.version }
+  return { json: row.answer, version: row.version }
 }
 
 /** Current documents by id, as a token reads them (without the site's url): what the sync feed serves. */

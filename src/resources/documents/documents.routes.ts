@@ -17,7 +17,7 @@ const ifMatch = 'Send the ETag of your last read as If-Match: a stale one is a 4
  * (inForce, the related articles a caller may see, embeds) changes without a new version.
  * If-Match reads the version from it.
  */
-const documentTag = (answer: { version: number; json: Buffer }) => versionTag(answer.version, digest(answer.json))
+const documentTag = (answer: { version: number; json: string }) => versionTag(answer.version, digest(answer.json))
 
 export const documentRoutes: FastifyPluginAsyncZod<{ share: ShareSettings }> = async (app, { share }) => {
   app.get(

@@ -1,6 +1,5 @@
 import { and, eq, inArray, isNull, type SQL } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
-import { answerBytes } from '../../db/json-shape.js'
 import { articles, documents } from '../../db/schema.js'
 import { badRequest, NotFound, numberTaken, unknownReference } from '../../errors.js'
 import { isUuid, newId } from '../../shared/ids.js'
@@ -45,12 +44,12 @@ export const documentByIdOrSlug = (idOrSlug: string): SQL =>
 export interface WrittenDocument {
   id: string
   version: number
-  json: Buffer
+  json: string
 }
 
 async function answerIn(tx: Db, row: DocumentRow): Promise<WrittenDocument> {
   const [found] = await tx.select({ answer: documentAnswer('documents', { anonymous: false }).mapWith(String) }).from(documents).where(eq(documents.id, row.id))
-  return { id: row.id, version: row.version, json: answerBytes(found!) }
+  return { id: row.id, version: row.version, json: found!.answer }
 }
 
 type Dated = Pick<DocumentRow, 'issuedAt' | 'effectiveAt' | 'expiredAt'>

@@ -1,7 +1,7 @@
 import { asc, count, eq, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
-import { answerBytes, answerSql, fixedSql, isoSql, jsonObjectSql } from '../../db/json-shape.js'
-import { queryPrepared } from '../../db/prepared.js'
+import { answerSql, fixedSql, isoSql, jsonObjectSql } from '../../db/json-shape.js'
+import { type FixedStatement, fixedStatement, runFixed } from '../../db/prepared.js'
 import { articles, categories, type MenuItemRow, menuLinks, menus, pages } from '../../db/schema.js'
 import { NotFound } from '../../errors.js'
 import { isUuid } from '../../shared/ids.js'
@@ -104,11 +104,19 @@ const menuAnswer = (anonymous: boolean) =>
     ),
   )
 
-/** The statement of a resolved menu. Apart so that a test can read its plan. */
-export function menuStatement(idOrSlug: string, anonymous: boolean): SQL {
-  const key = isUuid(idOrSlug) ? sql`${menus.id} = ${idOrSlug.toLowerCase()}::uuid` : sql`${menus.slug} = ${idOrSlug}`
-  return sql`select ${menus.version} as version, ${menuAnswer(anonymous)} as answer
-    from ${menus} cross join lateral (select ${targets} as targets offset 0) t where ${key}`
+/** The statement of a resolved menu, by id or by slug, for an audience: written out once each. */
+const menuStatements = new Map<string, FixedStatement>()
+export function menuStatement(by: 'id' | 'slug', anonymous: boolean): FixedStatement {
+  const name = `${by}|${anonymous}`
+  let found = menuStatements.get(name)
+  if (!found) {
+    const key = by === 'id' ? sql`${menus.id} = ${sql.placeholder('key')}::uuid` : sql`${menus.slug} = ${sql.placeholder('key')}`
+    // offset 0: the targets are found once, not again wherever a level looks them up.
+    const statement = sql`select ${menus.version} as version, ${menuAnswer(anonymous)} as answer
+      from ${menus} cross join lateral (select ${targets} as targets offset 0) t where ${key}`
+    menuStatements.set(name, (found = fixedStatement(statement)))
+  }
+  return found
 }
 
 /**
@@ -116,8 +124,10 @@ export function menuStatement(idOrSlug: string, anonymous: boolean): SQL {
  * PostgreSQL in one statement (prepared once per connection), whatever the size of the menu:
  * the targets are found once, then each level's items look theirs up.
  */
-export async function resolveMenu(db: Db, idOrSlug: string, auth: Principal | null): Promise<{ json: Buffer; version: number }> {
-  const [found] = (await queryPrepared(db, menuStatement(idOrSlug, auth === null))) as { version: number; answer: string }[]
+export async function resolveMenu(db: Db, idOrSlug: string, auth: Principal | null): Promise<{ json: string; version: number }> {
+  const byId = isUuid(idOrSlug)
+  const statement = menuStatement(byId ? 'id' : 'slug', auth === null)
+  const [found] = (await runFixed(db, statement, { key: byId ? idOrSlug.toLowerCase() : idOrSlug })) as { version: number; answer: string }[]
   if (!found) throw new NotFound('Menu', idOrSlug)
-  return { json: answerBytes(found), version: found.version }
+  return { json: found.answer, version: found.version }
 }
