@@ -36,7 +36,7 @@ function scansIn(plan: unknown, relations?: string[]): string[] {
  * The relations among `relations` that a statement's plan reads by a sequential scan (any
  * relation when none are named). `SHOW_PLANS=1` prints the plan of a statement that has one.
  */
-export async function sequentialScans(db: Db, statement: SQL, relations?: string[]): Promise<string[]> {
+export async function sequentialScans(db: Db, statement: SQL | Statement, relations?: string[]): Promise<string[]> {
   const scans = scansIn((await explainRows(db, statement, '(format json)'))[0]!['QUERY PLAN'], relations)
   if (scans.length && process.env.SHOW_PLANS) {
     console.error((await explainRows(db, statement, '')).map((r) => r['QUERY PLAN']).join('\n'))

@@ -18,10 +18,18 @@ export function orderBy(spec: SortSpec, id: AnyColumn): SQL[] {
 
 /** Rows strictly after the cursor's row in the sort's order: a row-value comparison an index serves. */
 export function afterCursor(spec: SortSpec, id: AnyColumn, position: CursorPosition): SQL {
-  const cmp = spec.direction === 'desc' ? sql.raw('<') : sql.raw('>')
-  if (position.value === null) return sql`(${spec.column} is null and ${id} ${cmp} ${position.id})`
-  const value = sql`${String(position.value)}::${sql.raw(spec.cast)}`
-  const after = sql`(${spec.column}, ${id}) ${cmp} (${value}, ${position.id}::uuid)`
+  if (position.value === null) return sql`(${spec.column} is null and ${id} ${comparison(spec)} ${position.id})`
+  return afterValues(spec, id, String(position.value), position.id)
+}
+
+const comparison = (spec: SortSpec) => (spec.direction === 'desc' ? sql.raw('<') : sql.raw('>'))
+
+/**
+ * afterCursor for a row whose sort value is not null, the value and the id given as they are
+ * bound: parameters, or placeholders of a statement written out once.
+ */
+export function afterValues(spec: SortSpec, id: AnyColumn, value: unknown, idValue: unknown): SQL {
+  const after = sql`(${spec.column}, ${id}) ${comparison(spec)} (${value}::${sql.raw(spec.cast)}, ${idValue}::uuid)`
   return spec.nullable ? sql`(${after} or ${spec.column} is null)` : after
 }
 

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto'
-import { and, count, eq, gte, lt, not, or, type SQL, sql } from 'drizzle-orm'
+import { and, count, eq, fillPlaceholders, not, or, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { answerBytes, isoSql } from '../../db/json-shape.js'
-import { pageLimitValue, preparedStatements, queryPrepared } from '../../db/prepared.js'
+import { type FixedStatement, fixedStatement, pageLimitValue, preparedStatements, queryPrepared, runFixed } from '../../db/prepared.js'
 import { documents } from '../../db/schema.js'
 import { badRequest, NotFound } from '../../errors.js'
 import { decodeCursor } from '../../shared/cursor.js'
 import { isUuid } from '../../shared/ids.js'
-import { afterCursor, orderBy, type SortSpec } from '../../shared/keyset.js'
+import { afterValues, orderBy, type SortSpec } from '../../shared/keyset.js'
 import { finishPage, pageStart } from '../../shared/paging.js'
 import { isEmptyQuery, searchQuery } from '../../shared/search.js'
 import { searchLevels } from '../../shared/search-levels.js'
@@ -26,17 +26,33 @@ const sorts: Record<ListSort, SortSpec & { value: SQL }> = {
   '-updatedAt': { column: documents.updatedAt, direction: 'desc', nullable: false, cast: 'timestamptz', value: isoSql(sql`${documents.updatedAt}`) },
 }
 
-/** The filters of a list, each served by an index of its own (with the default sort, by issue date). */
-function filters(query: DocumentListQuery): SQL[] {
-  const where: SQL[] = []
-  if (query.kind !== undefined) where.push(eq(documents.kind, query.kind))
-  if (query.issuer !== undefined) where.push(eq(documents.issuer, query.issuer))
-  if (query.field !== undefined) where.push(eq(documents.field, query.field))
+/** The values a list's filters compare with, by name. */
+type FilterValues = Partial<Record<'kind' | 'issuer' | 'field' | 'from' | 'until', string>>
+
+function filterValues(query: DocumentListQuery): FilterValues {
+  const values: FilterValues = {}
+  if (query.kind !== undefined) values.kind = query.kind
+  if (query.issuer !== undefined) values.issuer = query.issuer
+  if (query.field !== undefined) values.field = query.field
   if (query.year !== undefined) {
-    where.push(gte(documents.issuedAt, `${String(query.year).padStart(4, '0')}-01-01`))
+    values.from = `${String(query.year).padStart(4, '0')}-01-01`
     // Year 9999 has no next year PostgreSQL can write as a date.
-    if (query.year < 9999) where.push(lt(documents.issuedAt, `${String(query.year + 1).padStart(4, '0')}-01-01`))
+    if (query.year < 9999) values.until = `${String(query.year + 1).padStart(4, '0')}-01-01`
   }
+  return values
+}
+
+/**
+ * The filters of a list, each served by an index of its own (with the default sort, by issue
+ * date), each value as `bind` binds it: a parameter, or a placeholder of a statement written out once.
+ */
+function filters(query: DocumentListQuery, values: FilterValues, bind: (name: keyof FilterValues) => unknown): SQL[] {
+  const where: SQL[] = []
+  if (values.kind !== undefined) where.push(sql`${documents.kind} = ${bind('kind')}`)
+  if (values.issuer !== undefined) where.push(sql`${documents.issuer} = ${bind('issuer')}`)
+  if (values.field !== undefined) where.push(sql`${documents.field} = ${bind('field')}`)
+  if (values.from !== undefined) where.push(sql`${documents.issuedAt} >= ${bind('from')}::date`)
+  if (values.until !== undefined) where.push(sql`${documents.issuedAt} < ${bind('until')}::date`)
   if (query.inForce !== undefined) {
     const inForce = inForceSql('documents')
     where.push(query.inForce === 'true' ? inForce : not(inForce))
@@ -76,7 +92,8 @@ const answerColumn = (options: DocumentAnswerOptions) => documentAnswer('documen
  * by relevance unless another sort is asked for.
  */
 export async function listDocuments(db: Db, query: DocumentListQuery, options: DocumentReadOptions): Promise<DocumentPage> {
-  const where = filters(query)
+  const values = filterValues(query)
+  const where = filters(query, values, (name) => values[name])
   const wanted = { ...options, include: query.include }
   let rank: SQL | undefined
   if (query.q !== undefined) {
@@ -95,33 +112,71 @@ export async function listDocuments(db: Db, query: DocumentListQuery, options: D
   const sort = query.sort ?? (rank ? 'relevance' : '-issuedAt')
   if (sort === 'relevance' && !rank) throw badRequest('sort', 'relevance needs q')
   const [page, total] = await Promise.all([
-    sort === 'relevance' ? rankedPage(db, query, where, rank!, wanted) : sortedPage(db, query, where, sort, wanted),
+    sort === 'relevance' ? rankedPage(db, query, where, rank!, wanted) : sortedPage(db, query, values, where, sort, wanted),
     query.offset === undefined ? undefined : db.select({ n: count() }).from(documents).where(and(...where)),
   ])
   return { data: page.rows.map((row) => row.answer), nextCursor: page.nextCursor, total: total?.[0]?.n }
 }
 
-function sortedStatement(db: Db, query: DocumentListQuery, where: SQL[], sort: ListSort, options: DocumentAnswerOptions) {
+/** A sorted page's select, one row more than the page, its values bound as `where` and `bind` bind them. */
+function sortedSelect(db: Db, query: DocumentListQuery, where: SQL[], sort: ListSort, options: DocumentAnswerOptions, bind: (name: 'after' | 'afterId' | 'limit' | 'offset', value: unknown) => unknown) {
   const spec = sorts[sort]
   const start = pageStart(query, sort)
-  // Without an offset the limit is written into the text, for the generic plan (see pageLimit).
-  return db
+  const after = start.after && afterValues(spec, documents.id, bind('after', String(start.after.value)), bind('afterId', start.after.id))
+  const select = db
     .select({ id: documents.id, position: spec.value.mapWith(String).as('position'), answer: answerColumn(options) })
     .from(documents)
-    .where(and(...where, start.after && afterCursor(spec, documents.id, start.after)))
+    .where(and(...where, after))
     .orderBy(...orderBy(spec, documents.id))
-    .limit(start.offset ? query.limit + 1 : pageLimitValue(query.limit + 1))
-    .offset(start.offset)
+    // Without an offset the limit is written into the text, for the generic plan (see pageLimit).
+    .limit(start.offset ? (bind('limit', query.limit + 1) as number) : pageLimitValue(query.limit + 1))
+  return start.offset ? select.offset(bind('offset', start.offset) as number) : select
 }
 
-/** The statement of a list page without q, for the test of its plan. */
-export const listStatement = (db: Db, query: DocumentListQuery) =>
-  sortedStatement(db, query, filters(query), (query.sort ?? '-issuedAt') as ListSort, { anonymous: true, include: query.include }).getSQL()
+/** The statements of sorted pages without q, one for each shape of list (see sortedStatement). */
+const sortedStatements = new Map<string, FixedStatement>()
 
-async function sortedPage(db: Db, query: DocumentListQuery, where: SQL[], sort: ListSort, options: DocumentAnswerOptions) {
-  // Prepared once per connection: a list is planned once, not on every request.
-  const rows = (await queryPrepared(db, sortedStatement(db, query, where, sort, options))) as unknown[] as PageRow[]
-  return finishPage(rows, query.limit, sort, (row) => ({ value: row.position, id: row.id }))
+/**
+ * The statement of a sorted page without q, and the values it runs with. Its text depends only
+ * on the list's shape (the sort, which filters, a cursor or an offset, the page size without an
+ * offset, the audience, the embeds, the site): it is written out once per shape, with
+ * placeholders for the values, and PostgreSQL plans it once per connection.
+ */
+function sortedStatement(db: Db, query: DocumentListQuery, values: FilterValues, sort: ListSort, options: DocumentAnswerOptions) {
+  const start = pageStart(query, sort)
+  const bound: Record<string, unknown> = { ...values }
+  if (start.after) Object.assign(bound, { after: String(start.after.value), afterId: start.after.id })
+  if (start.offset) Object.assign(bound, { limit: query.limit + 1, offset: start.offset })
+  const include = [...new Set(options.include ?? [])].sort()
+  const key = [sort, Object.keys(bound).join(','), query.inForce, include.join(','), options.anonymous, options.share?.urls ? options.share.key : '', start.offset ? '' : query.limit].join('|')
+  let statement = sortedStatements.get(key)
+  if (!statement) {
+    const where = filters(query, values, (name) => sql.placeholder(name))
+    // Bounded: there are few shapes, but a key holds the page size.
+    if (sortedStatements.size >= 1_000) sortedStatements.clear()
+    statement = fixedStatement(sortedSelect(db, query, where, sort, { ...options, include }, (name) => sql.placeholder(name)).getSQL())
+    sortedStatements.set(key, statement)
+  }
+  return { statement, values: bound }
+}
+
+/** The statement of a list page without q with its values, for the test of its plan. */
+export function listStatement(db: Db, query: DocumentListQuery) {
+  const { statement, values } = sortedStatement(db, query, filterValues(query), (query.sort ?? '-issuedAt') as ListSort, { anonymous: true, include: query.include })
+  const params = fillPlaceholders(statement.params, values)
+  return { text: statement.text, params, toSQL: () => ({ sql: statement.text, params }) }
+}
+
+async function sortedPage(db: Db, query: DocumentListQuery, values: FilterValues, where: SQL[], sort: ListSort, options: DocumentAnswerOptions) {
+  let rows: unknown[]
+  if (query.q === undefined) {
+    const { statement, values: bound } = sortedStatement(db, query, values, sort, options)
+    rows = await runFixed(db, statement, bound)
+  } else {
+    // With q, the search's conditions join the filters: the text varies with the query.
+    rows = await queryPrepared(db, sortedSelect(db, query, where, sort, options, (_name, value) => value))
+  }
+  return finishPage(rows as PageRow[], query.limit, sort, (row) => ({ value: row.position, id: row.id }))
 }
 
 /** Best rank first, then newest issued; the cursor carries the rank, the date and the q it belongs to. */
