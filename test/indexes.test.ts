@@ -1,6 +1,7 @@
 import t from 'tap'
 import { loadConfig } from '../src/config.js'
-import { ginIndexes, mergePendingIndexEntries } from '../src/jobs/indexes.js'
+import { LOCKS, tryLockForTransaction } from '../src/db/locks.js'
+import { ginIndexes, MERGE_JOB, mergePendingIndexEntries } from '../src/jobs/indexes.js'
 import { backgroundJobs } from '../src/jobs/jobs.js'
 import { admin, buildTestApp, factories } from './helper.js'
 
@@ -41,4 +42,23 @@ t.test('the merge is a background job that runs at start and every two seconds',
   await make.article({ title: 'Một bài nữa' })
   await job!.run(new AbortController().signal)
   t.equal(await mergePendingIndexEntries(database.db), 0, 'the job merged it')
+})
+
+t.test('one instance merges at a time: while another holds the job, a merge does nothing and does not wait', { skip: database.kind === 'pglite' && 'the embedded database has one connection' }, async (t) => {
+  await make.article({ title: 'Lũ quét ở xã miền núi', status: 'published' })
+  let release!: () => void
+  const held = new Promise<void>((resolve) => (release = resolve))
+  let locked!: () => void
+  const isLocked = new Promise<void>((resolve) => (locked = resolve))
+  // Another instance: a transaction of its own holding the job's lock.
+  const other = database.db.transaction(async (tx) => {
+    t.ok(await tryLockForTransaction(tx, LOCKS.job, MERGE_JOB))
+    locked()
+    await held
+  })
+  await isLocked
+  t.equal(await mergePendingIndexEntries(database.db), 0, 'nothing merged while the other holds it')
+  release()
+  await other
+  t.ok((await mergePendingIndexEntries(database.db)) > 0, 'merged once it is free')
 })

@@ -1,6 +1,7 @@
 import { getTableConfig, PgTable } from 'drizzle-orm/pg-core'
 import { is, sql } from 'drizzle-orm'
 import { type Db, rawRows } from '../db/client.js'
+import { LOCKS, tryLockForTransaction } from '../db/locks.js'
 import * as schema from '../db/schema.js'
 
 /** The GIN indexes of the schema, found there so that a new one is looked after too. */
@@ -17,10 +18,17 @@ export const ginIndexes: string[] = (Object.values(schema) as unknown[]).flatMap
  * runs or not. Merging one list at a time is what PostgreSQL does when a list is full anyway.
  */
 export async function mergePendingIndexEntries(db: Db): Promise<number> {
-  const [row] = await rawRows<{ pages: number }>(
-    db,
-    sql`select coalesce(sum(gin_clean_pending_list(to_regclass(name))), 0)::int as pages
-      from unnest(${`{${ginIndexes.join(',')}}`}::text[]) as name where to_regclass(name) is not null`,
-  )
-  return row?.pages ?? 0
+  // One instance at a time: another's merge would only wait on this one's, then find nothing.
+  return db.transaction(async (tx) => {
+    if (!(await tryLockForTransaction(tx, LOCKS.job, MERGE_JOB))) return 0
+    const [row] = await rawRows<{ pages: number }>(
+      tx,
+      sql`select coalesce(sum(gin_clean_pending_list(to_regclass(name))), 0)::int as pages
+        from unnest(${`{${ginIndexes.join(',')}}`}::text[]) as name where to_regclass(name) is not null`,
+    )
+    return row?.pages ?? 0
+  })
 }
+
+/** The merge's name, as its job and its lock know it. */
+export const MERGE_JOB = 'merge-pending-index-entries'

@@ -5,7 +5,7 @@ import type { Database } from '../db/client.js'
 import { announceDuePublications } from '../resources/articles/publications.js'
 import { sweepTempDir } from '../resources/media/media.files.js'
 import { openStorage, type Storage } from '../storage/storage.js'
-import { mergePendingIndexEntries } from './indexes.js'
+import { MERGE_JOB, mergePendingIndexEntries } from './indexes.js'
 import { type Job, type JobRunner, startJobs } from './runner.js'
 import { sweepOrphanBlobs } from './sweeps.js'
 import { type WebhookWorker, webhookWorker } from './webhooks.js'
@@ -49,7 +49,7 @@ export function backgroundJobs(
     },
     {
       // Searches read the GIN indexes' pending lists whole: they are kept short (see indexes.ts).
-      name: 'merge-pending-index-entries',
+      name: MERGE_JOB,
       everyMs: 2_000,
       atStart: true,
       run: async () => void (await mergePendingIndexEntries(database.db)),
