@@ -93,3 +93,9 @@ export function pageLimit(rows: number): SQL {
 
 /** `pageLimit` for Drizzle's `.limit()`, which writes an SQL value as it is (and a number as a parameter). */
 export const pageLimitValue = (rows: number) => pageLimit(rows) as unknown as Placeholder
+
+/** A page's limit by the rule of pageLimit: written into the text without an offset, a parameter with one. */
+export const pageLimitFor = (rows: number, offset: number | undefined): SQL => (offset ? sql`${rows}` : pageLimit(rows))
+
+/** `pageLimitFor` for Drizzle's `.limit()`. */
+export const pageLimitValueFor = (rows: number, offset: number | undefined): number | Placeholder => (offset ? rows : pageLimitValue(rows))

@@ -1,6 +1,6 @@
 import { count, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
-import { pageLimit, pageLimitValue, queryPrepared } from '../../db/prepared.js'
+import { pageLimitFor, pageLimitValueFor, queryPrepared } from '../../db/prepared.js'
 import { articles } from '../../db/schema.js'
 import { digest, versionTag } from '../../shared/etags.js'
 import type { Principal } from '../../shared/principal.js'
@@ -26,14 +26,13 @@ export function listTagStatement(db: Db, query: ArticleListQuery, auth: Principa
   const plan = listPlan(query, auth)
   const include = query.include ?? []
   const withBody = include.includes('media') && (!query.fields || query.fields.includes('body'))
-  // Without an offset the limits are written into the text, for the generic plan (see pageLimit).
-  const shown = plan.offset ? sql`${query.limit}` : pageLimit(query.limit)
+  const shown = pageLimitFor(query.limit, plan.offset)
   const page = db
     .select({ id: articles.id, version: articles.version, categoryId: articles.categoryId, coverId: articles.coverId, ...(withBody ? { body: articles.body } : {}) })
     .from(articles)
     .where(plan.pageWhere)
     .orderBy(...plan.order)
-    .limit(plan.offset ? query.limit + 1 : pageLimitValue(query.limit + 1))
+    .limit(pageLimitValueFor(query.limit + 1, plan.offset))
     .offset(plan.offset)
   const related = [
     include.includes('category') && sql`select ${stampSql('c')} from categories c where c.id in (select category_id from shown)`,

@@ -1,6 +1,6 @@
 import { count } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
-import { pageLimitValue, queryPrepared } from '../../db/prepared.js'
+import { pageLimitValueFor, queryPrepared } from '../../db/prepared.js'
 import { articles } from '../../db/schema.js'
 import { NotFound } from '../../errors.js'
 import { isUuid } from '../../shared/ids.js'
@@ -32,7 +32,7 @@ export function listStatement(db: Db, query: ArticleListQuery, auth: Principal |
     .from(articles)
     .where(plan.pageWhere)
     .orderBy(...plan.order)
-    .limit(plan.offset ? query.limit + 1 : pageLimitValue(query.limit + 1))
+    .limit(pageLimitValueFor(query.limit + 1, plan.offset))
     .offset(plan.offset)
   return { page, plan }
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { and, eq, gte, isNotNull, isNull, lt, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
-import { pageLimit, queryPrepared } from '../../db/prepared.js'
+import { pageLimitFor, queryPrepared } from '../../db/prepared.js'
 import { articleSearch, articles } from '../../db/schema.js'
 import { badRequest } from '../../errors.js'
 import { decodeCursor, encodeCursor } from '../../shared/cursor.js'
@@ -73,9 +73,8 @@ export function searchStatements(query: SearchQuery, params: SearchParams, auth:
   const position = start && { sort, value: start.value, id: start.id }
   const offset = params.offset ?? 0
   const take = params.limit + 1
-  // Without an offset the limits are written into the text, for the generic plan (see pageLimit).
-  const inner = offset ? sql`${offset + take}` : pageLimit(take)
-  const outer = offset ? sql`${take} offset ${offset}` : pageLimit(take)
+  const inner = pageLimitFor(offset + take, offset)
+  const outer = offset ? sql`${take} offset ${offset}` : pageLimitFor(take, offset)
   const withBody = !params.fields || params.fields.includes('body') || (params.include ?? []).includes('media')
   const matching = (q: SQL) => sql`bantin_search_document(${articleSearch.doc}, ${articleSearch.people}) @@ ${q}`
 
