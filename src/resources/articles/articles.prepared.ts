@@ -24,8 +24,13 @@ export function answerSelection(options: Parameters<typeof answerColumns>[1]) {
   return { answer: answer.mapWith(String).as('answer'), stamps: stamps.mapWith((v) => v as string[]).as('stamps') }
 }
 
-/** A statement name's part for share settings: names stay under PostgreSQL's 63 bytes. */
-const shortHash = (key: string) => createHash('sha1').update(key).digest('hex').slice(0, 6)
+/** A statement name's part for share settings: names stay under PostgreSQL's 63 bytes. Kept: the settings are few. */
+const hashes = new Map<string, string>()
+const shortHash = (key: string) => {
+  let found = hashes.get(key)
+  if (found === undefined) hashes.set(key, (found = createHash('sha1').update(key).digest('hex').slice(0, 6)))
+  return found
+}
 
 /**
  * The reads every article request makes, prepared once per database: a detail read's statement
