@@ -55,3 +55,26 @@ t.test('categories, pages and documents carry url on reads', async (t) => {
   const documents = (await app.inject('/v1/documents')).json().data
   t.equal(documents.find((d: { id: string }) => d.id === document.id).url, `${SITE}/van-ban/${document.slug}`)
 })
+
+t.test('an article URL that names the category: renaming the category changes the ETags of its reads', async (t) => {
+  const category = await make.category({ name: 'Tin huyện' })
+  const article = await make.article({ title: 'Hội nghị đổi tên chuyên mục', status: 'published', categoryId: category.id })
+  const detailPath = `/v1/articles/${article.slug}`
+  const listPath = '/v1/articles?limit=100'
+  const before = { detail: await app.inject(detailPath), list: await app.inject(listPath) }
+  t.equal(before.detail.json().data.url, `${SITE}/tin-tuc/tin-huyen/${article.slug}`)
+  t.equal((await app.inject({ url: detailPath, headers: { 'if-none-match': before.detail.headers.etag as string } })).statusCode, 304, 'unchanged: a 304')
+  t.equal((await app.inject({ url: listPath, headers: { 'if-none-match': before.list.headers.etag as string } })).statusCode, 304, 'the list too')
+
+  const renamed = await app.inject({ method: 'PATCH', url: `/v1/categories/${category.id}`, headers: admin, payload: { slug: 'tin-tuc-huyen' } })
+  t.equal(renamed.statusCode, 200, renamed.body)
+  const detail = await app.inject({ url: detailPath, headers: { 'if-none-match': before.detail.headers.etag as string } })
+  t.equal(detail.statusCode, 200, 'the old ETag no longer matches')
+  t.equal(detail.json().data.url, `${SITE}/tin-tuc/tin-tuc-huyen/${article.slug}`)
+  t.equal(detail.json().data.version, before.detail.json().data.version, 'the article itself did not change')
+  const list = await app.inject({ url: listPath, headers: { 'if-none-match': before.list.headers.etag as string } })
+  t.equal(list.statusCode, 200, 'nor for the list')
+  t.equal(list.json().data.find((a: { id: string }) => a.id === article.id).url, detail.json().data.url)
+  const fewer = await app.inject({ url: `/v1/articles/${article.slug}?include=people` })
+  t.not(fewer.headers.etag, detail.headers.etag, 'another include, another ETag')
+})

@@ -130,10 +130,12 @@ export interface ShareSettings {
   urls: boolean
   /** The site's URL of the row of this kind under `alias` (null::text without SITE_URL). */
   siteUrl(kind: 'article' | 'category' | 'page' | 'document', alias: string): SQL
+  /** Whether an article's site URL holds its category's slug: its reads' ETags then vary with the category. */
+  articleUrlNamesCategory: boolean
 }
 
 /** Share cards without a site or a public URL: media paths on this API, no site URL. */
-export const NO_SITE: ShareSettings = { key: '', mediaBase: '', urls: false, siteUrl: () => sql`null::text` }
+export const NO_SITE: ShareSettings = { key: '', mediaBase: '', urls: false, siteUrl: () => sql`null::text`, articleUrlNamesCategory: false }
 
 /** A string as an SQL literal, written into the statement: texts holding it take no parameter and can be cached. */
 export const literal = (value: string): SQL => sql.raw(`'${value.replace(/'/g, "''")}'`)

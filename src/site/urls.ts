@@ -160,5 +160,6 @@ export function readSettings(site: SiteSettings | undefined, publicUrl: string |
     mediaBase: publicUrl ?? '',
     urls: site !== undefined,
     siteUrl: (kind, alias) => urlSql(site, kind, alias),
+    articleUrlNamesCategory: site !== undefined && site.paths.article.includes('{category}'),
   }
 }

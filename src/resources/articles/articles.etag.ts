@@ -5,7 +5,8 @@ import { articles } from '../../db/schema.js'
 import { digest, versionTag } from '../../shared/etags.js'
 import type { Principal } from '../../shared/principal.js'
 import { listPlan } from './articles.filters.js'
-import { stampSql } from './articles.json.js'
+import { stampSql, urlNamesCategory } from './articles.json.js'
+import type { ShareSettings } from '../../shared/seo.js'
 import type { ArticleInclude, ArticleListQuery } from './articles.schemas.js'
 
 /**
@@ -22,7 +23,7 @@ export function listTag(key: string, rows: { id: string; version: number }[], ha
  * The statement of `articleListTag`: one query over ids and versions, no bodies read (unless
  * image blocks' media are embedded). Apart so that a test can read its plan.
  */
-export function listTagStatement(db: Db, query: ArticleListQuery, auth: Principal | null): SQL {
+export function listTagStatement(db: Db, query: ArticleListQuery, auth: Principal | null, share?: ShareSettings): SQL {
   const plan = listPlan(query, auth)
   const include = query.include ?? []
   const withBody = include.includes('media') && (!query.fields || query.fields.includes('body'))
@@ -35,7 +36,8 @@ export function listTagStatement(db: Db, query: ArticleListQuery, auth: Principa
     .limit(pageLimitValueFor(query.limit + 1, plan.offset))
     .offset(plan.offset)
   const related = [
-    include.includes('category') && sql`select ${stampSql('c')} from categories c where c.id in (select category_id from shown)`,
+    (include.includes('category') || urlNamesCategory({ include, fields: query.fields, share })) &&
+      sql`select ${stampSql('c')} from categories c where c.id in (select category_id from shown)`,
     include.includes('people') &&
       sql`select ${stampSql('p')} from article_people ap join people p on p.id = ap.person_id where ap.article_id in (select id from shown)`,
     include.includes('cover') && sql`select ${stampSql('m')} from media m where m.id in (select cover_id from shown)`,
@@ -52,8 +54,8 @@ export function listTagStatement(db: Db, query: ArticleListQuery, auth: Principa
 }
 
 /** The ETag `listArticles` would give, without reading what it would answer: nothing hydrated, nothing serialized. */
-export async function articleListTag(db: Db, query: ArticleListQuery, auth: Principal | null, key: string) {
-  const [row] = (await queryPrepared(db, listTagStatement(db, query, auth))) as {
+export async function articleListTag(db: Db, query: ArticleListQuery, auth: Principal | null, key: string, share?: ShareSettings) {
+  const [row] = (await queryPrepared(db, listTagStatement(db, query, auth, share))) as {
     rows: [string, number][]
     more: boolean
     total: number | null
@@ -68,6 +70,6 @@ export async function articleListTag(db: Db, query: ArticleListQuery, auth: Prin
  * changes with the `stamps` of what it embeds (see answerColumns).
  */
 export function articleTag(version: number, options: { include?: readonly ArticleInclude[] | undefined; render?: 'html' | undefined }, stamps: readonly string[] = []) {
-  if (!options.include?.length && !options.render) return versionTag(version)
+  if (!options.include?.length && !options.render && !stamps.length) return versionTag(version)
   return versionTag(version, digest(options.include?.join(',') ?? '', options.render ?? '', stamps.join(',')))
 }

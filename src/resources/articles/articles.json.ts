@@ -61,6 +61,16 @@ export interface AnswerOptions {
   share?: ShareSettings | undefined
 }
 
+/**
+ * Whether an answer with these options holds its category's slug without embedding the category:
+ * in `url` or `share` (the site URL), when the site's article URLs name the category. Its ETag
+ * must then vary with the category, as if it were embedded.
+ */
+export const urlNamesCategory = (options: AnswerOptions) =>
+  options.share?.articleUrlNamesCategory === true &&
+  !options.include?.includes('category') &&
+  (!options.fields || options.fields.includes('url') || options.fields.includes('share'))
+
 /** An embedded item's stamp, its id at the time it last changed: ETags of answers embedding it vary with it. */
 export const stampSql = (alias: string) =>
   sql`${col(alias, 'id')}::text || '@' || floor(extract(epoch from ${col(alias, 'updated_at')}) * 1000)::bigint`
@@ -110,7 +120,9 @@ function buildAnswerColumns(a: string, options: AnswerOptions): { answer: SQL; s
   const answer = answerSql(jsonObjectSql(pairs))
 
   const stamps: SQL[] = [
-    ...(include.includes('category') ? [sql`array(select ${stampSql('c')} from categories c where c.id = ${col(a, 'category_id')})`] : []),
+    ...(include.includes('category') || urlNamesCategory(options)
+      ? [sql`array(select ${stampSql('c')} from categories c where c.id = ${col(a, 'category_id')})`]
+      : []),
     ...(persons
       ? [sql`array(select ${stampSql('p')} from article_people ap join people p on p.id = ap.person_id where ap.article_id = ${col(a, 'id')} order by ap.position)`]
       : []),

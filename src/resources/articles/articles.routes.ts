@@ -44,7 +44,7 @@ export const articleRoutes: FastifyPluginAsyncZod<{ share: ShareSettings }> = as
         return sendJsonText(reply, manyText(data, { limit, ...(offset !== undefined && { offset, total }), nextCursor }))
       }
       const query = { ...req.query, sort: sort === undefined || sort === 'relevance' ? ('-publishedAt' as const) : sort }
-      if (req.headers['if-none-match'] && notModified(req, reply, await articleListTag(app.db, query, req.auth, key))) {
+      if (req.headers['if-none-match'] && notModified(req, reply, await articleListTag(app.db, query, req.auth, key, share))) {
         return reply.send(null)
       }
       const { data, nextCursor, total, etag } = await listArticles(app.db, query, req.auth, key, share)
