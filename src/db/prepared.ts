@@ -62,6 +62,16 @@ export function fixedStatement(query: SQL): FixedStatement {
   return { text, name: statementName(text), params }
 }
 
+/** The fixed statement kept under `key` in `cache` (up to 1,000 of them), written out by `build` when first asked for. */
+export function fixedStatementOf(cache: Map<string, FixedStatement>, key: string, build: () => SQL): FixedStatement {
+  let found = cache.get(key)
+  if (!found) {
+    if (cache.size >= 1_000) cache.clear()
+    cache.set(key, (found = fixedStatement(build())))
+  }
+  return found
+}
+
 /** Runs a fixed statement with its placeholders' values, as queryPrepared runs a statement. */
 export function runFixed(db: Db, statement: FixedStatement, values: Record<string, unknown>): Promise<Record<string, unknown>[]> {
   refuseTransaction(db)

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { and, count, eq, fillPlaceholders, not, or, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { answerBytes, isoSql } from '../../db/json-shape.js'
-import { type FixedStatement, fixedStatement, pageLimitValue, preparedStatements, queryPrepared, runFixed } from '../../db/prepared.js'
+import { type FixedStatement, fixedStatementOf, pageLimitValue, preparedStatements, queryPrepared, runFixed } from '../../db/prepared.js'
 import { documents } from '../../db/schema.js'
 import { badRequest, NotFound } from '../../errors.js'
 import { decodeCursor } from '../../shared/cursor.js'
@@ -149,14 +149,9 @@ function sortedStatement(db: Db, query: DocumentListQuery, values: FilterValues,
   if (start.offset) Object.assign(bound, { limit: query.limit + 1, offset: start.offset })
   const include = [...new Set(options.include ?? [])].sort()
   const key = [sort, Object.keys(bound).join(','), query.inForce, include.join(','), options.anonymous, options.share?.urls ? options.share.key : '', start.offset ? '' : query.limit].join('|')
-  let statement = sortedStatements.get(key)
-  if (!statement) {
-    const where = filters(query, values, (name) => sql.placeholder(name))
-    // Bounded: there are few shapes, but a key holds the page size.
-    if (sortedStatements.size >= 1_000) sortedStatements.clear()
-    statement = fixedStatement(sortedSelect(db, query, where, sort, { ...options, include }, (name) => sql.placeholder(name)).getSQL())
-    sortedStatements.set(key, statement)
-  }
+  const statement = fixedStatementOf(sortedStatements, key, () =>
+    sortedSelect(db, query, filters(query, values, (name) => sql.placeholder(name)), sort, { ...options, include }, (name) => sql.placeholder(name)).getSQL(),
+  )
   return { statement, values: bound }
 }
 

@@ -1,7 +1,7 @@
 import { asc, count, eq, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { answerSql, fixedSql, isoSql, jsonObjectSql } from '../../db/json-shape.js'
-import { type FixedStatement, fixedStatement, runFixed } from '../../db/prepared.js'
+import { type FixedStatement, fixedStatementOf, runFixed } from '../../db/prepared.js'
 import { articles, categories, type MenuItemRow, menuLinks, menus, pages } from '../../db/schema.js'
 import { NotFound } from '../../errors.js'
 import { isUuid } from '../../shared/ids.js'
@@ -107,16 +107,12 @@ const menuAnswer = (anonymous: boolean) =>
 /** The statement of a resolved menu, by id or by slug, for an audience: written out once each. */
 const menuStatements = new Map<string, FixedStatement>()
 export function menuStatement(by: 'id' | 'slug', anonymous: boolean): FixedStatement {
-  const name = `${by}|${anonymous}`
-  let found = menuStatements.get(name)
-  if (!found) {
+  return fixedStatementOf(menuStatements, `${by}|${anonymous}`, () => {
     const key = by === 'id' ? sql`${menus.id} = ${sql.placeholder('key')}::uuid` : sql`${menus.slug} = ${sql.placeholder('key')}`
     // offset 0: the targets are found once, not again wherever a level looks them up.
-    const statement = sql`select ${menus.version} as version, ${menuAnswer(anonymous)} as answer
+    return sql`select ${menus.version} as version, ${menuAnswer(anonymous)} as answer
       from ${menus} cross join lateral (select ${targets} as targets offset 0) t where ${key}`
-    menuStatements.set(name, (found = fixedStatement(statement)))
-  }
-  return found
+  })
 }
 
 /**
