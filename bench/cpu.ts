@@ -37,6 +37,21 @@ export async function backendsCpu(client: pg.Client, applicationNames: string[])
 }
 
 /**
+ * Cancels what the server's backends are still running once a load has ended: a request the
+ * load generator gave up on (its 10 s timeout) leaves its query running, which would take the
+ * cores from the next load. Waits until they are idle, at most 5 s.
+ */
+export async function cancelLeftovers(client: pg.Client, applicationNames: string[]): Promise<number> {
+  const active = `select pid from pg_stat_activity where datname = current_database() and application_name = any($1) and state = 'active'`
+  const { rows } = await client.query<{ pid: number }>(`select pid, pg_cancel_backend(pid) from (${active}) a`, [applicationNames])
+  for (let waited = 0; waited < 5000; waited += 50) {
+    if ((await client.query(active, [applicationNames])).rowCount === 0) break
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  return rows.length
+}
+
+/**
  * What the backends used between two readings. A backend that started meanwhile counts whole; one
  * that ended meanwhile is lost, and counted so that a reader knows the figure is short.
  */

@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util'
 import pg from 'pg'
 import { DEFAULT_DATABASE_URL, ensureDataset, prng } from './generate.js'
 import { corpus } from './corpus.js'
-import { backendsCpu, backendsDelta, machineBusyMs, processCpuMs } from './cpu.js'
+import { backendsCpu, backendsDelta, cancelLeftovers, machineBusyMs, processCpuMs } from './cpu.js'
 import { chooseLoadGenerator, type LoadGenerator, type LoadRequest, type LoadResult, runLoad, WRK_THREADS } from './load.js'
 import { compareAnswers } from './same-json.js'
 
@@ -439,6 +439,8 @@ interface Sample {
   postgresCpuMsPerReq: number
   /** Backends that ended during the round: their last CPU is missing from postgresCpuMsPerReq. */
   postgresBackendsLost: number
+  /** Queries still running when the load ended (requests the generator gave up on), cancelled. */
+  leftoverQueries: number
   /** The load generator's CPU as a share of all cores over the round. */
   loadgenCpuShare: number
   /** CPU the machine spent on anything else than the generator, the server and its backends. */
@@ -470,6 +472,7 @@ async function load(server: ServerName, workload: Workload, fixture: Fixture, se
   const serverMs = processCpuMs(pid) - serverBefore
   const machineMs = machineBusyMs() - machineBefore
   const postgres = backendsDelta(backendsBefore, await backendsCpu(monitor, applicationNames[server]))
+  const cancelled = await cancelLeftovers(monitor, applicationNames[server])
   const answered = result.requests
   const perRequest = (ms: number) => Math.round((ms / Math.max(answered, 1)) * 1000) / 1000
   const share = (ms: number) => Math.round((ms / (cores * wallMs)) * 1000) / 1000
@@ -488,6 +491,7 @@ async function load(server: ServerName, workload: Workload, fixture: Fixture, se
     cpuMsPerReq: perRequest(serverMs),
     postgresCpuMsPerReq: perRequest(postgres.ms),
     postgresBackendsLost: postgres.lost,
+    leftoverQueries: cancelled,
     loadgenCpuShare: share(result.cpuMs),
     otherCpuShare: share(Math.max(0, machineMs - result.cpuMs - serverMs - postgres.ms)),
     ...(result.statuses && { statuses: result.statuses }),
@@ -659,7 +663,7 @@ async function main() {
         console.log(
           `round ${round}/${rounds} ${w.name.padEnd(10)} ${server.padEnd(6)} ${fmt(sample.reqPerSec).padStart(7)} req/s  p50 ${sample.p50} ms  p99 ${sample.p99} ms  ` +
             `cpu/req server ${sample.cpuMsPerReq} ms, PostgreSQL ${sample.postgresCpuMsPerReq} ms${sample.postgresBackendsLost ? ` (${sample.postgresBackendsLost} backends ended)` : ''}  ` +
-            `cpu share ${loadGenerator.split(' ')[0]} ${pct(sample.loadgenCpuShare)}, other ${pct(sample.otherCpuShare)}  errors ${sample.errors}  unexpected ${sample.unexpected}`,
+            `cpu share ${loadGenerator.split(' ')[0]} ${pct(sample.loadgenCpuShare)}, other ${pct(sample.otherCpuShare)}  errors ${sample.errors}  unexpected ${sample.unexpected}${sample.leftoverQueries ? `  cancelled ${sample.leftoverQueries} queries left running` : ''}`,
         )
         await untilQuiet(server)
         await sleep(500)
