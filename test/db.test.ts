@@ -38,6 +38,31 @@ t.test('instances that start together on one server migrate it once', { skip: !p
   await Promise.all(opened.map((d) => d.close()))
 })
 
+t.test('a statement PostgreSQL refuses gives its connection back to the pool; a broken connection is ended', { skip: !process.env.DATABASE_URL && 'needs DATABASE_URL' }, async (t) => {
+  const database = await openDatabase({ url: await createServerDatabase(t, process.env.DATABASE_URL!), poolMax: 1 })
+  t.teardown(() => database.close())
+  const { db } = database
+  const backend = async () => (await rawRows<{ pid: number }>(db, sql`select pg_backend_pid() as pid`))[0]!.pid
+  const first = await backend()
+  await db.execute(sql`insert into categories (id, slug, name) values ('01900000-0000-7000-8000-000000000001', 'a', 'A')`)
+
+  // A unique violation (a slug taken), a value PostgreSQL refuses, a prepared statement that fails:
+  // the connection is fine, and the next query runs on it.
+  await t.rejects(db.execute(sql`insert into categories (id, slug, name) values ('01900000-0000-7000-8000-000000000002', 'a', 'A')`), { cause: { code: '23505' } })
+  t.equal(await backend(), first, 'kept after a unique violation')
+  await t.rejects(db.execute(sql`select 1 / ${0}::int`), { cause: { code: '22012' } })
+  t.equal(await backend(), first, 'kept after a division by zero')
+  await t.rejects(queryPrepared(db, sql`select ${'x'}::uuid`), { code: '22P02' })
+  t.equal(await backend(), first, 'kept after a prepared statement failed')
+  t.same(await rawRows(db, sql`select count(*)::int as n from categories`), [{ n: 1 }], 'nothing written by the refused insert')
+
+  // A connection the server ends is not given back: the next query gets a new one.
+  await t.rejects(db.execute(sql`select pg_terminate_backend(pg_backend_pid())`))
+  const next = await backend()
+  t.not(next, first, 'a new connection after the old one was terminated')
+  t.equal(await backend(), next)
+})
+
 t.test('prepared statements refuse a transaction: they would run outside it', async (t) => {
   const database = await openTestDatabase(t)
   const count = preparedStatements((db) => db.select({ n: sql<number>`count(*)::int` }).from(categories).prepare('count_categories'))

@@ -62,6 +62,42 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 
 type Logger = { logQuery: QueryListener } | undefined
 
+/**
+ * SQLSTATE classes of errors after which the connection is as good as before: a value, a
+ * constraint, a conflict between transactions, a statement PostgreSQL refused, a function's
+ * raise, a statement cancelled (statement_timeout).
+ */
+const HARMLESS = /^(22|23|40|42|P0)|^57014$/
+
+/**
+ * pg's Pool#query ends the connection of a query that fails, whatever failed: every write that
+ * PostgreSQL refused on a constraint (a slug taken, a category that does not exist), run outside a
+ * transaction, cost a new connection and its backend. This query gives back a connection whose
+ * statement PostgreSQL refused; one that failed any other way (lost, a client-side timeout, a
+ * server shutting down) is ended as before. Text or a query config, with values: how bantin,
+ * Drizzle and the prepared statements call it.
+ */
+function keepingQuery(pool: pg.Pool) {
+  return async (config: string | pg.QueryConfig, values?: unknown[]): Promise<pg.QueryResult> => {
+    const client = await pool.connect()
+    // A connection that breaks while it is out of the pool reports it here, not as an uncaught event.
+    let broken: Error | undefined
+    const onError = (err: Error) => (broken = err)
+    client.on('error', onError)
+    try {
+      const result = await client.query(config as pg.QueryConfig, values)
+      client.removeListener('error', onError)
+      client.release()
+      return result
+    } catch (err) {
+      client.removeListener('error', onError)
+      const code = (err as { code?: unknown }).code
+      client.release(!broken && typeof code === 'string' && HARMLESS.test(code) ? undefined : (err as Error))
+      throw err
+    }
+  }
+}
+
 async function openServer(url: string, poolMax: number, logger: Logger): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: url,
@@ -75,6 +111,7 @@ async function openServer(url: string, poolMax: number, logger: Logger): Promise
   })
   // An idle client that loses its connection must not take the process down; the next query reports it.
   pool.on('error', () => {})
+  pool.query = keepingQuery(pool) as typeof pool.query
   const db = drizzlePg(pool, { schema, ...(logger && { logger }) }) as unknown as Db
 
   // The lock is held on a connection of its own, outside the pool that migrates.
