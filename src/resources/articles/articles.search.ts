@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { and, eq, gte, isNotNull, isNull, lt, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
-import { pageLimitFor, queryPrepared } from '../../db/prepared.js'
+import { type FixedStatement, fixedStatementOf, pageLimitFor, queryPrepared, runFixed } from '../../db/prepared.js'
 import { articleSearch, articles } from '../../db/schema.js'
 import { badRequest } from '../../errors.js'
 import { decodeCursor, encodeCursor } from '../../shared/cursor.js'
@@ -27,12 +27,12 @@ import type { ArticleListParams, ArticleSort } from './articles.schemas.js'
  * JSON), and not even that for title hits when the answer has no body, whose highlight is then
  * their title and summary.
  */
-function pageColumns(params: SearchParams, withBody: boolean, titleLevels: number[], share: ShareSettings | undefined): SQL {
+function pageColumns(params: SearchParams, withBody: boolean, titleLevels: SQL | null, share: ShareSettings | undefined): SQL {
   const { answer, stamps } = answerColumns('x', { include: params.include, fields: params.fields, share })
   const text = sql`bantin_body_search_text(x.body)`
   return sql`x.id as "id", x.version as "version", x.published_at as "publishedAt", x.updated_at as "updatedAt", x.title as "title",
     x.summary as "summary", x.tags as "tags", x.excerpt as "excerpt", ${answer} as "answer", ${stamps} as "stamps",
-    ${withBody ? text : sql`case when l.lvl = any(${`{${titleLevels.join(',')}}`}::int[]) then null else ${text} end`} as "searchText"`
+    ${withBody || !titleLevels ? text : sql`case when l.lvl = any(${titleLevels}::int[]) then null else ${text} end`} as "searchText"`
 }
 
 /** A cursor of a search belongs to its query: another q cannot continue it. */
@@ -59,17 +59,47 @@ type SearchRow = AnswerRow &
 
 type SearchParams = ArticleListParams & { q: string }
 
+/** How a statement takes a value: as a parameter, or as a placeholder of a statement written out once. */
+type Bind = (name: string, value: unknown) => SQL
+const asParameter: Bind = (_name, value) => sql`${value}`
+const asPlaceholder: Bind = (name) => sql.placeholder(name) as unknown as SQL
+
+/** The values a search page's statement takes, by the names `bind` is given. */
+function pageValues(query: SearchQuery, params: SearchParams, start: SearchPosition | undefined) {
+  const sort = params.sort ?? 'relevance'
+  const { levels, titleLevels, base } = searchLevels(query)
+  return {
+    levels: JSON.stringify(sort === 'relevance' ? levels : [base]),
+    titleLevels: `{${(sort === 'relevance' ? titleLevels : []).join(',')}}`,
+    startLevel: start?.level ?? 1,
+  }
+}
+
+/**
+ * The key of a search page's statement when its text is the same for every q: a search alone
+ * (no category, person, tag, status or date, sorted by relevance or date) from its first page,
+ * which is what a site's search box sends. Other searches build their statement per request.
+ */
+function fixedKey(params: SearchParams, auth: Principal | null, share: ShareSettings | undefined): string | null {
+  const sort = params.sort ?? 'relevance'
+  const alone = !params.category && !params.person && !params.role && params.tag === undefined && params.status === undefined
+    && !params.publishedAfter && !params.publishedBefore && (sort === 'relevance' || sort === '-publishedAt' || sort === 'publishedAt')
+  if (!alone || params.cursor !== undefined || params.offset !== undefined) return null
+  return JSON.stringify([auth === null, params.trashed ?? false, sort, params.limit, params.fields ?? null, params.include ?? null, share?.key ?? null])
+}
+const fixedPages = new Map<string, FixedStatement>()
+
 /**
  * The two statements of a search page: the page itself, and the count that offset paging adds.
  * Apart from `searchArticles` so that a test can read their plans.
  */
-export function searchStatements(query: SearchQuery, params: SearchParams, auth: Principal | null, share?: ShareSettings) {
+export function searchStatements(query: SearchQuery, params: SearchParams, auth: Principal | null, share?: ShareSettings, bind: Bind = asParameter) {
   const sort: ArticleSort | 'relevance' = params.sort ?? 'relevance'
-  const { base, levels: ranked, titleLevels } = searchLevels(query)
-  const levels = sort === 'relevance' ? ranked : [base]
+  const { base } = searchLevels(query)
   const list = { ...params, sort: sort === 'relevance' ? ('-publishedAt' as const) : sort }
   const spec = sortSpec(list.sort, auth)
   const start = params.cursor === undefined ? undefined : readCursor(params.cursor, sort, params.q)
+  const values = pageValues(query, params, start)
   const position = start && { sort, value: start.value, id: start.id }
   const offset = params.offset ?? 0
   const take = params.limit + 1
@@ -111,15 +141,20 @@ export function searchStatements(query: SearchQuery, params: SearchParams, auth:
 
   // One level after the other: a function scan over the levels drives a lateral subquery that the
   // GIN index serves, and the outer LIMIT stops the loop once the page is full.
-  const page = sql`select l.lvl::int as "searchLevel", ${pageColumns(params, withBody, sort === 'relevance' ? titleLevels : [], share)},
+  const page = sql`select l.lvl::int as "searchLevel", ${pageColumns(params, withBody, sort === 'relevance' ? bind('titleLevels', values.titleLevels) : null, share)},
       array(select p.name from article_people ap join people p on p.id = ap.person_id where ap.article_id = x.id order by ap.position) as "searchNames"
-    from jsonb_array_elements_text(${JSON.stringify(levels)}::jsonb) with ordinality as l(q, lvl)
+    from jsonb_array_elements_text(${bind('levels', values.levels)}::jsonb) with ordinality as l(q, lvl)
     cross join lateral (${level}) x
-    where l.lvl >= ${start?.level ?? 1}
+    where l.lvl >= ${bind('startLevel', values.startLevel)}
     limit ${outer}`
-  const cursorAfter = (row: SearchRow) =>
-    encodeCursor({ sort: `search:${sort}`, value: JSON.stringify([row.searchLevel, sortValue(list.sort, row), queryTag(params.q)]), id: row.id })
-  return { page, counted, cursorAfter }
+  return { page, counted, cursorAfter: cursorAfter(params) }
+}
+
+function cursorAfter(params: SearchParams) {
+  const sort = params.sort ?? 'relevance'
+  const listSort = sort === 'relevance' ? ('-publishedAt' as const) : sort
+  return (row: SearchRow) =>
+    encodeCursor({ sort: `search:${sort}`, value: JSON.stringify([row.searchLevel, sortValue(listSort, row), queryTag(params.q)]), id: row.id })
 }
 
 /**
@@ -151,14 +186,24 @@ export async function searchArticles(db: Db, params: SearchParams, auth: Princip
   if (params.cursor !== undefined && params.offset !== undefined) throw badRequest('cursor', 'Use either cursor or offset, not both')
   const query = await searchQuery(db, params.q)
   if (isEmptyQuery(query)) return { data: jsonArray([]), nextCursor: null, total: params.offset === undefined ? undefined : 0, etag: listTag(key, [], false, 0, []) }
-  const { page, counted, cursorAfter } = searchStatements(query, params, auth, share)
-  const [raw, total] = await Promise.all([
-    queryPrepared(db, page) as unknown as Promise<SearchRow[]>,
-    params.offset === undefined ? undefined : (queryPrepared(db, counted) as Promise<{ n: number }[]>),
-  ])
+  // A search box's query runs one statement text whatever its q, written out once; others are built here.
+  const fixed = fixedKey(params, auth, share)
+  let raw: SearchRow[]
+  let total: { n: number }[] | undefined
+  if (fixed !== null) {
+    const statement = fixedStatementOf(fixedPages, fixed, () => searchStatements(query, params, auth, share, asPlaceholder).page)
+    raw = (await runFixed(db, statement, pageValues(query, params, undefined))) as unknown as SearchRow[]
+  } else {
+    const { page, counted } = searchStatements(query, params, auth, share)
+    ;[raw, total] = await Promise.all([
+      queryPrepared(db, page) as unknown as Promise<SearchRow[]>,
+      params.offset === undefined ? undefined : (queryPrepared(db, counted) as Promise<{ n: number }[]>),
+    ])
+  }
+  const after = cursorAfter(params)
 
   const rows = raw.slice(0, params.limit)
-  const nextCursor = raw.length > params.limit ? cursorAfter(rows[rows.length - 1]!) : null
+  const nextCursor = raw.length > params.limit ? after(rows[rows.length - 1]!) : null
   // Each hit is its answer as PostgreSQL built it, with its highlight added at the end.
   const data = jsonArray(rows.map((row) => withKeys(answerBytes(row), { highlight: highlight({ ...row, bodyText: row.searchText }, query, row.searchNames) })))
   const n = total?.[0]?.n
