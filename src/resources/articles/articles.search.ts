@@ -65,9 +65,8 @@ const asParameter: Bind = (_name, value) => sql`${value}`
 const asPlaceholder: Bind = (name) => sql.placeholder(name) as unknown as SQL
 
 /** The values a search page's statement takes, by the names `bind` is given. */
-function pageValues(query: SearchQuery, params: SearchParams, start: SearchPosition | undefined) {
+function pageValues(params: SearchParams, { levels, titleLevels, base }: ReturnType<typeof searchLevels>, start: SearchPosition | undefined) {
   const sort = params.sort ?? 'relevance'
-  const { levels, titleLevels, base } = searchLevels(query)
   return {
     levels: JSON.stringify(sort === 'relevance' ? levels : [base]),
     titleLevels: `{${(sort === 'relevance' ? titleLevels : []).join(',')}}`,
@@ -76,16 +75,22 @@ function pageValues(query: SearchQuery, params: SearchParams, start: SearchPosit
 }
 
 /**
+ * Whether a search's matches can be sorted and cut to the page from the search table alone, whose
+ * copy of visibility and date is enough unless the list also filters by category, person or tag,
+ * or sorts by another column than the date.
+ */
+const searchAlone = (params: SearchParams) =>
+  !params.category && !params.person && !params.role && params.tag === undefined && params.sort !== '-updatedAt' && params.sort !== 'title'
+
+/**
  * The key of a search page's statement when its text is the same for every q: a search alone
  * (no category, person, tag, status or date, sorted by relevance or date) from its first page,
  * which is what a site's search box sends. Other searches build their statement per request.
  */
 function fixedKey(params: SearchParams, auth: Principal | null, share: ShareSettings | undefined): string | null {
-  const sort = params.sort ?? 'relevance'
-  const alone = !params.category && !params.person && !params.role && params.tag === undefined && params.status === undefined
-    && !params.publishedAfter && !params.publishedBefore && (sort === 'relevance' || sort === '-publishedAt' || sort === 'publishedAt')
-  if (!alone || params.cursor !== undefined || params.offset !== undefined) return null
-  return JSON.stringify([auth === null, params.trashed ?? false, sort, params.limit, params.fields ?? null, params.include ?? null, share?.key ?? null])
+  const dated = params.status !== undefined || params.publishedAfter !== undefined || params.publishedBefore !== undefined
+  if (!searchAlone(params) || dated || params.cursor !== undefined || params.offset !== undefined) return null
+  return JSON.stringify([auth === null, params.trashed ?? false, params.sort ?? 'relevance', params.limit, params.fields ?? null, params.include ?? null, share?.key ?? null])
 }
 const fixedPages = new Map<string, FixedStatement>()
 
@@ -95,11 +100,12 @@ const fixedPages = new Map<string, FixedStatement>()
  */
 export function searchStatements(query: SearchQuery, params: SearchParams, auth: Principal | null, share?: ShareSettings, bind: Bind = asParameter) {
   const sort: ArticleSort | 'relevance' = params.sort ?? 'relevance'
-  const { base } = searchLevels(query)
+  const found = searchLevels(query)
+  const { base } = found
   const list = { ...params, sort: sort === 'relevance' ? ('-publishedAt' as const) : sort }
   const spec = sortSpec(list.sort, auth)
   const start = params.cursor === undefined ? undefined : readCursor(params.cursor, sort, params.q)
-  const values = pageValues(query, params, start)
+  const values = pageValues(params, found, start)
   const position = start && { sort, value: start.value, id: start.id }
   const offset = params.offset ?? 0
   const take = params.limit + 1
@@ -108,10 +114,8 @@ export function searchStatements(query: SearchQuery, params: SearchParams, auth:
   const withBody = !params.fields || params.fields.includes('body') || (params.include ?? []).includes('media')
   const matching = (q: SQL) => sql`bantin_search_document(${articleSearch.doc}, ${articleSearch.people}) @@ ${q}`
 
-  // A level's matches, sorted and cut to the page before anything is joined: from the search
-  // table alone, whose copy of visibility and date is enough unless the list also filters by
-  // category, person or tag, or sorts by another column.
-  const alone = !params.category && !params.person && !params.role && params.tag === undefined && (list.sort === '-publishedAt' || list.sort === 'publishedAt')
+  // A level's matches, sorted and cut to the page before anything is joined (see searchAlone).
+  const alone = searchAlone(params)
   let level: SQL
   let counted: SQL
   if (alone) {
@@ -192,7 +196,7 @@ export async function searchArticles(db: Db, params: SearchParams, auth: Princip
   let total: { n: number }[] | undefined
   if (fixed !== null) {
     const statement = fixedStatementOf(fixedPages, fixed, () => searchStatements(query, params, auth, share, asPlaceholder).page)
-    raw = (await runFixed(db, statement, pageValues(query, params, undefined))) as unknown as SearchRow[]
+    raw = (await runFixed(db, statement, pageValues(params, searchLevels(query), undefined))) as unknown as SearchRow[]
   } else {
     const { page, counted } = searchStatements(query, params, auth, share)
     ;[raw, total] = await Promise.all([
