@@ -24,6 +24,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import pg from 'pg'
 import { Webhook } from 'standardwebhooks'
+import { backendsCpu, backendsDelta, processCpuMs } from './cpu.js'
 import { chooseLoadGenerator, runLoad } from './load.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -267,10 +268,7 @@ async function outage(rx: ReturnType<typeof receiver>) {
 }
 
 /** CPU time bantin's process has used, user and system, in ms (clock ticks are 10 ms on Linux). */
-function cpuMs(): number {
-  const fields = readFileSync(`/proc/${child!.pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-  return (Number(fields[11]) + Number(fields[12])) * 10
-}
+const cpuMs = () => processCpuMs(child!.pid)
 
 /**
  * The receiver verifies nothing here: its CPU would be taken from bantin's on the same cores. The
@@ -283,7 +281,10 @@ async function creation(rx: ReturnType<typeof receiver>, webhooks: number) {
   const ids: string[] = []
   for (let i = 0; i < webhooks; i++) ids.push((await register(rx.url(), ['*'])).id!)
   const arrivedBefore = rx.arrivals.length
+  const watcher = new pg.Client({ connectionString: databaseUrl })
+  await watcher.connect()
   const cpuBefore = cpuMs()
+  const backendsBefore = await backendsCpu(watcher, ['bantin', 'bantin-listen'])
   const body = JSON.stringify({ body: Array.from({ length: 6 }, () => ({ type: 'paragraph', text: 'Chiều ngày 06/12/2023, Ban Dân vận Huyện ủy Lý Nhân tổ chức hội nghị triển khai phương hướng, nhiệm vụ năm 2024. '.repeat(8) })), status: 'draft', tags: ['bench'] }).slice(1)
   // Each run's titles are its own ({n} is numbered by run): a title taken by an earlier run would
   // make every create of this one look for a free slug, which is not what is measured here.
@@ -299,6 +300,8 @@ async function creation(rx: ReturnType<typeof receiver>, webhooks: number) {
   const created = result.statuses?.['201'] ?? 0
   await untilArrived(rx.arrivals, arrivedBefore + created * webhooks, 60_000)
   const cpuPerCreate = Math.round(((cpuMs() - cpuBefore) / created) * 100) / 100
+  const postgres = backendsDelta(backendsBefore, await backendsCpu(watcher, ['bantin', 'bantin-listen']))
+  await watcher.end()
   for (const id of ids) await api('DELETE', `/v1/webhooks/${id}`)
   return {
     webhooks,
@@ -306,6 +309,7 @@ async function creation(rx: ReturnType<typeof receiver>, webhooks: number) {
     p50ms: result.latencyMs.p50,
     p99ms: result.latencyMs.p99,
     cpuMsPerCreate: cpuPerCreate,
+    postgresCpuMsPerCreate: Math.round((postgres.ms / created) * 100) / 100,
     delivered: rx.arrivals.length - arrivedBefore,
     errors: result.errors.connect + result.errors.read + result.errors.write + result.errors.timeout + (result.requests - created),
     loadGenerator,
