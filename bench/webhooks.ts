@@ -267,8 +267,10 @@ async function outage(rx: ReturnType<typeof receiver>) {
   return result
 }
 
-/** CPU time bantin's process has used, user and system, in ms (clock ticks are 10 ms on Linux). */
+/** CPU time bantin's process has used, user and system, in ms. */
 const cpuMs = () => processCpuMs(child!.pid)
+/** The application names of bantin's connections, whose backends' CPU counts as PostgreSQL's share. */
+const BACKENDS = ['bantin', 'bantin-listen']
 
 /**
  * The receiver verifies nothing here: its CPU would be taken from bantin's on the same cores. The
@@ -284,7 +286,7 @@ async function creation(rx: ReturnType<typeof receiver>, webhooks: number) {
   const watcher = new pg.Client({ connectionString: databaseUrl })
   await watcher.connect()
   const cpuBefore = cpuMs()
-  const backendsBefore = await backendsCpu(watcher, ['bantin', 'bantin-listen'])
+  const backendsBefore = await backendsCpu(watcher, BACKENDS)
   const body = JSON.stringify({ body: Array.from({ length: 6 }, () => ({ type: 'paragraph', text: 'Chiều ngày 06/12/2023, Ban Dân vận Huyện ủy Lý Nhân tổ chức hội nghị triển khai phương hướng, nhiệm vụ năm 2024. '.repeat(8) })), status: 'draft', tags: ['bench'] }).slice(1)
   // Each run's titles are its own ({n} is numbered by run): a title taken by an earlier run would
   // make every create of this one look for a free slug, which is not what is measured here.
@@ -300,7 +302,7 @@ async function creation(rx: ReturnType<typeof receiver>, webhooks: number) {
   const created = result.statuses?.['201'] ?? 0
   await untilArrived(rx.arrivals, arrivedBefore + created * webhooks, 60_000)
   const cpuPerCreate = Math.round(((cpuMs() - cpuBefore) / created) * 100) / 100
-  const postgres = backendsDelta(backendsBefore, await backendsCpu(watcher, ['bantin', 'bantin-listen']))
+  const postgres = backendsDelta(backendsBefore, await backendsCpu(watcher, BACKENDS))
   await watcher.end()
   for (const id of ids) await api('DELETE', `/v1/webhooks/${id}`)
   return {
