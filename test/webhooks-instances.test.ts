@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { sql } from 'drizzle-orm'
+import { fillPlaceholders, sql } from 'drizzle-orm'
+import pg from 'pg'
 import t from 'tap'
 import { randomUUID } from 'node:crypto'
 import { type Database, openDatabase, rawRows } from '../src/db/client.js'
-import { claimDue } from '../src/resources/webhooks/webhooks.queue.js'
+import { claimDue, claimStatement } from '../src/resources/webhooks/webhooks.queue.js'
 import { createWebhook } from '../src/resources/webhooks/webhooks.service.js'
 import { createServerDatabase, openTestDatabase, resetDatabase } from './helper.js'
 import { startReceiver, testWorker, undispatched, webhookEnv } from './receiver.js'
@@ -100,4 +101,40 @@ t.test('at shutdown an attempt in flight is aborted after the grace and given ba
   hold = false
   t.equal(await testWorker(second.db).deliver(), 1, 'another instance sends it')
   t.equal(receiver.received.length, 2, 'at least once: the receiver may see it twice')
+})
+
+// A dispatch writes its whole batch with one due time, so a claim that sorted the due messages
+// read and sorted the backlog on every call. The plan a server keeps for the prepared claim (its
+// generic plan) must walk the due index in claim order and stop at the limit.
+t.test('a claim of 4 from a backlog of 2,000 reads 4 messages', { skip: !process.env.DATABASE_URL && 'plans: the server engine' }, async (t) => {
+  await resetDatabase(first)
+  await createWebhook(first.db, { url: 'http://127.0.0.1:9/', events: ['person.*'] }, { allowPrivate: true })
+  await recordChanges(first, 2000, 2000)
+  const worker = testWorker(first.db)
+  while (await undispatched(first.db)) await worker.dispatch()
+  await first.db.execute(sql`analyze webhook_messages`)
+  const statement = claimStatement(4)
+  const now = new Date(Date.now() + 60_000)
+  const values = fillPlaceholders(statement.params, { now, token: randomUUID(), lease: new Date(now.getTime() + 60_000) })
+  const literal = (v: unknown) => `'${(v instanceof Date ? v.toISOString() : String(v)).replaceAll("'", "''")}'`
+  const client = await ((first.db as unknown as { $client: pg.Pool }).$client).connect()
+  try {
+    await client.query('begin')
+    await client.query('set local plan_cache_mode = force_generic_plan')
+    await client.query({ text: `prepare claim as ${statement.text}` })
+    const [{ 'QUERY PLAN': [plan] }] = (await client.query(`explain (analyze, format json) execute claim(${values.map(literal).join(', ')})`)).rows
+    const read: number[] = []
+    const walk = (node: Record<string, unknown>) => {
+      if (node['Relation Name'] === 'webhook_messages' && node['Alias'] !== 'e' && String(node['Node Type']).includes('Scan')) {
+        read.push(Number(node['Actual Rows']) * Number(node['Actual Loops'] ?? 1))
+      }
+      for (const child of (node['Plans'] as Record<string, unknown>[] | undefined) ?? []) walk(child)
+    }
+    walk(plan.Plan)
+    t.ok(read.length > 0, 'the plan scans the messages')
+    t.ok(Math.max(...read) <= 8, `the scan of the due messages stops at the limit (read ${read.join(', ')})`)
+  } finally {
+    await client.query('rollback')
+    client.release()
+  }
 })

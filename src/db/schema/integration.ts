@@ -123,8 +123,10 @@ export const webhookMessages = pgTable(
     uniqueIndex('webhook_messages_seq_key').on(t.seq),
     // The delivery log: newest first per webhook.
     index('webhook_messages_webhook_seq_idx').on(t.webhookId, t.seq.desc()),
-    // What the worker claims, and what an earlier unfinished message of the same resource blocks.
-    index('webhook_messages_due_idx').on(t.nextAttemptAt).where(sql`${t.status} in ('pending', 'delivering')`),
+    // What the worker claims, in the order it claims it (all messages of one dispatch share their
+    // time, so `seq` in the index lets a claim stop at its limit instead of sorting the batch),
+    // and what an earlier unfinished message of the same resource blocks.
+    index('webhook_messages_due_idx').on(t.nextAttemptAt, t.seq).where(sql`${t.status} in ('pending', 'delivering')`),
     index('webhook_messages_open_key_idx').on(t.webhookId, t.orderingKey, t.seq).where(sql`${t.status} in ('pending', 'delivering')`),
     index('webhook_messages_finished_idx').on(t.finishedAt).where(sql`${t.finishedAt} is not null`),
   ],

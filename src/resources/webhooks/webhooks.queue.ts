@@ -1,5 +1,6 @@
 import { and, eq, inArray, lt, sql } from 'drizzle-orm'
 import { type Db, rawRows } from '../../db/client.js'
+import { type FixedStatement, fixedStatementOf, pageLimit, runFixed } from '../../db/prepared.js'
 import { webhookMessages, webhooks } from '../../db/schema.js'
 import { newId } from '../../shared/ids.js'
 import type { AttemptResult } from './webhooks.delivery.js'
@@ -17,6 +18,36 @@ export interface Claimed {
   secrets: string[]
 }
 
+const claimStatements = new Map<string, FixedStatement>()
+
+/**
+ * The claim of up to `limit` messages, written out once per limit and prepared: the worker claims
+ * after almost every attempt, and planning the statement anew each time cost PostgreSQL as much
+ * as running it. The limit is in the text (see pageLimit), so the plan walks the due index in
+ * claim order and stops at it.
+ */
+export function claimStatement(limit: number): FixedStatement {
+  return fixedStatementOf(claimStatements, String(limit), () => {
+    const now = sql.placeholder('now')
+    return sql`with due as (
+        select m.id from webhook_messages m
+        join webhooks w on w.id = m.webhook_id
+        where ((m.status = 'pending' and m.next_attempt_at <= ${now}) or (m.status = 'delivering' and m.lease_until < ${now}))
+          and (w.enabled or m.event = ${PING})
+          and (m.ordering_key is null or not exists (
+            select 1 from webhook_messages e
+            where e.webhook_id = m.webhook_id and e.ordering_key = m.ordering_key and e.seq < m.seq
+              and e.status in ('pending', 'delivering')))
+        order by m.next_attempt_at, m.seq
+        limit ${pageLimit(limit)}
+        for update of m skip locked)
+      update webhook_messages m set status = 'delivering', claim_token = ${sql.placeholder('token')}, lease_until = ${sql.placeholder('lease')}
+      from due, webhooks w
+      where m.id = due.id and w.id = m.webhook_id
+      returning m.id, m.webhook_id, m.event, m.payload, m.attempts, w.url, w.secret, w.previous_secret, w.previous_secret_expires_at`
+  })
+}
+
 /**
  * Takes up to `limit` messages that are due, for this worker alone: pending ones whose time has
  * come, and ones another worker held past its lease (it crashed). A message is not due while an
@@ -29,7 +60,7 @@ export interface Claimed {
 export async function claimDue(db: Db, { limit, now, leaseMs }: { limit: number; now: Date; leaseMs: number }): Promise<Claimed[]> {
   const token = newId()
   const lease = new Date(now.getTime() + leaseMs)
-  const rows = await rawRows<{
+  const rows = (await runFixed(db, claimStatement(limit), { now, token, lease })) as {
     id: string
     webhook_id: string
     event: string
@@ -39,25 +70,7 @@ export async function claimDue(db: Db, { limit, now, leaseMs }: { limit: number;
     secret: string
     previous_secret: string | null
     previous_secret_expires_at: Date | string | null
-  }>(
-    db,
-    sql`with due as (
-        select m.id from webhook_messages m
-        join webhooks w on w.id = m.webhook_id
-        where ((m.status = 'pending' and m.next_attempt_at <= ${now}) or (m.status = 'delivering' and m.lease_until < ${now}))
-          and (w.enabled or m.event = ${PING})
-          and (m.ordering_key is null or not exists (
-            select 1 from webhook_messages e
-            where e.webhook_id = m.webhook_id and e.ordering_key = m.ordering_key and e.seq < m.seq
-              and e.status in ('pending', 'delivering')))
-        order by m.next_attempt_at, m.seq
-        limit ${limit}
-        for update of m skip locked)
-      update webhook_messages m set status = 'delivering', claim_token = ${token}, lease_until = ${lease}
-      from due, webhooks w
-      where m.id = due.id and w.id = m.webhook_id
-      returning m.id, m.webhook_id, m.event, m.payload, m.attempts, w.url, w.secret, w.previous_secret, w.previous_secret_expires_at`,
-  )
+  }[]
   return rows.map((r) => ({
     id: r.id,
     webhookId: r.webhook_id,

@@ -1,0 +1,2 @@
+DROP INDEX "webhook_messages_due_idx";--> statement-breakpoint
+CREATE INDEX "webhook_messages_due_idx" ON "webhook_messages" USING btree ("next_attempt_at","seq") WHERE "webhook_messages"."status" in ('pending', 'delivering');
