@@ -1,5 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
+import { queryPrepared } from '../db/prepared.js'
 import { type ChangeOp, changes, type ResourceType } from '../db/schema.js'
 import { type Principal, SYSTEM } from './principal.js'
 
@@ -82,7 +83,9 @@ export async function write<T>(db: Db, work: (tx: Db) => Promise<Written<T>>): P
  */
 export async function writeInOneStatement(db: Db, first: SQL, rest: SQL[], change: Change): Promise<void> {
   const parts = [first, ...rest, changeStatement(db, change)].map((s, i) => sql`${sql.raw(`w${i}`)} as (${s})`)
-  await db.execute(sql`with ${sql.join(parts, sql`, `)} select count(*) from w0`)
+  // Prepared: its text is the same for every write of a shape (values are parameters), and
+  // PostgreSQL parsed and planned it anew on every create (0.5 of its 1.4 ms).
+  await queryPrepared(db, sql`with ${sql.join(parts, sql`, `)} select count(*) from w0`)
 }
 
 /** Whether two JSON values are equal, whatever the order of object keys (jsonb reorders them). */
