@@ -68,16 +68,19 @@ export async function dispatchEvents(
   // The state as it is now, read outside the transaction (the article reads are prepared statements).
   const objects = ids.size ? await currentState(db, ids) : new Map()
   const next = new Date(now.getTime() + firstDelayMs).toISOString()
-  // Built once per event, whatever the number of webhooks that get it.
-  const payloads = new Map<string, string>()
+  // Built once per event, whatever the number of webhooks that get it, and sent to PostgreSQL
+  // once: each message names its payload by its place in the list.
+  const payloads: string[] = []
+  const payloadPlaces = new Map<string, number>()
   const payloadOf = (change: ChangeRow, event: string) => {
     const key = `${change.seq}/${event}`
-    let payload = payloads.get(key)
-    if (payload === undefined) {
+    let place = payloadPlaces.get(key)
+    if (place === undefined) {
       const object = objects.get(change.type)?.get(change.resource_id)
-      payloads.set(key, (payload = eventPayload(event, change, object && JSON.parse(object.toString('utf8')))))
+      payloads.push(eventPayload(event, change, object && JSON.parse(object.toString('utf8'))))
+      payloadPlaces.set(key, (place = payloads.length))
     }
-    return payload
+    return place
   }
   const values = wanted.map(({ change, event, webhookId }) => ({
     id: newId(),
@@ -96,19 +99,22 @@ export async function dispatchEvents(
     const [state] = await tx.select({ value: systemState.value }).from(systemState).where(eq(systemState.key, KEY)).for('update')
     const current = state!.value as Position
     if (current.tx !== read.tx || current.seq !== read.seq) return { changes: 0, messages: 0 }
-    // One parameter of JSON rather than ten per row (many parameters cost more than the rows),
-    // inserted in the order made so that `seq` follows commit order. A webhook deleted
-    // meanwhile is left out.
+    // The rows as one parameter of JSON rather than ten per row (many parameters cost more than
+    // the rows), and each payload as a parameter of its own, as it is: inside JSON its every
+    // quote would be escaped and parsed again, once per webhook. Inserted in the order made, so
+    // that `seq` follows commit order. A webhook deleted meanwhile is left out.
     let made = 0
     if (values.length) {
       const inserted = await rawRows<{ n: number }>(
         tx,
         sql`with made as (
             insert into webhook_messages (id, webhook_id, event, ordering_key, resource_type, resource_id, payload, next_attempt_at, event_at, created_at)
-            select m.id, m.webhook_id, m.event, m.ordering_key, m.resource_type, m.resource_id, m.payload, m.next_attempt_at, m.event_at, ${now}
+            select m.id, m.webhook_id, m.event, m.ordering_key, m.resource_type, m.resource_id, p.payload, m.next_attempt_at, m.event_at, ${now}
             from rows from (jsonb_to_recordset(${JSON.stringify(values)}::jsonb) as (id uuid, webhook_id uuid, event text, ordering_key text,
-              resource_type text, resource_id uuid, payload text, next_attempt_at timestamptz, event_at timestamptz))
+              resource_type text, resource_id uuid, payload int, next_attempt_at timestamptz, event_at timestamptz))
               with ordinality as m(id, webhook_id, event, ordering_key, resource_type, resource_id, payload, next_attempt_at, event_at, n)
+            join unnest(array[${sql.join(payloads.map((payload) => sql`${payload}`), sql`, `)}]::text[]) with ordinality as p(payload, place)
+              on p.place = m.payload
             where exists (select 1 from webhooks w where w.id = m.webhook_id)
             order by m.n
             returning 1)
