@@ -20,16 +20,52 @@ async function explainRows(db: Db, statement: SQL | Statement, options: string):
   return result.rows
 }
 
+let prepared = 0
+
+type PlanNode = Record<string, unknown>
+
+/** Every node of a plan, as `explain (format json)` gives it. */
+function planNodes(plan: unknown): PlanNode[] {
+  const nodes: PlanNode[] = []
+  const walk = (node: PlanNode) => {
+    nodes.push(node)
+    for (const child of (node.Plans as PlanNode[] | undefined) ?? []) walk(child)
+  }
+  walk(((typeof plan === 'string' ? JSON.parse(plan) : plan) as { Plan: PlanNode }[])[0]!.Plan)
+  return nodes
+}
+
 /** The relations among `relations` (any when none are named) that a plan, as `explain (format json)` gives it, scans. */
 function scansIn(plan: unknown, relations?: string[]): string[] {
-  const scans: string[] = []
-  const walk = (node: Record<string, unknown>) => {
-    const relation = String(node['Relation Name'])
-    if (node['Node Type'] === 'Seq Scan' && (!relations || relations.includes(relation))) scans.push(relation)
-    for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) walk(child)
+  return planNodes(plan)
+    .filter((node) => node['Node Type'] === 'Seq Scan' && (!relations || relations.includes(String(node['Relation Name']))))
+    .map((node) => String(node['Relation Name']))
+}
+
+/**
+ * The rows each scan of `relation` read when a fixed statement ran with its generic plan, the
+ * plan a server keeps for a prepared statement: run by `explain analyze` in a transaction that is
+ * rolled back, so a statement that writes leaves nothing. Scans under the aliases in `except`
+ * (a subquery's) are left out. Server engine only.
+ */
+export async function genericPlanRowsRead(db: Db, statement: { text: string; params: unknown[] }, relation: string, except: string[] = []): Promise<number[]> {
+  const pool = (db as unknown as { $client: unknown }).$client
+  if (!(pool instanceof pg.Pool)) throw new Error('genericPlanRowsRead needs the server engine')
+  const literal = (v: unknown) => `'${(v instanceof Date ? v.toISOString() : String(v)).replaceAll("'", "''")}'`
+  const name = `generic_rows_${++prepared}`
+  const client = await pool.connect()
+  try {
+    await client.query('begin')
+    await client.query('set local plan_cache_mode = force_generic_plan')
+    await client.query(`prepare ${name} as ${statement.text}`)
+    const { rows } = await client.query(`explain (analyze, format json) execute ${name}(${statement.params.map(literal).join(', ')})`)
+    return planNodes(rows[0]!['QUERY PLAN'])
+      .filter((node) => node['Relation Name'] === relation && !except.includes(String(node.Alias)) && String(node['Node Type']).includes('Scan'))
+      .map((node) => Number(node['Actual Rows']) * Number(node['Actual Loops'] ?? 1))
+  } finally {
+    await client.query('rollback')
+    client.release()
   }
-  walk(((typeof plan === 'string' ? JSON.parse(plan) : plan) as { Plan: Record<string, unknown> }[])[0]!.Plan)
-  return scans
 }
 
 /**
@@ -50,7 +86,6 @@ export async function planCost(db: Db, statement: SQL | Statement): Promise<numb
   return Number(((typeof plan === 'string' ? JSON.parse(plan) : plan) as { Plan: { 'Total Cost': number } }[])[0]!.Plan['Total Cost'])
 }
 
-let prepared = 0
 
 /**
  * The plans PostgreSQL made for a statement prepared by name, as queryPrepared prepares it, run

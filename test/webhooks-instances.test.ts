@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fillPlaceholders, sql } from 'drizzle-orm'
-import pg from 'pg'
 import t from 'tap'
 import { randomUUID } from 'node:crypto'
 import { type Database, openDatabase, rawRows } from '../src/db/client.js'
 import { claimDue, claimStatement } from '../src/resources/webhooks/webhooks.queue.js'
 import { createWebhook } from '../src/resources/webhooks/webhooks.service.js'
 import { createServerDatabase, openTestDatabase, resetDatabase } from './helper.js'
+import { genericPlanRowsRead } from './plans.js'
 import { startReceiver, testWorker, undispatched, webhookEnv } from './receiver.js'
 
 // Two instances on one database: on a server, two pools (as two processes would have); on the
@@ -115,26 +115,8 @@ t.test('a claim of 4 from a backlog of 2,000 reads 4 messages', { skip: !process
   await first.db.execute(sql`analyze webhook_messages`)
   const statement = claimStatement(4)
   const now = new Date(Date.now() + 60_000)
-  const values = fillPlaceholders(statement.params, { now, token: randomUUID(), lease: new Date(now.getTime() + 60_000) })
-  const literal = (v: unknown) => `'${(v instanceof Date ? v.toISOString() : String(v)).replaceAll("'", "''")}'`
-  const client = await ((first.db as unknown as { $client: pg.Pool }).$client).connect()
-  try {
-    await client.query('begin')
-    await client.query('set local plan_cache_mode = force_generic_plan')
-    await client.query({ text: `prepare claim as ${statement.text}` })
-    const [{ 'QUERY PLAN': [plan] }] = (await client.query(`explain (analyze, format json) execute claim(${values.map(literal).join(', ')})`)).rows
-    const read: number[] = []
-    const walk = (node: Record<string, unknown>) => {
-      if (node['Relation Name'] === 'webhook_messages' && node['Alias'] !== 'e' && String(node['Node Type']).includes('Scan')) {
-        read.push(Number(node['Actual Rows']) * Number(node['Actual Loops'] ?? 1))
-      }
-      for (const child of (node['Plans'] as Record<string, unknown>[] | undefined) ?? []) walk(child)
-    }
-    walk(plan.Plan)
-    t.ok(read.length > 0, 'the plan scans the messages')
-    t.ok(Math.max(...read) <= 8, `the scan of the due messages stops at the limit (read ${read.join(', ')})`)
-  } finally {
-    await client.query('rollback')
-    client.release()
-  }
+  const params = fillPlaceholders(statement.params, { now, token: randomUUID(), lease: new Date(now.getTime() + 60_000) })
+  const read = await genericPlanRowsRead(first.db, { text: statement.text, params }, 'webhook_messages', ['e'])
+  t.ok(read.length > 0, 'the plan scans the messages')
+  t.ok(Math.max(...read) <= 8, `the scan of the due messages stops at the limit (read ${read.join(', ')})`)
 })

@@ -89,7 +89,7 @@ export async function dispatchEvents(
     ordering_key: `${change.type}:${change.resource_id}`,
     resource_type: change.type,
     resource_id: change.resource_id,
-    payload: payloadOf(change, event),
+    payload_place: payloadOf(change, event),
     next_attempt_at: next,
     event_at: change.at.toISOString(),
   }))
@@ -111,10 +111,10 @@ export async function dispatchEvents(
             insert into webhook_messages (id, webhook_id, event, ordering_key, resource_type, resource_id, payload, next_attempt_at, event_at, created_at)
             select m.id, m.webhook_id, m.event, m.ordering_key, m.resource_type, m.resource_id, p.payload, m.next_attempt_at, m.event_at, ${now}
             from rows from (jsonb_to_recordset(${JSON.stringify(values)}::jsonb) as (id uuid, webhook_id uuid, event text, ordering_key text,
-              resource_type text, resource_id uuid, payload int, next_attempt_at timestamptz, event_at timestamptz))
-              with ordinality as m(id, webhook_id, event, ordering_key, resource_type, resource_id, payload, next_attempt_at, event_at, n)
+              resource_type text, resource_id uuid, payload_place int, next_attempt_at timestamptz, event_at timestamptz))
+              with ordinality as m(id, webhook_id, event, ordering_key, resource_type, resource_id, payload_place, next_attempt_at, event_at, n)
             join unnest(array[${sql.join(payloads.map((payload) => sql`${payload}`), sql`, `)}]::text[]) with ordinality as p(payload, place)
-              on p.place = m.payload
+              on p.place = m.payload_place
             where exists (select 1 from webhooks w where w.id = m.webhook_id)
             order by m.n
             returning 1)
