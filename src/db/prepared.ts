@@ -72,6 +72,83 @@ export function fixedStatementOf(cache: Map<string, FixedStatement>, key: string
   return found
 }
 
+/**
+ * How a statement takes its values: written into it as parameters (`inlineValues`), or named as
+ * placeholders whose values are kept aside (`NamedValues`), so that its text is the same whatever
+ * the values and it is written out once for each shape (see fixedStatementOf).
+ */
+export interface StatementValues {
+  /** An object's fields as a statement takes them (a row for Drizzle's `values()`). */
+  row<T extends object>(name: string, object: T): T
+  /** One value as a statement takes it (inside an `sql` template). */
+  value(name: string, value: unknown): SQL
+}
+
+/** Values written into the statement, as Drizzle takes them by default. */
+export const inlineValues: StatementValues = {
+  row: (_name, object) => object,
+  value: (_name, value) => sql`${value}`,
+}
+
+const NULL = sql`null`
+/** Placeholders by name: the same few dozen names are asked for by every write. */
+const placeholderCache = new Map<string, Placeholder>()
+function placeholder(name: string): Placeholder {
+  let found = placeholderCache.get(name)
+  if (!found) {
+    if (placeholderCache.size >= 10_000) placeholderCache.clear()
+    placeholderCache.set(name, (found = sql.placeholder(name)))
+  }
+  return found
+}
+
+/**
+ * Values named as placeholders, kept in `values` for runFixed. `shape` tells apart the statements
+ * that the same builder makes: the names given, in order, and each row's defined fields (a field
+ * left undefined is written as the column's default, and a null as null, so both change the text).
+ */
+export class NamedValues implements StatementValues {
+  readonly values: Record<string, unknown> = {}
+  private readonly parts: string[]
+
+  constructor(kind: string) {
+    this.parts = [kind]
+  }
+
+  row<T extends object>(name: string, object: T): T {
+    const placeholders: Record<string, unknown> = {}
+    let shape = `${name}(`
+    for (const key in object) {
+      const value = object[key]
+      if (value === undefined) continue
+      // Written in: a column's encoder, which fills its placeholder, does not take a null.
+      if (value === null) {
+        shape += `${key}=null,`
+        placeholders[key] = NULL
+        continue
+      }
+      shape += `${key},`
+      const full = `${name}.${key}`
+      if (full in this.values) throw new Error(`Placeholder ${full} is named twice`)
+      this.values[full] = value
+      placeholders[key] = placeholder(full)
+    }
+    this.parts.push(`${shape})`)
+    return placeholders as T
+  }
+
+  value(name: string, value: unknown): SQL {
+    if (name in this.values) throw new Error(`Placeholder ${name} is named twice`)
+    this.values[name] = value
+    this.parts.push(name)
+    return placeholder(name) as unknown as SQL
+  }
+
+  get shape(): string {
+    return this.parts.join(' ')
+  }
+}
+
 /** Runs a fixed statement with its placeholders' values, as queryPrepared runs a statement. */
 export function runFixed(db: Db, statement: FixedStatement, values: Record<string, unknown>): Promise<Record<string, unknown>[]> {
   refuseTransaction(db)

@@ -2,6 +2,7 @@ import { type AnyColumn, and, is, not, or, type SQL, sql } from 'drizzle-orm'
 import { PgTransaction } from 'drizzle-orm/pg-core'
 import { z } from 'zod'
 import { type Db, rawRows } from '../db/client.js'
+import { inlineValues, type StatementValues } from '../db/prepared.js'
 import { escapeLike } from './paging.js'
 import { isLexiconWord, searchRuns, searchTerms, type SearchWord } from './text.js'
 
@@ -177,9 +178,9 @@ export const tsLexeme = quoteLexeme
  * Adds words to the lexicon, in sorted order so that concurrent writers adding the same new words
  * lock them in the same order. With `onlyIf` (a CTE's name), only when that CTE returned a row.
  */
-export function lexiconInsert(words: string[], onlyIf?: SQL): SQL {
+export function lexiconInsert(words: string[], onlyIf?: SQL, values: StatementValues = inlineValues): SQL {
   const sorted = [...new Set(words.filter(isLexiconWord))].sort()
-  return sql`insert into search_lexicon (word) select w from unnest(${textArray(sorted)}::text[]) w
+  return sql`insert into search_lexicon (word) select w from unnest(${values.value('lexicon.words', textArray(sorted))}::text[]) w
     ${onlyIf ? sql`where exists (select 1 from ${onlyIf})` : sql``} on conflict (word) do nothing`
 }
 

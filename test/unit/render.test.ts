@@ -39,6 +39,16 @@ t.test('safeHref lets through only http(s), mailto and site-relative links', asy
 t.test('reading fields: words, minutes and an excerpt cut at a word', async (t) => {
   t.equal(countWords('Năm 2024, Ban Dân vận — các cấp'), 7)
   t.equal(countWords(''), 0)
+  // Counted as the pattern of words matches them, joiners, astral letters and marks included.
+  const pattern = /[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu
+  const pieces = ['a', 'Đ', 'ữ', '9', ' ', '-', "'", '’', '—', ',', '𝐀', '\u0301', '中', '\n', 'l', 'e']
+  let seed = 7
+  for (let n = 0; n < 2000; n++) {
+    let text = ''
+    for (let k = n % 13; k >= 0; k--) text += pieces[(seed = (seed * 1103515245 + 12345) % 2147483648) % pieces.length]
+    if (countWords(text) !== (text.match(pattern)?.length ?? 0)) t.fail(`counted ${countWords(text)} words in ${JSON.stringify(text)}`)
+  }
+  t.equal(countWords("l'eau covid-19 a--b -x y- 'z"), 7)
   t.equal(readingTimeMinutes(0), 1)
   t.equal(readingTimeMinutes(1000), 5)
   t.equal(truncateAtWord('ngắn', 10), 'ngắn')

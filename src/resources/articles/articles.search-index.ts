@@ -1,5 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm'
 import type { ArticleStatus } from '../../db/schema.js'
+import { inlineValues, type StatementValues } from '../../db/prepared.js'
 import { lexiconInsert, tsvectorLiteral } from '../../shared/search.js'
 import { indexTerms, SEARCH_TEXT_MAX } from '../../shared/text.js'
 import type { Block } from '../../shared/blocks.js'
@@ -74,14 +75,16 @@ export function searchStatements(
   row: SearchableArticle & { id: string; status: ArticleStatus; publishedAt: Date | null; deletedAt: Date | null },
   links: { personId: string }[],
   { doc, words } = articleSearchDoc(row),
+  values: StatementValues = inlineValues,
 ): SQL[] {
   const personIds = `{${[...new Set(links.map((l) => l.personId))].join(',')}}`
+  const value = (name: string, v: unknown) => values.value(`search.${name}`, v)
   return [
     sql`insert into article_search (article_id, doc, people, status, published_at, deleted_at)
-      values (${row.id}::uuid, ${doc}::tsvector, bantin_people_search_terms(${personIds}::uuid[]), ${row.status},
-        ${row.publishedAt?.toISOString() ?? null}::timestamptz, ${row.deletedAt?.toISOString() ?? null}::timestamptz)
+      values (${value('id', row.id)}::uuid, ${value('doc', doc)}::tsvector, bantin_people_search_terms(${value('people', personIds)}::uuid[]), ${value('status', row.status)},
+        ${value('publishedAt', row.publishedAt?.toISOString() ?? null)}::timestamptz, ${value('deletedAt', row.deletedAt?.toISOString() ?? null)}::timestamptz)
       on conflict (article_id) do update
         set doc = excluded.doc, people = excluded.people, status = excluded.status, published_at = excluded.published_at, deleted_at = excluded.deleted_at`,
-    ...(words.length ? [lexiconInsert(words)] : []),
+    ...(words.length ? [lexiconInsert(words, undefined, values)] : []),
   ]
 }

@@ -1,5 +1,6 @@
-import { and, asc, eq, isNotNull, isNull, type SQL } from 'drizzle-orm'
+import { and, asc, eq, isNotNull, isNull } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
+import { inlineValues, NamedValues, type StatementValues } from '../../db/prepared.js'
 import { articlePeople, articleRevisions, articles, type ArticleSnapshot, type RevisionOp } from '../../db/schema.js'
 import { InUse, NotFound } from '../../errors.js'
 import { newId } from '../../shared/ids.js'
@@ -9,7 +10,7 @@ import { seoColumnsIn, seoColumnsOf } from '../../shared/seo.js'
 import { claimFreeSlug, claimingSlug, freeSlug } from '../../shared/slugs.js'
 import { slugify } from '../../shared/text.js'
 import { checkVersion, type ExpectedVersion } from '../../shared/versions.js'
-import { type Change, sameJson, write, writeInOneStatement, type Written } from '../../shared/write.js'
+import { type Change, type OneStatement, sameJson, write, writeInOneStatement, type Written } from '../../shared/write.js'
 import { assertMediaExist, assertSeoImage } from '../media/media.service.js'
 import { revisionSnapshot } from '../revisions/revisions.service.js'
 import { type ArticleRow, toArticle } from './articles.json.js'
@@ -94,17 +95,25 @@ function changeOf(op: RevisionOp, before: ArticleRow | null, after: ArticleRow, 
 /**
  * The statements of a new article: its row, its people, its first revision and its search row.
  * The one list that both ways of creating run, so neither can forget a table. The article's row
- * comes first and returns its id, so a taken slug fails before the rest is written.
+ * comes first and returns its id, so a taken slug fails before the rest is written. Their values
+ * are taken as `values` says (named, for the one-statement write); the statements themselves
+ * are made by `statements`, which that write calls only for a shape it has not written out yet.
  */
-function creation(db: Db, row: ArticleRow, links: PersonLinks, index: SearchIndex, auth: Principal, now: Date) {
+function creation(db: Db, values: StatementValues, row: ArticleRow, links: PersonLinks, index: SearchIndex, auth: Principal, now: Date) {
   const article = toArticle(row, links)
-  const first = db.insert(articles).values(row).returning({ id: articles.id }).getSQL()
-  const rest: SQL[] = [
-    ...(links.length ? [db.insert(articlePeople).values(linkRows(row.id, links)).getSQL()] : []),
-    db.insert(articleRevisions).values(articleRevisionRow(article, 'create', auth)).getSQL(),
-    ...searchStatements(row, links, index),
-  ]
-  return { article, first, rest, change: changeOf('create', null, row, auth, now) }
+  const articleValues = values.row('article', row)
+  const linkValues = linkRows(row.id, links).map((link, i) => values.row(`link${i}`, link))
+  const revisionValues = values.row('revision', articleRevisionRow(article, 'create', auth))
+  const search = searchStatements(row, links, index, values)
+  const statements = (): OneStatement => ({
+    first: db.insert(articles).values(articleValues).returning({ id: articles.id }).getSQL(),
+    rest: [
+      ...(linkValues.length ? [db.insert(articlePeople).values(linkValues).getSQL()] : []),
+      db.insert(articleRevisions).values(revisionValues).getSQL(),
+      ...search,
+    ],
+  })
+  return { article, statements, change: changeOf('create', null, row, auth, now) }
 }
 
 export async function createArticle(db: Db, input: ArticleInput, auth: Principal): Promise<Article> {
@@ -153,14 +162,16 @@ async function insertArticle(db: Db, input: ArticleInput, row: ArticleRow, links
   return claimingSlug('articles_slug_key', input.slug, async (attempt) => {
     if (oneStatement && attempt <= 2) {
       const slug = attempt === 1 ? row.slug : await freeSlug(db, articles, row.slug)
-      const { article, first, rest, change } = creation(db, { ...row, slug }, links, index, auth, now)
-      await writeInOneStatement(db, first, rest, change)
+      const values = new NamedValues('article.create')
+      const { article, statements, change } = creation(db, values, { ...row, slug }, links, index, auth, now)
+      await writeInOneStatement(db, values, statements, change)
       return article
     }
     return write(db, async (tx) => {
       await assertReferences(tx, input)
       const slug = input.slug ?? (await claimFreeSlug(tx, articles, input.title, 'article'))
-      const { article, first, rest, change } = creation(tx, { ...row, slug }, links, index, auth, now)
+      const { article, statements, change } = creation(tx, inlineValues, { ...row, slug }, links, index, auth, now)
+      const { first, rest } = statements()
       for (const statement of [first, ...rest]) await tx.execute(statement)
       return { result: article, change }
     })
