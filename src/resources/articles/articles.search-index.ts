@@ -60,7 +60,8 @@ export function articleSearchDoc(article: SearchableArticle): { doc: string; wor
     ['m:', [article.summary, article.tags.join('\n')].filter((v) => v !== null).join('\n')],
     ['', leftChars(articleSearchText(article.body), SEARCH_TEXT_MAX)],
   ])
-  return { doc: tsvectorLiteral(terms), words: words.sort() }
+  // Words in the order first met: the few the lexicon lacks are sorted as they are inserted.
+  return { doc: tsvectorLiteral(terms), words }
 }
 
 /**
