@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
-import { fillPlaceholders, type Placeholder, type SQL, sql } from 'drizzle-orm'
-import { PgDialect, PgTransaction } from 'drizzle-orm/pg-core'
+import { fillPlaceholders, getTableColumns, getTableName, type Placeholder, type SQL, sql } from 'drizzle-orm'
+import { PgDialect, type PgTable, PgTransaction } from 'drizzle-orm/pg-core'
 import pg from 'pg'
 import type { Db } from './client.js'
 
@@ -78,26 +78,25 @@ export function fixedStatementOf(cache: Map<string, FixedStatement>, key: string
  * the values and it is written out once for each shape (see fixedStatementOf).
  */
 export interface StatementValues {
-  /** An object's fields as a statement takes them (a row for Drizzle's `values()`). */
-  row<T extends object>(name: string, object: T): T
+  /** A row of `table` as a statement takes it (for Drizzle's `values()`). */
+  row<T extends object>(name: string, table: PgTable, object: T): T
   /** One value as a statement takes it (inside an `sql` template). */
   value(name: string, value: unknown): SQL
 }
 
 /** Values written into the statement, as Drizzle takes them by default. */
 export const inlineValues: StatementValues = {
-  row: (_name, object) => object,
+  row: (_name, _table, object) => object,
   value: (_name, value) => sql`${value}`,
 }
 
-const NULL = sql`null`
-/** Placeholders by name: the same few dozen names are asked for by every write. */
-const placeholderCache = new Map<string, Placeholder>()
-function placeholder(name: string): Placeholder {
+/** Placeholders by name, each in an `sql` of its own (see NamedValues.row): the same few dozen names are asked for by every write. */
+const placeholderCache = new Map<string, SQL>()
+function placeholder(name: string): SQL {
   let found = placeholderCache.get(name)
   if (!found) {
     if (placeholderCache.size >= 10_000) placeholderCache.clear()
-    placeholderCache.set(name, (found = sql.placeholder(name)))
+    placeholderCache.set(name, (found = sql`${sql.placeholder(name)}`))
   }
   return found
 }
@@ -105,7 +104,7 @@ function placeholder(name: string): Placeholder {
 /**
  * Values named as placeholders, kept in `values` for runFixed. `shape` tells apart the statements
  * that the same builder makes: the names given, in order, and each row's defined fields (a field
- * left undefined is written as the column's default, and a null as null, so both change the text).
+ * left undefined is written as the column's default, so it changes the text; a null does not).
  */
 export class NamedValues implements StatementValues {
   readonly values: Record<string, unknown> = {}
@@ -115,22 +114,24 @@ export class NamedValues implements StatementValues {
     this.parts = [kind]
   }
 
-  row<T extends object>(name: string, object: T): T {
+  /**
+   * Each value is encoded here as its column encodes it (a jsonb column's JSON, a timestamp's
+   * text), and its placeholder handed to Drizzle inside an `sql`, which Drizzle takes as it is:
+   * a column's encoder would be given nulls too, which some of them refuse.
+   */
+  row<T extends object>(name: string, table: PgTable, object: T): T {
+    const columns = getTableColumns(table)
     const placeholders: Record<string, unknown> = {}
     let shape = `${name}(`
     for (const key in object) {
       const value = object[key]
       if (value === undefined) continue
-      // Written in: a column's encoder, which fills its placeholder, does not take a null.
-      if (value === null) {
-        shape += `${key}=null,`
-        placeholders[key] = NULL
-        continue
-      }
-      shape += `${key},`
+      const column = columns[key]
+      if (!column) throw new Error(`${getTableName(table)} has no column ${key}`)
       const full = `${name}.${key}`
       if (full in this.values) throw new Error(`Placeholder ${full} is named twice`)
-      this.values[full] = value
+      shape += `${key},`
+      this.values[full] = value === null ? null : column.mapToDriverValue(value)
       placeholders[key] = placeholder(full)
     }
     this.parts.push(`${shape})`)
@@ -141,7 +142,7 @@ export class NamedValues implements StatementValues {
     if (name in this.values) throw new Error(`Placeholder ${name} is named twice`)
     this.values[name] = value
     this.parts.push(name)
-    return placeholder(name) as unknown as SQL
+    return placeholder(name)
   }
 
   get shape(): string {

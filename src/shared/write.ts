@@ -92,7 +92,7 @@ const oneStatements = new Map<string, FixedStatement>()
  * (0.45 ms) does it again for each write.
  */
 export async function writeInOneStatement(db: Db, values: NamedValues, build: () => OneStatement, change: Change): Promise<void> {
-  const changeValues = values.row('change', changeRow(change))
+  const changeValues = values.row('change', changes, changeRow(change))
   const statement = fixedStatementOf(oneStatements, values.shape, () => {
     const { first, rest } = build()
     const parts = [first, ...rest, db.insert(changes).values(changeValues).getSQL()].map((s, i) => sql`${sql.raw(`w${i}`)} as (${s})`)

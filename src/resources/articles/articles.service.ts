@@ -101,9 +101,9 @@ function changeOf(op: RevisionOp, before: ArticleRow | null, after: ArticleRow, 
  */
 function creation(db: Db, values: StatementValues, row: ArticleRow, links: PersonLinks, index: SearchIndex, auth: Principal, now: Date) {
   const article = toArticle(row, links)
-  const articleValues = values.row('article', row)
-  const linkValues = linkRows(row.id, links).map((link, i) => values.row(`link${i}`, link))
-  const revisionValues = values.row('revision', articleRevisionRow(article, 'create', auth))
+  const articleValues = values.row('article', articles, row)
+  const linkValues = linkRows(row.id, links).map((link, i) => values.row(`link${i}`, articlePeople, link))
+  const revisionValues = values.row('revision', articleRevisions, articleRevisionRow(article, 'create', auth))
   const search = searchStatements(row, links, index, values)
   const statements = (): OneStatement => ({
     first: db.insert(articles).values(articleValues).returning({ id: articles.id }).getSQL(),
