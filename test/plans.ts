@@ -86,7 +86,6 @@ export async function planCost(db: Db, statement: SQL | Statement): Promise<numb
   return Number(((typeof plan === 'string' ? JSON.parse(plan) : plan) as { Plan: { 'Total Cost': number } }[])[0]!.Plan['Total Cost'])
 }
 
-
 /**
  * The plans PostgreSQL made for a statement prepared by name, as queryPrepared prepares it, run
  * `runs` times on one connection: after its first five custom plans it keeps a generic one only

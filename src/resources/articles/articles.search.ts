@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { and, eq, gte, isNotNull, isNull, lt, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
-import { type FixedStatement, fixedStatementOf, pageLimitFor, queryPrepared, runFixed } from '../../db/prepared.js'
+import { type FixedStatement, fixedStatementOf, inlineValues, pageLimitFor, queryPrepared, runFixed, type StatementValues } from '../../db/prepared.js'
 import { articleSearch, articles } from '../../db/schema.js'
 import { badRequest } from '../../errors.js'
 import { decodeCursor, encodeCursor } from '../../shared/cursor.js'
@@ -59,9 +59,12 @@ type SearchRow = AnswerRow &
 
 type SearchParams = ArticleListParams & { q: string }
 
-/** How a statement takes a value: as a parameter, or as a placeholder of a statement written out once. */
-type Bind = (name: string, value: unknown) => SQL
-const asParameter: Bind = (_name, value) => sql`${value}`
+/**
+ * How a statement takes a value: as a parameter, or as a placeholder of a statement written out
+ * once (whose values pageValues gives, without building the statement).
+ */
+type Bind = StatementValues['value']
+const asParameter: Bind = inlineValues.value
 const asPlaceholder: Bind = (name) => sql.placeholder(name) as unknown as SQL
 
 /** The values a search page's statement takes, by the names `bind` is given. */

@@ -24,7 +24,7 @@ const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u
 /** Whether each code point met so far is a letter or a digit: a text uses a few hundred of them. */
 const letterOrDigit = new Map<number, boolean>()
 
-function isWordCode(code: number): boolean {
+function isLetterOrDigit(code: number): boolean {
   if (code < 0x80) return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57)
   let known = letterOrDigit.get(code)
   if (known === undefined) {
@@ -47,10 +47,10 @@ export function countWords(text: string): number {
   let inWord = false
   for (let i = 0; i < text.length; ) {
     const code = text.codePointAt(i)!
-    if (isWordCode(code)) {
+    if (isLetterOrDigit(code)) {
       if (!inWord) words++
       inWord = true
-    } else if (!(inWord && isJoiner(code) && i + 1 < text.length && isWordCode(text.codePointAt(i + 1)!))) {
+    } else if (!(inWord && isJoiner(code) && i + 1 < text.length && isLetterOrDigit(text.codePointAt(i + 1)!))) {
       inWord = false
     }
     i += code > 0xffff ? 2 : 1
