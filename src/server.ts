@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http'
+import { setFlagsFromString } from 'node:v8'
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import { loadConfig } from './config.js'
@@ -9,6 +10,13 @@ import { rebaseChangeLogIfRestored } from './resources/sync/sync.service.js'
 import { seedIfNew } from './sample/seed.js'
 import { orExit, StartupError } from './shared/startup.js'
 import { ensureAdminToken } from './resources/tokens/tokens.service.js'
+
+// V8 moves objects made at an allocation site straight to the old generation once most of them
+// have outlived a young-generation collection. Under load some of a request's objects are
+// taken for long-lived that way; the old generation then grew by about 1 MB with every young
+// collection and was collected in full three times a second, and a detail read cost the process
+// 0.30 ms of CPU instead of 0.22 ("Where the time goes" in the README). Set before any request.
+setFlagsFromString('--no-allocation-site-pretenuring')
 
 const config = await orExit(() => loadConfig())
 const { logger, flush } = createLogger(config)
