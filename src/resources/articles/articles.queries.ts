@@ -1,6 +1,6 @@
 import { count } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
-import { pageLimitValueFor, queryPrepared } from '../../db/prepared.js'
+import { type FixedStatement, fixedStatementOf, pageLimitValueFor, runFixed } from '../../db/prepared.js'
 import { articles } from '../../db/schema.js'
 import { NotFound } from '../../errors.js'
 import { isUuid } from '../../shared/ids.js'
@@ -41,14 +41,22 @@ export function listStatement(db: Db, query: ArticleListQuery, auth: Principal |
 type ListRow = AnswerRow & { published_at: Date | null; updated_at: Date; title: string }
 
 /**
+ * List pages' statements by request (its URL and audience, which decide the query and so the
+ * statement, values included) and site, as for the list's lean ETag check (see articleListTag):
+ * written out once, not built by Drizzle and named by a digest of its text for every request.
+ */
+const pageStatements = new Map<string, FixedStatement>()
+
+/**
  * A page of articles: their answers as JSON bytes that PostgreSQL built (`data`, a JSON array),
- * the cursor after it, the total with offset paging, and the page's ETag.
+ * the cursor after it, the total with offset paging, and the page's ETag. `key` names the request
+ * (its URL and audience): the same key must always come with the same query.
  */
 export async function listArticles(db: Db, query: ArticleListQuery, auth: Principal | null, key: string, share?: ShareSettings) {
-  const { page: statement, plan } = listStatement(db, query, auth, share)
+  const statement = fixedStatementOf(pageStatements, `${key}|${share?.key ?? ''}`, () => listStatement(db, query, auth, share).page.getSQL())
   const [raw, total] = await Promise.all([
-    queryPrepared(db, statement) as Promise<unknown[]> as Promise<ListRow[]>,
-    query.offset === undefined ? undefined : db.select({ n: count() }).from(articles).where(plan.where),
+    runFixed(db, statement, {}) as Promise<unknown[]> as Promise<ListRow[]>,
+    query.offset === undefined ? undefined : db.select({ n: count() }).from(articles).where(listPlan(query, auth).where),
   ])
   const page = finishPage(raw, query.limit, query.sort, (row) => ({
     value: sortValue(query.sort, { publishedAt: row.published_at, updatedAt: row.updated_at, title: row.title }),
