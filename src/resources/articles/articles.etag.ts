@@ -78,7 +78,7 @@ export async function articleListTag(db: Db, query: ArticleListQuery, auth: Prin
  * A single article's ETag: its version, plus a variant for what is embedded or rendered, which
  * changes with the `stamps` of what it embeds (see answerColumns).
  */
-export function articleTag(version: number, options: { include?: readonly ArticleInclude[] | undefined; render?: 'html' | undefined }, stamps: readonly string[] = []) {
-  if (!options.include?.length && !options.render && !stamps.length) return versionTag(version)
-  return versionTag(version, digest(options.include?.join(',') ?? '', options.render ?? '', stamps.join(',')))
+export function articleTag(version: number, options: { include?: readonly ArticleInclude[] | undefined; render?: 'html' | undefined }, stamps = '') {
+  if (!options.include?.length && !options.render && !stamps) return versionTag(version)
+  return versionTag(version, digest(options.include?.join(',') ?? '', options.render ?? '', stamps))
 }

@@ -131,13 +131,18 @@ function buildAnswerColumns(a: string, options: AnswerOptions): { answer: SQL; s
       ? [sql`array(select ${stampSql('m')} from ${imageBlocks(a)} join media m on m.id = (e.b ->> 'mediaId')::uuid where e.b ->> 'type' = 'image' order by e.i)`]
       : []),
   ]
-  return { answer, stamps: stamps.length ? sql.join(stamps, sql` || `) : sql`'{}'::text[]` }
+  // One text, the stamps joined by commas: pg parses an array of text a character at a time, and
+  // that was a twelfth of what a detail read allocated.
+  return { answer, stamps: stamps.length ? sql`array_to_string(${sql.join(stamps, sql` || `)}, ',')` : sql`''` }
 }
 
-/** A read's row: the article's id and version, its answer as JSON bytes, and its ETag stamps. */
+/** A read's row: the article's id and version, its answer as JSON bytes, and its ETag stamps (joined by commas). */
 export interface AnswerRow {
   id: string
   version: number
   answer: string
-  stamps: string[]
+  stamps: string
 }
+
+/** The stamps of a read's row, one by one. */
+export const stampList = (stamps: string): string[] => (stamps === '' ? [] : stamps.split(','))

@@ -21,7 +21,7 @@ export interface DetailWanted {
 /** The columns of a read's answer (see answerColumns), under the names its rows carry. */
 export function answerSelection(options: Parameters<typeof answerColumns>[1]) {
   const { answer, stamps } = answerColumns('articles', options)
-  return { answer: answer.mapWith(String).as('answer'), stamps: stamps.mapWith((v) => v as string[]).as('stamps') }
+  return { answer: answer.mapWith(String).as('answer'), stamps: stamps.mapWith(String).as('stamps') }
 }
 
 /** A statement name's part for share settings: names stay under PostgreSQL's 63 bytes. Kept: the settings are few. */

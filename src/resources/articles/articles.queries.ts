@@ -11,7 +11,7 @@ import type { ShareSettings } from '../../shared/seo.js'
 import { articleTag, listTag } from './articles.etag.js'
 import { listPlan, sortValue } from './articles.filters.js'
 import { answerBytes } from '../../db/json-shape.js'
-import type { AnswerRow } from './articles.json.js'
+import { type AnswerRow, stampList } from './articles.json.js'
 import { answerSelection, articleStatements } from './articles.prepared.js'
 import type { ArticleInclude, ArticleListQuery } from './articles.schemas.js'
 import type { Block } from '../../shared/blocks.js'
@@ -67,7 +67,7 @@ export async function listArticles(db: Db, query: ArticleListQuery, auth: Princi
     data: page.rows.map((row) => row.answer),
     nextCursor: page.nextCursor,
     total: n,
-    etag: listTag(key, page.rows, page.nextCursor !== null, n, page.rows.flatMap((r) => r.stamps)),
+    etag: listTag(key, page.rows, page.nextCursor !== null, n, page.rows.flatMap((r) => stampList(r.stamps))),
   }
 }
 

@@ -8,7 +8,7 @@ import type { Principal } from '../../shared/principal.js'
 import { commaList, QueryInt } from '../../shared/schemas.js'
 import type { ShareSettings } from '../../shared/seo.js'
 import { listTag } from './articles.etag.js'
-import { type AnswerRow, answerColumns } from './articles.json.js'
+import { type AnswerRow, answerColumns, stampList } from './articles.json.js'
 import { articleFields, articleIncludes } from './articles.schemas.js'
 
 export const RelatedQuery = z.strictObject({
@@ -81,5 +81,5 @@ export function relatedStatement(idOrSlug: string, auth: Principal | null, query
 export async function relatedArticles(db: Db, idOrSlug: string, auth: Principal | null, query: RelatedQuery, key: string, share?: ShareSettings) {
   const [result] = (await queryPrepared(db, relatedStatement(idOrSlug, auth, query, share))) as { found: number; rows: AnswerRow[] }[]
   if (!result?.found) throw new NotFound('Article', idOrSlug)
-  return { data: result.rows.map((row) => row.answer), etag: listTag(key, result.rows, false, undefined, result.rows.flatMap((r) => r.stamps)) }
+  return { data: result.rows.map((row) => row.answer), etag: listTag(key, result.rows, false, undefined, result.rows.flatMap((r) => stampList(r.stamps))) }
 }

@@ -14,7 +14,7 @@ import { jsonArray, withKeys } from '../../shared/json.js'
 import { listTag } from './articles.etag.js'
 import { filters, sortSpec, sortValue } from './articles.filters.js'
 import { answerBytes } from '../../db/json-shape.js'
-import { type AnswerRow, answerColumns, type ArticleRow } from './articles.json.js'
+import { type AnswerRow, answerColumns, type ArticleRow, stampList } from './articles.json.js'
 import { isPublished, visibleTo } from './articles.visibility.js'
 import { highlight } from './articles.highlight.js'
 import type { ArticleListParams, ArticleSort } from './articles.schemas.js'
@@ -214,5 +214,5 @@ export async function searchArticles(db: Db, params: SearchParams, auth: Princip
   // Each hit is its answer as PostgreSQL built it, with its highlight added at the end.
   const data = jsonArray(rows.map((row) => withKeys(answerBytes(row), { highlight: highlight({ ...row, bodyText: row.searchText }, query, row.searchNames) })))
   const n = total?.[0]?.n
-  return { data, nextCursor, total: n, etag: listTag(key, rows, nextCursor !== null, n, rows.flatMap((r) => r.stamps)) }
+  return { data, nextCursor, total: n, etag: listTag(key, rows, nextCursor !== null, n, rows.flatMap((r) => stampList(r.stamps))) }
 }
